@@ -1,0 +1,38 @@
+# Alliance: `make run` to try it, `make test` to check it. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: venv run test lint typecheck pytest migrate demo clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+run: venv
+	DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DEBUG=true $(BIN)/python manage.py load_demo
+	@echo "Alliance is starting on http://127.0.0.1:8000 (Ctrl+C stops it)."
+	@trap 'kill 0' INT TERM EXIT; \
+	  DEBUG=true $(BIN)/python manage.py run_huey --quiet & \
+	  DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: venv lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check .
+
+typecheck:
+	$(BIN)/mypy .
+
+pytest:
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles alliance.sqlite3* alliance-jobs.sqlite3*

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from accounts import services
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth, fitted to Alliance: accounts come from invitations; sign-in locks out."""
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return False
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        email = credentials.get("email") or credentials.get("username") or ""
+        locked_until = services.sign_in_locked_until(email=email)
+        if locked_until is not None:
+            minutes = max(1, round((locked_until - timezone.now()).total_seconds() / 60))
+            local = timezone.localtime(locked_until)
+            raise forms.ValidationError(
+                "Too many failed sign-in attempts for this e-mail address. "
+                f"You can try again at {date_format(local, 'H:i')} "
+                f"(in {minutes} minute{'s' if minutes != 1 else ''}).",
+                code="locked_out",
+            )
+        super().pre_authenticate(request, **credentials)
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        email = credentials.get("email") or credentials.get("username") or ""
+        services.sign_in_failure_record(email=email, ip_address=request.META.get("REMOTE_ADDR"))

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from collectives.views import invitation_accept
+
+urlpatterns = [
+    path("", include("home.urls")),
+    path("", include("collectives.urls")),
+    path("", include("audit.urls")),
+    path("invitations/<str:token>/", invitation_accept, name="invitation_accept"),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", include("api.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,32 @@
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from api import views
+
+app_name = "api"
+
+
+def _api(view: Callable[..., Any]) -> Callable[..., Any]:
+    # The API authenticates by token itself (401 for anonymous), not by redirect to sign in.
+    return login_not_required(view)
+
+
+urlpatterns = [
+    path("schema/", _api(SpectacularAPIView.as_view()), name="schema"),
+    path("me/", _api(views.MeView.as_view()), name="me"),
+    path("collectives/", _api(views.CollectiveList.as_view()), name="collectives"),
+    path("collectives/<slug:slug>/", _api(views.CollectiveDetail.as_view()), name="collective"),
+    path("collectives/<slug:slug>/memberships/", _api(views.MembershipList.as_view()),
+         name="memberships"),
+    path("collectives/<slug:slug>/memberships/<int:pk>/",
+         _api(views.MembershipDetail.as_view()), name="membership"),
+    path("collectives/<slug:slug>/organisations/",
+         _api(views.MemberOrganisationList.as_view()), name="organisations"),
+    path("collectives/<slug:slug>/invitations/", _api(views.InvitationList.as_view()),
+         name="invitations"),
+    path("collectives/<slug:slug>/audit/", _api(views.AuditEntryList.as_view()), name="audit"),
+]

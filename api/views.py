@@ -1,0 +1,232 @@
+"""REST API v1. Thin: the same access helpers, selectors and services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.models import AuditEntry
+from audit.selectors import audit_entries_for_collective
+from collectives import access, selectors, services
+from collectives.models import Collective, CollectiveOrganisation, Invitation, Membership, Role
+from directory.models import Organisation
+
+
+def _membership(request: Request, slug: str) -> Membership:
+    return access.get_membership_for_user(request.user, slug)
+
+
+def _convenor(request: Request, slug: str) -> Membership:
+    try:
+        return access.get_convenor_membership_for_user(request.user, slug)
+    except PermissionDenied as exc:
+        raise drf_exceptions.PermissionDenied(str(exc)) from None
+
+
+def _validation(exc: ValidationError) -> drf_exceptions.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return drf_exceptions.ValidationError(
+            {field: [str(m) for e in errors for m in e.messages]
+             for field, errors in exc.error_dict.items()}
+        )
+    return drf_exceptions.ValidationError({"non_field_errors": exc.messages})
+
+
+class OrganisationOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "ods_code", "name", "kind", "status", "postcode"]
+
+
+class CollectiveOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Collective
+        fields = ["slug", "name", "area", "description"]
+
+
+class MeOutput(serializers.Serializer):
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+    collectives = serializers.SerializerMethodField()
+
+    def get_collectives(self, user: Any) -> list[dict[str, str]]:
+        return [
+            {"slug": m.collective.slug, "name": m.collective.name, "role": m.role}
+            for m in selectors.memberships_for_user(user=user)
+        ]
+
+
+class MembershipOutput(serializers.ModelSerializer):
+    email = serializers.EmailField(source="user.email")
+    full_name = serializers.CharField(source="user.full_name")
+    organisation = OrganisationOutput(allow_null=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "email", "full_name", "role", "organisation", "joined_at"]
+
+
+class MembershipInput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+    organisation = serializers.IntegerField(required=False, allow_null=True)
+
+
+class MemberOrganisationOutput(serializers.ModelSerializer):
+    organisation = OrganisationOutput()
+
+    class Meta:
+        model = CollectiveOrganisation
+        fields = ["id", "organisation", "is_leadership", "joined_at"]
+
+
+class InvitationOutput(serializers.ModelSerializer):
+    status = serializers.CharField()
+    organisation = OrganisationOutput(allow_null=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "organisation", "status", "created_at", "expires_at"]
+
+
+class InvitationInput(serializers.Serializer):
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    organisation = serializers.IntegerField(required=False, allow_null=True)
+
+
+class AuditEntryOutput(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "at", "actor_label", "action", "object_type", "object_id",
+                  "object_label", "before", "after"]
+
+
+def _organisation_in(collective: Collective, pk: int | None) -> Organisation | None:
+    if pk is None:
+        return None
+    organisation = Organisation.objects.filter(pk=pk).first()
+    if organisation is None:
+        raise drf_exceptions.ValidationError({"organisation": [f"No organisation has id {pk}."]})
+    return organisation
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeOutput)
+    def get(self, request: Request) -> Response:
+        return Response(MeOutput(request.user).data)
+
+
+class CollectiveList(generics.ListAPIView):
+    serializer_class = CollectiveOutput
+
+    def get_queryset(self) -> Any:
+        return Collective.objects.filter(memberships__user_id=self.request.user.pk or 0).order_by("name")
+
+
+class CollectiveDetail(APIView):
+    @extend_schema(responses=CollectiveOutput)
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(CollectiveOutput(_membership(request, slug).collective).data)
+
+
+class MembershipList(generics.ListAPIView):
+    serializer_class = MembershipOutput
+
+    def get_queryset(self) -> Any:
+        membership = _membership(self.request, self.kwargs["slug"])
+        return selectors.people_in_collective(
+            collective=membership.collective, query=self.request.query_params.get("q", ""),
+            role=self.request.query_params.get("role", ""),
+        )
+
+
+class MembershipDetail(APIView):
+    serializer_class = MembershipOutput
+
+    @extend_schema(responses=MembershipOutput)
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        person = access.get_membership_in_collective(_membership(request, slug), pk)
+        return Response(MembershipOutput(person).data)
+
+    @extend_schema(request=MembershipInput, responses=MembershipOutput)
+    def patch(self, request: Request, slug: str, pk: int) -> Response:
+        actor = _membership(request, slug)
+        person = access.get_membership_in_collective(actor, pk)
+        actor = _convenor(request, slug)
+        data = MembershipInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            changed = services.membership_change(
+                actor_membership=actor, membership=person, role=data.validated_data["role"],
+                organisation=_organisation_in(
+                    actor.collective, data.validated_data.get("organisation")
+                ),
+            )
+        except ValidationError as exc:
+            raise _validation(exc) from None
+        return Response(MembershipOutput(changed).data)
+
+    def delete(self, request: Request, slug: str, pk: int) -> Response:
+        actor = _membership(request, slug)
+        person = access.get_membership_in_collective(actor, pk)
+        try:
+            services.membership_remove(actor_membership=actor, membership=person)
+        except PermissionDenied as exc:
+            raise drf_exceptions.PermissionDenied(str(exc)) from None
+        except ValidationError as exc:
+            raise _validation(exc) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MemberOrganisationList(generics.ListAPIView):
+    serializer_class = MemberOrganisationOutput
+
+    def get_queryset(self) -> Any:
+        membership = _membership(self.request, self.kwargs["slug"])
+        return selectors.member_organisations(
+            collective=membership.collective, query=self.request.query_params.get("q", "")
+        )
+
+
+class InvitationList(generics.ListCreateAPIView):
+    serializer_class = InvitationOutput
+
+    def get_queryset(self) -> Any:
+        membership = _convenor(self.request, self.kwargs["slug"])
+        return selectors.invitations_for_collective(collective=membership.collective)
+
+    @extend_schema(request=InvitationInput, responses={201: InvitationOutput})
+    def post(self, request: Request, slug: str) -> Response:
+        actor = _convenor(request, slug)
+        data = InvitationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            invitation = services.invitation_create(
+                actor_membership=actor, email=data.validated_data["email"],
+                role=data.validated_data["role"],
+                organisation=_organisation_in(
+                    actor.collective, data.validated_data.get("organisation")
+                ),
+            )
+        except ValidationError as exc:
+            raise _validation(exc) from None
+        return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class AuditEntryList(generics.ListAPIView):
+    serializer_class = AuditEntryOutput
+
+    def get_queryset(self) -> Any:
+        membership = _convenor(self.request, self.kwargs["slug"])
+        return audit_entries_for_collective(
+            collective=membership.collective,
+            action=self.request.query_params.get("action", ""),
+            actor=self.request.query_params.get("actor", ""),
+        )

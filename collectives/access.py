@@ -1,0 +1,65 @@
+"""Fetch an object *and* check the user's right to it, in one step.
+
+Anything that belongs to a collective is reached through these helpers. An object of a
+collective the user is not in is reported as not found (404), never as forbidden, so that
+its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from collectives.models import CollectiveOrganisation, Invitation, Membership, Role
+
+
+def get_membership_for_user(user: Any, slug: str) -> Membership:
+    """The user's membership of the collective with this slug, or 404."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("No such collective.")
+    membership = (
+        Membership.objects.select_related("collective", "organisation", "user")
+        .filter(user=user, collective__slug=slug).first()
+    )
+    if membership is None:
+        raise Http404("No such collective.")
+    return membership
+
+
+def get_convenor_membership_for_user(user: Any, slug: str) -> Membership:
+    membership = get_membership_for_user(user, slug)
+    if membership.role != Role.CONVENOR:
+        raise PermissionDenied("Only a convenor of the collective can do that.")
+    return membership
+
+
+def get_membership_in_collective(actor: Membership, pk: int) -> Membership:
+    found = (
+        Membership.objects.select_related("user", "organisation", "collective")
+        .filter(collective_id=actor.collective_id, pk=pk).first()
+    )
+    if found is None:
+        raise Http404("No such member.")
+    return found
+
+
+def get_member_organisation_in_collective(actor: Membership, pk: int) -> CollectiveOrganisation:
+    found = (
+        CollectiveOrganisation.objects.select_related("organisation", "collective")
+        .filter(collective_id=actor.collective_id, pk=pk).first()
+    )
+    if found is None:
+        raise Http404("No such member organisation.")
+    return found
+
+
+def get_invitation_in_collective(actor: Membership, pk: int) -> Invitation:
+    found = (
+        Invitation.objects.select_related("organisation", "collective")
+        .filter(collective_id=actor.collective_id, pk=pk).first()
+    )
+    if found is None:
+        raise Http404("No such invitation.")
+    return found

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from collectives.access import get_convenor_membership_for_user, get_membership_for_user
+
+SESSION_KEY = "collective_slug"
+
+
+def collective_page(
+    section: str, *, convenor_only: bool = False
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Resolve /c/<slug>/ to the user's membership (404 for outsiders) and pass it on.
+
+    The view receives the membership as its second argument; the page shell reads it from
+    the request to draw the collective bar and navigation.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            get = get_convenor_membership_for_user if convenor_only else get_membership_for_user
+            membership = get(request.user, slug)
+            request.membership = membership  # type: ignore[attr-defined]
+            request.section = section  # type: ignore[attr-defined]
+            request.session[SESSION_KEY] = slug
+            return view(request, membership, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

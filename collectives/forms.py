@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from collectives.models import ROLE_DESCRIPTIONS, Collective, Role
+from directory.models import Organisation, OrganisationKind
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [(value, f"{label} – {ROLE_DESCRIPTIONS[Role(value)]}") for value, label in Role.choices]
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:  # type: ignore[override]
+        return str(obj)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=_role_choices, widget=forms.RadioSelect)
+    organisation = OrganisationChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="None",
+        help_text="Required for a representative or deputy: the member organisation they "
+        "speak for.",
+    )
+
+    def __init__(self, *args: Any, collective: Collective, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            collective_memberships__collective=collective
+        ).order_by("name")
+
+
+class InvitationForm(RoleForm):
+    email = forms.EmailField(
+        label="E-mail address",
+        help_text="The invitation link is sent here. It works once, for 7 days.",
+    )
+
+    field_order = ["email", "role", "organisation"]
+
+
+class CollectiveForm(forms.ModelForm):
+    class Meta:
+        model = Collective
+        fields = ["name", "area", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+
+class LeadershipForm(forms.Form):
+    is_leadership = forms.BooleanField(
+        required=False, label="A member of the local GP leadership group"
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+
+
+class MemberSearchForm(SearchForm):
+    role = forms.ChoiceField(
+        choices=[("", "All roles"), *Role.choices], required=False, label="Role"
+    )
+
+
+class OrganisationCreateForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(
+        choices=[
+            (k.value, k.label)
+            for k in (
+                OrganisationKind.FEDERATION,
+                OrganisationKind.LMC,
+                OrganisationKind.LOCAL_AUTHORITY,
+                OrganisationKind.VOLUNTARY,
+                OrganisationKind.OTHER,
+            )
+        ],
+        label="Kind of organisation",
+    )
+    postcode = forms.CharField(max_length=10, required=False)
+    is_leadership = forms.BooleanField(
+        required=False, label="A member of the local GP leadership group"
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label="Your full name", max_length=150)
+    password1 = forms.CharField(
+        label="Choose a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters. Not a common password.",
+    )
+    password2 = forms.CharField(
+        label="Type the password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        from django.contrib.auth import password_validation
+
+        from accounts.models import User
+
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords do not match.")
+        elif p1:
+            try:
+                password_validation.validate_password(
+                    p1, User(email=self.email, full_name=data.get("full_name", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

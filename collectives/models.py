@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    CONVENOR = "convenor", "Convenor"
+    REPRESENTATIVE = "representative", "Representative"
+    DEPUTY = "deputy", "Deputy representative"
+    MEMBER = "member", "Member"
+    GUEST = "guest", "Guest (system partner)"
+    OBSERVER = "observer", "Observer (read-only)"
+
+
+ROLE_DESCRIPTIONS = {
+    Role.CONVENOR: "Sets up the collective: manages its members, roles and invitations.",
+    Role.REPRESENTATIVE: "Speaks for one member organisation.",
+    Role.DEPUTY: "May speak for a member organisation when its representative cannot.",
+    Role.MEMBER: "Works for a member organisation.",
+    Role.GUEST: "A system partner (ICB, trust, council) who sees what the collective shares.",
+    Role.OBSERVER: "Can read, but not change anything.",
+}
+
+#: Roles that speak for a particular organisation, and so must name one.
+ORGANISATION_ROLES = {Role.REPRESENTATIVE, Role.DEPUTY}
+
+INVITATION_VALID_FOR = dt.timedelta(days=7)
+
+
+class Collective(models.Model):
+    """The tenant: a local area's general practice working as one."""
+
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=60, unique=True)
+    area = models.CharField(max_length=150, help_text="The place it covers, e.g. an ICS place.")
+    description = models.TextField(
+        help_text="In plain English: what the group is and what it does."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    organisations = models.ManyToManyField(
+        "directory.Organisation", through="CollectiveOrganisation", related_name="collectives"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollectiveOrganisation(models.Model):
+    """A member organisation of a collective."""
+
+    collective = models.ForeignKey(Collective, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="collective_memberships"
+    )
+    is_leadership = models.BooleanField(
+        "leadership-group member", default=False,
+        help_text="Whether the organisation sits on the local GP leadership group.",
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collective", "organisation"], name="one_membership_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} in {self.collective.name}"
+
+
+class Membership(models.Model):
+    """A person's place in a collective, with a role."""
+
+    collective = models.ForeignKey(Collective, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        "directory.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text="The member organisation the person works for or speaks for.",
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["user__full_name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["collective", "user"], name="one_membership_per_user"),
+            models.CheckConstraint(
+                condition=~Q(role__in=["representative", "deputy"]) | Q(organisation__isnull=False),
+                name="representatives_name_an_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) in {self.collective}"
+
+    @property
+    def is_convenor(self) -> bool:
+        return self.role == Role.CONVENOR
+
+    @property
+    def can_write(self) -> bool:
+        return self.role != Role.OBSERVER
+
+
+class Invitation(models.Model):
+    """An e-mailed link to join a collective: valid 7 days, single use."""
+
+    collective = models.ForeignKey(Collective, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        "directory.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.collective}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == "pending"

@@ -1,0 +1,356 @@
+"""Writes to collectives: members, roles, organisations, invitations.
+
+Every function here checks the actor's right to act, writes inside a transaction, records
+an audit entry and queues any e-mail only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import User
+from audit.services import audit_record, snapshot
+from collectives.models import (
+    INVITATION_VALID_FOR,
+    ORGANISATION_ROLES,
+    Collective,
+    CollectiveOrganisation,
+    Invitation,
+    Membership,
+    Role,
+)
+from directory.models import Organisation
+
+MEMBERSHIP_FIELDS = ["user", "role", "organisation"]
+
+
+def _require_convenor(actor_membership: Membership) -> None:
+    if actor_membership.role != Role.CONVENOR:
+        raise PermissionDenied("Only a convenor of the collective can do that.")
+
+
+def _check_role_organisation(
+    *, collective: Collective, role: str, organisation: Organisation | None
+) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": f"{role!r} is not a role in a collective."})
+    if role in ORGANISATION_ROLES and organisation is None:
+        raise ValidationError(
+            {"organisation": "A representative or deputy must speak for a member organisation."}
+        )
+    if role in ORGANISATION_ROLES and organisation is not None and not (
+        CollectiveOrganisation.objects.filter(collective=collective, organisation=organisation)
+        .exists()
+    ):
+        raise ValidationError(
+            {"organisation": f"{organisation.name} is not a member organisation of "
+             f"{collective.name}."}
+        )
+
+
+def _convenor_count(collective: Collective) -> int:
+    # Lock the convenors' rows so two convenors cannot both step down at once.
+    return len(
+        Membership.objects.select_for_update()
+        .filter(collective=collective, role=Role.CONVENOR).values_list("pk", flat=True)
+    )
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Collectives ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def collective_create(
+    *, actor: User, name: str, area: str, description: str, slug: str = ""
+) -> Collective:
+    """Create a collective with the actor as its first convenor."""
+    collective = Collective(
+        name=name.strip(), area=area.strip(), description=description.strip(),
+        slug=slugify(slug or name)[:60],
+    )
+    collective.full_clean()
+    collective.save()
+    membership = Membership.objects.create(collective=collective, user=actor, role=Role.CONVENOR)
+    audit_record(actor=actor, action="collective.created", obj=collective,
+                 collective=collective, after=snapshot(collective))
+    audit_record(actor=actor, action="membership.created", obj=membership,
+                 collective=collective, after=snapshot(membership, MEMBERSHIP_FIELDS))
+    return collective
+
+
+@transaction.atomic
+def collective_update(
+    *, actor_membership: Membership, name: str, area: str, description: str
+) -> Collective:
+    _require_convenor(actor_membership)
+    collective = Collective.objects.select_for_update().get(pk=actor_membership.collective_id)
+    before = snapshot(collective)
+    collective.name, collective.area, collective.description = (
+        name.strip(), area.strip(), description.strip()
+    )
+    collective.full_clean()
+    collective.save()
+    audit_record(actor=actor_membership.user, action="collective.changed", obj=collective,
+                 collective=collective, before=before, after=snapshot(collective))
+    return collective
+
+
+# Member organisations ------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_organisation_add(
+    *, actor_membership: Membership, organisation: Organisation, is_leadership: bool = False
+) -> CollectiveOrganisation:
+    _require_convenor(actor_membership)
+    collective = actor_membership.collective
+    if CollectiveOrganisation.objects.filter(
+        collective=collective, organisation=organisation
+    ).exists():
+        raise ValidationError(f"{organisation.name} is already a member of {collective.name}.")
+    member = CollectiveOrganisation.objects.create(
+        collective=collective, organisation=organisation, is_leadership=is_leadership
+    )
+    audit_record(actor=actor_membership.user, action="member_organisation.added", obj=member,
+                 collective=collective, after=snapshot(member))
+    return member
+
+
+@transaction.atomic
+def member_organisation_update(
+    *, actor_membership: Membership, member: CollectiveOrganisation, is_leadership: bool
+) -> CollectiveOrganisation:
+    _require_convenor(actor_membership)
+    member = CollectiveOrganisation.objects.select_for_update().get(pk=member.pk)
+    before = snapshot(member)
+    member.is_leadership = is_leadership
+    member.save(update_fields=["is_leadership"])
+    audit_record(actor=actor_membership.user, action="member_organisation.changed", obj=member,
+                 collective=member.collective, before=before, after=snapshot(member))
+    return member
+
+
+@transaction.atomic
+def member_organisation_remove(
+    *, actor_membership: Membership, member: CollectiveOrganisation
+) -> None:
+    _require_convenor(actor_membership)
+    speakers = Membership.objects.filter(
+        collective_id=member.collective_id, organisation_id=member.organisation_id,
+        role__in=ORGANISATION_ROLES,
+    ).count()
+    if speakers:
+        raise ValidationError(
+            f"{member.organisation.name} still has {speakers} representative"
+            f"{'s' if speakers != 1 else ''} or deputies. Change their roles first."
+        )
+    before = snapshot(member)
+    audit_record(actor=actor_membership.user, action="member_organisation.removed", obj=member,
+                 collective=member.collective, before=before, after=None)
+    member.delete()
+
+
+# People --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_change(
+    *, actor_membership: Membership, membership: Membership, role: str,
+    organisation: Organisation | None,
+) -> Membership:
+    """Change a person's role (and the organisation they work for or speak for)."""
+    _require_convenor(actor_membership)
+    collective = actor_membership.collective
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    _check_role_organisation(collective=collective, role=role, organisation=organisation)
+    if (
+        membership.role == Role.CONVENOR and role != Role.CONVENOR
+        and _convenor_count(collective) <= 1
+    ):
+        raise ValidationError(
+            {"role": "A collective needs at least one convenor. "
+             "Make someone else a convenor first."}
+        )
+    before = snapshot(membership, MEMBERSHIP_FIELDS)
+    membership.role = role
+    membership.organisation = organisation
+    membership.save(update_fields=["role", "organisation"])
+    audit_record(actor=actor_membership.user, action="membership.changed", obj=membership,
+                 collective=collective, before=before,
+                 after=snapshot(membership, MEMBERSHIP_FIELDS))
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor_membership: Membership, membership: Membership) -> None:
+    """Remove a person from the collective. Anyone may leave; convenors may remove others."""
+    if membership.pk != actor_membership.pk:
+        _require_convenor(actor_membership)
+    collective = actor_membership.collective
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == Role.CONVENOR and _convenor_count(collective) <= 1:
+        raise ValidationError(
+            "This is the collective's last convenor. Make someone else a convenor first."
+        )
+    audit_record(actor=actor_membership.user, action="membership.removed", obj=membership,
+                 collective=collective, before=snapshot(membership, MEMBERSHIP_FIELDS),
+                 after=None)
+    membership.delete()
+
+
+# Invitations ---------------------------------------------------------------------------
+
+
+def _queue_invitation_email(invitation: Invitation, token: str) -> None:
+    from collectives.tasks import send_invitation_email
+
+    transaction.on_commit(partial(send_invitation_email, invitation.pk, token))
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor_membership: Membership, email: str, role: str,
+    organisation: Organisation | None = None,
+) -> Invitation:
+    """Invite someone by e-mail; the e-mail is sent by a background job after commit."""
+    _require_convenor(actor_membership)
+    collective = actor_membership.collective
+    email = email.strip().lower()
+    _check_role_organisation(collective=collective, role=role, organisation=organisation)
+    if Membership.objects.filter(collective=collective, user__email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} is already a member of {collective.name}."})
+    now = timezone.now()
+    pending = Invitation.objects.filter(
+        collective=collective, email__iexact=email, accepted_at__isnull=True,
+        revoked_at__isnull=True, expires_at__gt=now,
+    )
+    if pending.exists():
+        raise ValidationError(
+            {"email": f"{email} already has an invitation waiting. Resend it instead."}
+        )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        collective=collective, email=email, role=role, organisation=organisation,
+        token_hash=token_hash(token), invited_by=actor_membership.user,
+        created_at=now, expires_at=now + INVITATION_VALID_FOR,
+    )
+    audit_record(actor=actor_membership.user, action="invitation.created", obj=invitation,
+                 collective=collective,
+                 after=snapshot(invitation, ["email", "role", "organisation", "expires_at"]))
+    _queue_invitation_email(invitation, token)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, actor_membership: Membership, invitation: Invitation) -> Invitation:
+    """Send a fresh link (the old one stops working) valid for another 7 days."""
+    _require_convenor(actor_membership)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise ValidationError(f"This invitation was {invitation.status}; it cannot be resent.")
+    before = snapshot(invitation, ["expires_at"])
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation.token_hash = token_hash(token)
+    invitation.expires_at = now + INVITATION_VALID_FOR
+    invitation.email_sent_at = None
+    invitation.save(update_fields=["token_hash", "expires_at", "email_sent_at"])
+    audit_record(actor=actor_membership.user, action="invitation.resent", obj=invitation,
+                 collective=invitation.collective, before=before,
+                 after=snapshot(invitation, ["expires_at"]))
+    _queue_invitation_email(invitation, token)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor_membership: Membership, invitation: Invitation) -> Invitation:
+    _require_convenor(actor_membership)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise ValidationError("This invitation has already been accepted.")
+    if not invitation.revoked_at:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(actor=actor_membership.user, action="invitation.revoked", obj=invitation,
+                     collective=invitation.collective, before={"revoked_at": None},
+                     after=snapshot(invitation, ["revoked_at"]))
+    return invitation
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("collective", "organisation", "invited_by")
+        .filter(token_hash=token_hash(token)).first()
+    )
+
+
+class InvitationUnusable(Exception):
+    """The link was used, revoked, has expired, or belongs to someone else."""
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """Join the collective the invitation is for, with its preset role and organisation."""
+    found = invitation_by_token(token)
+    if found is None:
+        raise InvitationUnusable("This invitation link is not valid. Check you copied all of it.")
+    invitation = Invitation.objects.select_for_update().get(pk=found.pk)
+    if not invitation.is_usable:
+        raise InvitationUnusable(
+            {
+                "accepted": "This invitation has already been used. Sign in to continue.",
+                "revoked": "This invitation was withdrawn. Ask the convenor for a new one.",
+                "expired": "This invitation has expired (links last 7 days). "
+                "Ask the convenor to send a new one.",
+            }[invitation.status]
+        )
+    if invitation.email.lower() != user.email.lower():
+        raise InvitationUnusable(
+            f"This invitation is for {invitation.email}, but you are signed in as "
+            f"{user.email}. Sign out and open the link again."
+        )
+    collective = invitation.collective
+    if Membership.objects.filter(collective=collective, user=user).exists():
+        raise InvitationUnusable(f"You are already a member of {collective.name}.")
+    membership = Membership.objects.create(
+        collective=collective, user=user, role=invitation.role,
+        organisation=invitation.organisation,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(actor=user, action="invitation.accepted", obj=invitation, collective=collective,
+                 before={"accepted_at": None}, after=snapshot(invitation, ["accepted_at"]))
+    audit_record(actor=user, action="membership.created", obj=membership, collective=collective,
+                 after=snapshot(membership, MEMBERSHIP_FIELDS))
+    return membership
+
+
+@transaction.atomic
+def invited_user_create(*, token: str, full_name: str, password: str) -> User:
+    """Create the account an invitation's link leads to; its e-mail is proven by the link."""
+    from allauth.account.models import EmailAddress
+
+    invitation = invitation_by_token(token)
+    if invitation is None or not invitation.is_usable:
+        raise InvitationUnusable("This invitation can no longer be used.")
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationUnusable("An account with this e-mail address already exists: sign in.")
+    user = User.objects.create_user(
+        email=invitation.email, password=password, full_name=full_name.strip()
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    audit_record(actor=user, action="user.created", obj=user, collective=invitation.collective,
+                 after={"email": user.email, "full_name": user.full_name})
+    return user

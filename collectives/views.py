@@ -1,0 +1,511 @@
+"""Pages for a collective's people, organisations, invitations and settings.
+
+Thin: parse the request, call one service or selector, render.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from collectives import access, selectors, services
+from collectives.decorators import collective_page
+from collectives.forms import (
+    AcceptInvitationForm,
+    CollectiveForm,
+    InvitationForm,
+    LeadershipForm,
+    MemberSearchForm,
+    OrganisationCreateForm,
+    RoleForm,
+    SearchForm,
+)
+from collectives.models import ROLE_DESCRIPTIONS, Membership, Role
+from directory.models import Organisation
+from directory.selectors import organisations_matching
+from directory.services import organisation_create
+
+PAGE_SIZE = 25
+
+
+def _add_errors(form: BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _page(request: HttpRequest, items: object) -> object:
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+
+
+def _query(params: dict[str, str]) -> str:
+    kept = {k: v for k, v in params.items() if v}
+    return ("&" + urlencode(kept)) if kept else ""
+
+
+def _url(membership: Membership, name: str) -> str:
+    return reverse(f"collectives:{name}", args=[membership.collective.slug])
+
+
+def _crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
+    crumbs = [
+        {
+            "text": membership.collective.name,
+            "href": reverse("home:collective", args=[membership.collective.slug]),
+        }
+    ]
+    crumbs += [{"text": text, "href": href} for text, href in extra]
+    return crumbs
+
+
+@require_POST
+def switch(request: HttpRequest) -> HttpResponse:
+    membership = access.get_membership_for_user(request.user, request.POST.get("collective", ""))
+    messages.success(request, f"You are now working in {membership.collective.name}.")
+    return redirect("home:collective", membership.collective.slug)
+
+
+# People --------------------------------------------------------------------------------
+
+
+@collective_page("members")
+def members(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = MemberSearchForm(request.GET or None)
+    query = role = ""
+    if form.is_valid():
+        query, role = form.cleaned_data["q"], form.cleaned_data["role"]
+    people = selectors.people_in_collective(
+        collective=membership.collective, query=query, role=role
+    )
+    return render(
+        request,
+        "collectives/members.html",
+        {
+            "title": "Members",
+            "membership": membership,
+            "form": form,
+            "page": _page(request, people),
+            "query": _query({"q": query, "role": role}),
+            "filtered": bool(query or role),
+            "breadcrumbs": _crumbs(membership),
+        },
+    )
+
+
+@collective_page("members", convenor_only=True)
+def member_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    person = access.get_membership_in_collective(membership, pk)
+    form = RoleForm(
+        request.POST or None,
+        collective=membership.collective,
+        initial={"role": person.role, "organisation": person.organisation_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change(
+                actor_membership=membership,
+                membership=person,
+                role=form.cleaned_data["role"],
+                organisation=form.cleaned_data["organisation"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{person.user.display_name}'s role was changed.")
+            return redirect("collectives:members", membership.collective.slug)
+    return render(
+        request,
+        "collectives/member_edit.html",
+        {
+            "title": f"Change {person.user.display_name}'s role",
+            "membership": membership,
+            "person": person,
+            "form": form,
+            "breadcrumbs": _crumbs(membership, ("Members", _url(membership, "members"))),
+        },
+    )
+
+
+@collective_page("members")
+def member_remove(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    person = access.get_membership_in_collective(membership, pk)
+    leaving = person.pk == membership.pk
+    if not leaving and membership.role != Role.CONVENOR:
+        raise PermissionDenied("Only a convenor can remove someone from the collective.")
+    error = ""
+    if request.method == "POST":
+        try:
+            services.membership_remove(actor_membership=membership, membership=person)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            if leaving:
+                messages.success(request, f"You have left {membership.collective.name}.")
+                return redirect("home:index")
+            messages.success(
+                request,
+                f"{person.user.display_name} was removed from {membership.collective.name}.",
+            )
+            return redirect("collectives:members", membership.collective.slug)
+    return render(
+        request,
+        "collectives/member_remove.html",
+        {
+            "title": "Leave the collective" if leaving else f"Remove {person.user.display_name}",
+            "membership": membership,
+            "person": person,
+            "leaving": leaving,
+            "error": error,
+            "breadcrumbs": _crumbs(membership, ("Members", _url(membership, "members"))),
+        },
+    )
+
+
+# Organisations -------------------------------------------------------------------------
+
+
+@collective_page("organisations")
+def organisations(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    members = selectors.member_organisations(collective=membership.collective, query=query)
+    return render(
+        request,
+        "collectives/organisations.html",
+        {
+            "title": "Member organisations",
+            "membership": membership,
+            "form": form,
+            "page": _page(request, members),
+            "query": _query({"q": query}),
+            "filtered": bool(query),
+            "breadcrumbs": _crumbs(membership),
+        },
+    )
+
+
+@collective_page("organisations", convenor_only=True)
+def organisation_add(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results = None
+    if query:
+        results = _page(
+            request,
+            organisations_matching(query=query).exclude(
+                collective_memberships__collective=membership.collective
+            ),
+        )
+    if request.method == "POST":
+        organisation_id = request.POST.get("organisation", "")
+        organisation = (
+            Organisation.objects.filter(pk=organisation_id).first()
+            if organisation_id.isdigit() else None
+        )
+        if organisation is None:
+            raise Http404("No such organisation.")
+        try:
+            services.member_organisation_add(
+                actor_membership=membership,
+                organisation=organisation,
+                is_leadership=request.POST.get("is_leadership") == "on",
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{organisation.name} is now a member organisation.")
+        return redirect("collectives:organisations", membership.collective.slug)
+    return render(
+        request,
+        "collectives/organisation_add.html",
+        {
+            "title": "Add a member organisation",
+            "membership": membership,
+            "form": form,
+            "query": _query({"q": query}),
+            "results": results,
+            "searched": bool(query),
+            "breadcrumbs": _crumbs(
+                membership, ("Organisations", _url(membership, "organisations"))
+            ),
+        },
+    )
+
+
+@collective_page("organisations", convenor_only=True)
+def organisation_new(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = OrganisationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                organisation = organisation_create(
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    kind=form.cleaned_data["kind"],
+                    postcode=form.cleaned_data["postcode"],
+                )
+                services.member_organisation_add(
+                    actor_membership=membership,
+                    organisation=organisation,
+                    is_leadership=form.cleaned_data["is_leadership"],
+                )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{organisation.name} was added as a member organisation.")
+            return redirect("collectives:organisations", membership.collective.slug)
+    return render(
+        request,
+        "collectives/organisation_new.html",
+        {
+            "title": "Add an organisation without an ODS code",
+            "membership": membership,
+            "form": form,
+            "breadcrumbs": _crumbs(
+                membership, ("Organisations", _url(membership, "organisations"))
+            ),
+        },
+    )
+
+
+@collective_page("organisations", convenor_only=True)
+def organisation_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    member = access.get_member_organisation_in_collective(membership, pk)
+    form = LeadershipForm(request.POST or None, initial={"is_leadership": member.is_leadership})
+    if request.method == "POST" and form.is_valid():
+        services.member_organisation_update(
+            actor_membership=membership,
+            member=member,
+            is_leadership=form.cleaned_data["is_leadership"],
+        )
+        messages.success(request, f"{member.organisation.name} was updated.")
+        return redirect("collectives:organisations", membership.collective.slug)
+    return render(
+        request,
+        "collectives/organisation_edit.html",
+        {
+            "title": f"Change {member.organisation.name}",
+            "membership": membership,
+            "member": member,
+            "form": form,
+            "breadcrumbs": _crumbs(
+                membership, ("Organisations", _url(membership, "organisations"))
+            ),
+        },
+    )
+
+
+@collective_page("organisations", convenor_only=True)
+def organisation_remove(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    member = access.get_member_organisation_in_collective(membership, pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.member_organisation_remove(actor_membership=membership, member=member)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, f"{member.organisation.name} is no longer a member.")
+            return redirect("collectives:organisations", membership.collective.slug)
+    return render(
+        request,
+        "collectives/organisation_remove.html",
+        {
+            "title": f"Remove {member.organisation.name}",
+            "membership": membership,
+            "member": member,
+            "error": error,
+            "breadcrumbs": _crumbs(
+                membership, ("Organisations", _url(membership, "organisations"))
+            ),
+        },
+    )
+
+
+# Invitations ---------------------------------------------------------------------------
+
+
+@collective_page("invitations", convenor_only=True)
+def invitations(request: HttpRequest, membership: Membership) -> HttpResponse:
+    items = selectors.invitations_for_collective(collective=membership.collective)
+    return render(
+        request,
+        "collectives/invitations.html",
+        {
+            "title": "Invitations",
+            "membership": membership,
+            "page": _page(request, items),
+            "query": "",
+            "breadcrumbs": _crumbs(membership),
+        },
+    )
+
+
+@collective_page("invitations", convenor_only=True)
+def invitation_new(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = InvitationForm(
+        request.POST or None, collective=membership.collective, initial={"role": Role.MEMBER}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                actor_membership=membership,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                organisation=form.cleaned_data["organisation"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"An invitation is on its way to {invitation.email}.")
+            return redirect("collectives:invitations", membership.collective.slug)
+    return render(
+        request,
+        "collectives/invitation_new.html",
+        {
+            "title": "Invite someone",
+            "membership": membership,
+            "form": form,
+            "breadcrumbs": _crumbs(membership, ("Invitations", _url(membership, "invitations"))),
+        },
+    )
+
+
+@require_POST
+@collective_page("invitations", convenor_only=True)
+def invitation_resend(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    invitation = access.get_invitation_in_collective(membership, pk)
+    try:
+        services.invitation_resend(actor_membership=membership, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"A new link was sent to {invitation.email}.")
+    return redirect("collectives:invitations", membership.collective.slug)
+
+
+@collective_page("invitations", convenor_only=True)
+def invitation_revoke(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    invitation = access.get_invitation_in_collective(membership, pk)
+    if request.method == "POST":
+        try:
+            services.invitation_revoke(actor_membership=membership, invitation=invitation)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"The invitation for {invitation.email} was withdrawn.")
+        return redirect("collectives:invitations", membership.collective.slug)
+    return render(
+        request,
+        "collectives/invitation_revoke.html",
+        {
+            "title": f"Withdraw the invitation for {invitation.email}",
+            "membership": membership,
+            "invitation": invitation,
+            "breadcrumbs": _crumbs(membership, ("Invitations", _url(membership, "invitations"))),
+        },
+    )
+
+
+@login_not_required
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation e-mail: create an account or sign in, then join."""
+    invitation = services.invitation_by_token(token)
+    context: dict[str, object] = {"title": "Accept your invitation", "invitation": invitation}
+    if invitation is None or not invitation.is_usable:
+        context["problem"] = (
+            "This invitation link is not valid. Check you copied all of it."
+            if invitation is None
+            else {
+                "accepted": "This invitation has already been used.",
+                "revoked": "This invitation was withdrawn. Ask the convenor for a new one.",
+                "expired": "This invitation has expired: links last 7 days. "
+                "Ask the convenor to send a new one.",
+            }[invitation.status]
+        )
+        return render(request, "collectives/invitation_accept.html", context, status=410)
+
+    user = request.user
+    if user.is_authenticated:
+        if request.method == "POST":
+            try:
+                joined = services.invitation_accept(token=token, user=user)  # type: ignore[arg-type]
+            except services.InvitationUnusable as exc:
+                context["problem"] = str(exc)
+            else:
+                messages.success(request, f"Welcome to {joined.collective.name}.")
+                return redirect("home:collective", joined.collective.slug)
+        elif user.email.lower() != invitation.email.lower():  # type: ignore[union-attr]
+            context["problem"] = (
+                f"This invitation is for {invitation.email}, but you are signed in as "
+                f"{user.email}. Sign out, then open the link again."  # type: ignore[union-attr]
+            )
+        return render(request, "collectives/invitation_accept.html", context)
+
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        context["sign_in_first"] = True
+        return render(request, "collectives/invitation_accept.html", context)
+
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_user = services.invited_user_create(
+                token=token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
+            joined = services.invitation_accept(token=token, user=new_user)
+        except services.InvitationUnusable as exc:
+            form.add_error(None, str(exc))
+        else:
+            login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {joined.collective.name}.")
+            return redirect("home:collective", joined.collective.slug)
+    context["form"] = form
+    return render(request, "collectives/invitation_accept.html", context)
+
+
+# Settings ------------------------------------------------------------------------------
+
+
+@collective_page("settings", convenor_only=True)
+def collective_settings(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = CollectiveForm(request.POST or None, instance=membership.collective)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.collective_update(
+                actor_membership=membership,
+                name=form.cleaned_data["name"],
+                area=form.cleaned_data["area"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The collective's details were saved.")
+            return redirect("collectives:settings", membership.collective.slug)
+    return render(
+        request,
+        "collectives/settings.html",
+        {
+            "title": "Collective settings",
+            "membership": membership,
+            "form": form,
+            "breadcrumbs": _crumbs(membership),
+            "role_descriptions": ROLE_DESCRIPTIONS,
+        },
+    )

@@ -1,0 +1,37 @@
+"""'What needs your attention': each capability registers a provider of items.
+
+A provider takes the person's membership of the current collective and returns the items
+that wait for them. Later apps add theirs (a survey to answer, a position to state, a
+briefing to acknowledge, a nudge) by calling register() from their AppConfig.ready().
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from collectives.models import Membership
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    title: str
+    description: str
+    href: str
+    action: str
+
+
+Provider = Callable[[Membership], list[AttentionItem]]
+_providers: list[Provider] = []
+
+
+def register(provider: Provider) -> None:
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def attention_items(membership: Membership) -> list[AttentionItem]:
+    items: list[AttentionItem] = []
+    for provider in _providers:
+        items.extend(provider(membership))
+    return items
