@@ -1,0 +1,111 @@
+"""Test helpers shared by every app's tests: factories and a real SMTP server."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import threading
+from email.message import EmailMessage
+from typing import Any
+
+import factory
+from aiosmtpd.controller import Controller
+from allauth.account.models import EmailAddress
+
+from accounts.models import User
+from collectives.models import Collective, CollectiveOrganisation, Membership, Role
+from directory.models import Organisation, OrganisationKind
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name", locale="en_GB")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    ods_code = factory.Sequence(lambda n: f"Z{n:05d}")
+    name = factory.Sequence(lambda n: f"Practice number {n}")
+    kind = OrganisationKind.PRACTICE
+    postcode = "PO30 1AA"
+
+
+class CollectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Collective
+
+    name = factory.Sequence(lambda n: f"Collective {n}")
+    slug = factory.Sequence(lambda n: f"collective-{n}")
+    area = "Somewhere"
+    description = "The practices of somewhere, working as one."
+
+
+class MemberOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CollectiveOrganisation
+
+    collective = factory.SubFactory(CollectiveFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    collective = factory.SubFactory(CollectiveFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.MEMBER
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+
+class SMTPServer:
+    """A real SMTP server (aiosmtpd) on a free local port, collecting what it receives."""
+
+    def __init__(self) -> None:
+        self.handler = _Collector()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            free_port = probe.getsockname()[1]
+        self.port = free_port
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=free_port)
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        with self.handler.lock:
+            return list(self.handler.messages)
+
+    def clear(self) -> None:
+        with self.handler.lock:
+            self.handler.messages.clear()

@@ -1,0 +1,145 @@
+"""One collective can never reach another's objects, on any page or API endpoint.
+
+The test walks the whole URL conf, so a new endpoint is covered as soon as it is added: an
+endpoint under a collective (a `slug` argument) is checked automatically; any other endpoint
+must be listed below as public or as one that needs no collective, or the test fails.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from alliance.testing import MemberOrganisationFactory, MembershipFactory
+from collectives import services
+from collectives.models import CollectiveOrganisation, Invitation, Membership, Role
+
+# Routes reachable without a collective in the URL, with why they are safe.
+PUBLIC = {
+    "account_",  # allauth's sign-in, password reset and security pages
+    "mfa_",
+    "admin:",  # the Django admin: superusers only
+    "home:accessibility",
+    "api:schema",
+    "invitation_accept",  # reached with a secret token; tested in collectives
+}
+SIGNED_IN_WITHOUT_COLLECTIVE = {"home:index", "collectives:switch", "api:me", "api:collectives"}
+
+# Which model a route's <pk> names, by a word in the route's name.
+PK_MODELS = {
+    "member_organisation": CollectiveOrganisation,
+    "organisation": CollectiveOrganisation,
+    "member": Membership,
+    "membership": Membership,
+    "invitation": Invitation,
+}
+
+
+def _routes(resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
+            ) -> Iterator[tuple[str, str, URLPattern]]:
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _routes(entry, prefix + str(entry.pattern), ns)
+        else:
+            yield f"{namespace}{entry.name or ''}", prefix + str(entry.pattern), entry
+
+
+def _is_public(name: str, route: str) -> bool:
+    return any(name.startswith(p) or name == p for p in PUBLIC) or route.startswith("admin/")
+
+
+def _collective_routes() -> list[tuple[str, str]]:
+    found = []
+    for name, route, _ in _routes():
+        if "<slug:slug>" in route:
+            found.append((name, route))
+    return found
+
+
+def _fill(route: str, slug: str, pk: int | None) -> str:
+    path = "/" + route.replace("<slug:slug>", slug).lstrip("^").rstrip("$")
+    return path.replace("<int:pk>", str(pk))
+
+
+def _pk_model(name: str) -> Any:
+    bare = name.split(":")[-1]
+    for word, model in PK_MODELS.items():
+        if word in bare:
+            return model
+    raise AssertionError(f"{name}: add the model its <pk> names to PK_MODELS")
+
+
+def test_every_route_is_either_under_a_collective_or_listed_as_safe():
+    unlisted = [
+        (name, route) for name, route, _ in _routes()
+        if "<slug:slug>" not in route and not _is_public(name, route)
+        and name not in SIGNED_IN_WITHOUT_COLLECTIVE
+    ]
+    assert unlisted == [], "New routes must be checked for tenancy: list them in this test"
+
+
+@pytest.fixture
+def collective_b(outsider):
+    """Collective B, with one of everything."""
+    b = outsider.collective
+    org = MemberOrganisationFactory(collective=b)
+    person = MembershipFactory(collective=b, role=Role.REPRESENTATIVE, organisation=org.organisation)
+    invitation = services.invitation_create(actor_membership=outsider, email="b@example.org",
+                                            role=Role.MEMBER)
+    return {"slug": b.slug, Membership: person.pk, CollectiveOrganisation: org.pk,
+            Invitation: invitation.pk}
+
+
+def _snapshot() -> tuple[int, ...]:
+    return (Membership.objects.count(), CollectiveOrganisation.objects.count(),
+            Invitation.objects.filter(revoked_at__isnull=True).count())
+
+
+@pytest.mark.parametrize("name,route", _collective_routes())
+def test_a_member_of_another_collective_gets_404(client, convenor, collective_b, name, route):
+    client.force_login(convenor.user)
+    pk = collective_b[_pk_model(name)] if "<int:pk>" in route else None
+    before = _snapshot()
+    for method in ("get", "post", "patch", "delete"):
+        # B's own URL, and B's objects under A's URL.
+        for url in {_fill(route, collective_b["slug"], pk), _fill(route, convenor.collective.slug, pk)}:
+            if url == _fill(route, convenor.collective.slug, None) and pk is None:
+                continue  # A's own list page is A's to see
+            response = getattr(client, method)(url)
+            assert response.status_code in (404, 405), (method, url, response.status_code)
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("name,route", _collective_routes())
+def test_anonymous_visitors_are_sent_to_sign_in(client, collective_b, name, route):
+    pk = collective_b[_pk_model(name)] if "<int:pk>" in route else None
+    url = _fill(route, collective_b["slug"], pk)
+    response = client.get(url)
+    if route.startswith("api/"):
+        assert response.status_code == 401, url
+    else:
+        assert response.status_code == 302, url
+        assert re.match(r"^/accounts/login/\?next=", response["Location"]), response["Location"]
+
+
+@pytest.mark.parametrize("url", ["/", "/api/v1/me/", "/api/v1/collectives/"])
+def test_signed_in_routes_without_a_collective_need_sign_in(client, db, url):
+    response = client.get(url)
+    assert response.status_code == (401 if url.startswith("/api/") else 302)
+
+
+def test_the_api_lists_only_the_callers_collectives(client, convenor, collective_b):
+    client.force_login(convenor.user)
+    slugs = [c["slug"] for c in client.get("/api/v1/collectives/").json()["results"]]
+    assert slugs == [convenor.collective.slug]
+
+
+def test_switching_to_a_collective_you_are_not_in_is_404(client, convenor, collective_b):
+    client.force_login(convenor.user)
+    assert client.post("/c/switch/", {"collective": collective_b["slug"]}).status_code == 404

@@ -1,0 +1,60 @@
+"""Production settings: strict by default, and `check --deploy` finds nothing to warn about."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "SECRET_KEY": "q8Zr-2vLx!pT9mWc_4kHn7YbEe0sJd6uGa3fRtVy1oKiXw5zMlNh",
+    "ALLOWED_HOSTS": "alliance.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
+                          "SECURE_COOKIES_AND_HTTPS", "STATIC_MANIFEST"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_check_deploy_has_no_warnings_in_production():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = _manage("check", **{**PRODUCTION, "SECRET_KEY": "too-short"})
+    assert result.returncode != 0
+    assert "at least 50 characters" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _manage("check", **{**PRODUCTION, "ALLOWED_HOSTS": ""})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_a_bad_setting_is_named():
+    result = _manage("check", **{**PRODUCTION, "DEBUG": "maybe"})
+    assert "DEBUG must be true or false, not 'maybe'" in result.stderr
+    result = _manage("check", **{**PRODUCTION, "EMAIL_URL": "carrier-pigeon://coop"})
+    assert "EMAIL_URL must start with one of" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    result = _manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)",
+                     **PRODUCTION)
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr

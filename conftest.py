@@ -1,0 +1,112 @@
+"""Fixtures for the whole suite: standing users, a real SMTP server, a real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from alliance.testing import (
+    MemberOrganisationFactory,
+    MembershipFactory,
+    SMTPServer,
+    UserFactory,
+)
+from collectives.models import Membership, Role
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SMTPServer]:
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: SMTPServer, settings: Any) -> SMTPServer:
+    """Send this test's e-mail through real SMTP to a local aiosmtpd server."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    smtp_server.clear()
+    return smtp_server
+
+
+@pytest.fixture
+def convenor(db: None) -> Membership:
+    """The owner of collective A."""
+    return MembershipFactory(role=Role.CONVENOR, user__full_name="Connie Convenor")
+
+
+@pytest.fixture
+def collective(convenor: Membership) -> Any:
+    return convenor.collective
+
+
+@pytest.fixture
+def practice(collective: Any) -> Any:
+    return MemberOrganisationFactory(collective=collective, organisation__name="Oakwood Surgery")
+
+
+@pytest.fixture
+def member(collective: Any, practice: Any) -> Membership:
+    """Staff of a member practice of collective A."""
+    return MembershipFactory(
+        collective=collective, role=Role.MEMBER, organisation=practice.organisation,
+        user__full_name="Morgan Member",
+    )
+
+
+@pytest.fixture
+def outsider(db: None) -> Membership:
+    """The convenor of another collective, B, who must see nothing of A."""
+    return MembershipFactory(role=Role.CONVENOR, user__full_name="Olly Outsider")
+
+
+@pytest.fixture
+def user_without_collective(db: None) -> Any:
+    return UserFactory()
+
+
+# Browser ---------------------------------------------------------------------------------
+
+def chromium_available() -> bool:
+    return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not chromium_available():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is required in CI but was not found at {CHROMIUM}")
+        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
+    # Playwright's sync API runs an event loop in this thread; the test's own database work
+    # is still synchronous, so Django's async-safety check does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server: Any, settings: Any) -> Any:
+    settings.SITE_URL = live_server.url
+    return live_server
