@@ -27,6 +27,7 @@ test: venv lint typecheck pytest
 
 lint:
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck:
 	$(BIN)/mypy .

@@ -60,7 +60,9 @@ def practice(collective: Any) -> Any:
 def member(collective: Any, practice: Any) -> Membership:
     """Staff of a member practice of collective A."""
     return MembershipFactory(
-        collective=collective, role=Role.MEMBER, organisation=practice.organisation,
+        collective=collective,
+        role=Role.MEMBER,
+        organisation=practice.organisation,
         user__full_name="Morgan Member",
     )
 
@@ -77,6 +79,7 @@ def user_without_collective(db: None) -> Any:
 
 
 # Browser ---------------------------------------------------------------------------------
+
 
 def chromium_available() -> bool:
     return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
@@ -97,9 +100,14 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
             ],
         )
         yield browser

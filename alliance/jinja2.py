@@ -33,8 +33,10 @@ def environment(**options: Any) -> Environment:
     options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do"]
     env = Environment(autoescape=True, **options)
     # Our templates first, then the official NHS.UK frontend macros.
-    env.loader = ChoiceLoader([loader, PackageLoader("nhsuk_frontend_jinja")]) if loader else (
-        PackageLoader("nhsuk_frontend_jinja")
+    env.loader = (
+        ChoiceLoader([loader, PackageLoader("nhsuk_frontend_jinja")])
+        if loader
+        else (PackageLoader("nhsuk_frontend_jinja"))
     )
     env.globals.update(
         {

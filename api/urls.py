@@ -20,13 +20,25 @@ urlpatterns = [
     path("me/", _api(views.MeView.as_view()), name="me"),
     path("collectives/", _api(views.CollectiveList.as_view()), name="collectives"),
     path("collectives/<slug:slug>/", _api(views.CollectiveDetail.as_view()), name="collective"),
-    path("collectives/<slug:slug>/memberships/", _api(views.MembershipList.as_view()),
-         name="memberships"),
-    path("collectives/<slug:slug>/memberships/<int:pk>/",
-         _api(views.MembershipDetail.as_view()), name="membership"),
-    path("collectives/<slug:slug>/organisations/",
-         _api(views.MemberOrganisationList.as_view()), name="organisations"),
-    path("collectives/<slug:slug>/invitations/", _api(views.InvitationList.as_view()),
-         name="invitations"),
+    path(
+        "collectives/<slug:slug>/memberships/",
+        _api(views.MembershipList.as_view()),
+        name="memberships",
+    ),
+    path(
+        "collectives/<slug:slug>/memberships/<int:pk>/",
+        _api(views.MembershipDetail.as_view()),
+        name="membership",
+    ),
+    path(
+        "collectives/<slug:slug>/organisations/",
+        _api(views.MemberOrganisationList.as_view()),
+        name="organisations",
+    ),
+    path(
+        "collectives/<slug:slug>/invitations/",
+        _api(views.InvitationList.as_view()),
+        name="invitations",
+    ),
     path("collectives/<slug:slug>/audit/", _api(views.AuditEntryList.as_view()), name="audit"),
 ]

@@ -33,8 +33,10 @@ def _convenor(request: Request, slug: str) -> Membership:
 def _validation(exc: ValidationError) -> drf_exceptions.ValidationError:
     if hasattr(exc, "error_dict"):
         return drf_exceptions.ValidationError(
-            {field: [str(m) for e in errors for m in e.messages]
-             for field, errors in exc.error_dict.items()}
+            {
+                field: [str(m) for e in errors for m in e.messages]
+                for field, errors in exc.error_dict.items()
+            }
         )
     return drf_exceptions.ValidationError({"non_field_errors": exc.messages})
 
@@ -104,8 +106,17 @@ class InvitationInput(serializers.Serializer):
 class AuditEntryOutput(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
-        fields = ["id", "at", "actor_label", "action", "object_type", "object_id",
-                  "object_label", "before", "after"]
+        fields = [
+            "id",
+            "at",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_label",
+            "before",
+            "after",
+        ]
 
 
 def _organisation_in(collective: Collective, pk: int | None) -> Organisation | None:
@@ -127,7 +138,9 @@ class CollectiveList(generics.ListAPIView):
     serializer_class = CollectiveOutput
 
     def get_queryset(self) -> Any:
-        return Collective.objects.filter(memberships__user_id=self.request.user.pk or 0).order_by("name")
+        return Collective.objects.filter(memberships__user_id=self.request.user.pk or 0).order_by(
+            "name"
+        )
 
 
 class CollectiveDetail(APIView):
@@ -142,7 +155,8 @@ class MembershipList(generics.ListAPIView):
     def get_queryset(self) -> Any:
         membership = _membership(self.request, self.kwargs["slug"])
         return selectors.people_in_collective(
-            collective=membership.collective, query=self.request.query_params.get("q", ""),
+            collective=membership.collective,
+            query=self.request.query_params.get("q", ""),
             role=self.request.query_params.get("role", ""),
         )
 
@@ -164,7 +178,9 @@ class MembershipDetail(APIView):
         data.is_valid(raise_exception=True)
         try:
             changed = services.membership_change(
-                actor_membership=actor, membership=person, role=data.validated_data["role"],
+                actor_membership=actor,
+                membership=person,
+                role=data.validated_data["role"],
                 organisation=_organisation_in(
                     actor.collective, data.validated_data.get("organisation")
                 ),
@@ -209,7 +225,8 @@ class InvitationList(generics.ListCreateAPIView):
         data.is_valid(raise_exception=True)
         try:
             invitation = services.invitation_create(
-                actor_membership=actor, email=data.validated_data["email"],
+                actor_membership=actor,
+                email=data.validated_data["email"],
                 role=data.validated_data["role"],
                 organisation=_organisation_in(
                     actor.collective, data.validated_data.get("organisation")

@@ -27,7 +27,10 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_label = models.CharField(max_length=254, blank=True)
@@ -36,7 +39,10 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64)
     object_label = models.CharField(max_length=254, blank=True)
     collective = models.ForeignKey(
-        "collectives.Collective", null=True, blank=True, on_delete=models.PROTECT,
+        "collectives.Collective",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="audit_entries",
     )
     before = models.JSONField(null=True, blank=True)

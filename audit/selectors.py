@@ -22,5 +22,7 @@ def audit_entries_for_collective(
 def audit_actions_for_collective(*, collective: Collective) -> list[str]:
     return list(
         AuditEntry.objects.filter(collective=collective)
-        .order_by("action").values_list("action", flat=True).distinct()
+        .order_by("action")
+        .values_list("action", flat=True)
+        .distinct()
     )

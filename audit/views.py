@@ -37,9 +37,21 @@ def audit_log(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     kept = {k: v for k, v in {"action": action, "actor": actor}.items() if v}
-    return render(request, "audit/log.html", {
-        "title": "Audit log", "membership": membership, "form": form, "page": page,
-        "query": ("&" + urlencode(kept)) if kept else "", "filtered": bool(kept),
-        "breadcrumbs": [{"text": membership.collective.name,
-                         "href": reverse("home:collective", args=[membership.collective.slug])}],
-    })
+    return render(
+        request,
+        "audit/log.html",
+        {
+            "title": "Audit log",
+            "membership": membership,
+            "form": form,
+            "page": page,
+            "query": ("&" + urlencode(kept)) if kept else "",
+            "filtered": bool(kept),
+            "breadcrumbs": [
+                {
+                    "text": membership.collective.name,
+                    "href": reverse("home:collective", args=[membership.collective.slug]),
+                }
+            ],
+        },
+    )

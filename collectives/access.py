@@ -21,7 +21,8 @@ def get_membership_for_user(user: Any, slug: str) -> Membership:
         raise Http404("No such collective.")
     membership = (
         Membership.objects.select_related("collective", "organisation", "user")
-        .filter(user=user, collective__slug=slug).first()
+        .filter(user=user, collective__slug=slug)
+        .first()
     )
     if membership is None:
         raise Http404("No such collective.")
@@ -38,7 +39,8 @@ def get_convenor_membership_for_user(user: Any, slug: str) -> Membership:
 def get_membership_in_collective(actor: Membership, pk: int) -> Membership:
     found = (
         Membership.objects.select_related("user", "organisation", "collective")
-        .filter(collective_id=actor.collective_id, pk=pk).first()
+        .filter(collective_id=actor.collective_id, pk=pk)
+        .first()
     )
     if found is None:
         raise Http404("No such member.")
@@ -48,7 +50,8 @@ def get_membership_in_collective(actor: Membership, pk: int) -> Membership:
 def get_member_organisation_in_collective(actor: Membership, pk: int) -> CollectiveOrganisation:
     found = (
         CollectiveOrganisation.objects.select_related("organisation", "collective")
-        .filter(collective_id=actor.collective_id, pk=pk).first()
+        .filter(collective_id=actor.collective_id, pk=pk)
+        .first()
     )
     if found is None:
         raise Http404("No such member organisation.")
@@ -58,7 +61,8 @@ def get_member_organisation_in_collective(actor: Membership, pk: int) -> Collect
 def get_invitation_in_collective(actor: Membership, pk: int) -> Invitation:
     found = (
         Invitation.objects.select_related("organisation", "collective")
-        .filter(collective_id=actor.collective_id, pk=pk).first()
+        .filter(collective_id=actor.collective_id, pk=pk)
+        .first()
     )
     if found is None:
         raise Http404("No such invitation.")

@@ -19,8 +19,12 @@ from directory.models import Organisation, OrganisationKind, OrganisationStatus,
 
 ODS_DIR = Path(__file__).resolve().parent.parent / "directory" / "fixtures" / "ods"
 DEMO_PASSWORD = "alliance-demo-2026"
-_STATUS = {"A": OrganisationStatus.ACTIVE, "C": OrganisationStatus.CLOSED,
-           "D": OrganisationStatus.DORMANT, "P": OrganisationStatus.PROPOSED}
+_STATUS = {
+    "A": OrganisationStatus.ACTIVE,
+    "C": OrganisationStatus.CLOSED,
+    "D": OrganisationStatus.DORMANT,
+    "P": OrganisationStatus.PROPOSED,
+}
 
 
 @dataclass(frozen=True)
@@ -42,13 +46,19 @@ class DemoArea:
 
 AREAS = [
     DemoArea(
-        slug="isle-of-wight", name="Isle of Wight General Practice Collective",
-        area="Isle of Wight", commissioner="10L",
-        federation="Island GP Federation (demo)", lmc="Island Local Medical Committee (demo)",
+        slug="isle-of-wight",
+        name="Isle of Wight General Practice Collective",
+        area="Isle of Wight",
+        commissioner="10L",
+        federation="Island GP Federation (demo)",
+        lmc="Island Local Medical Committee (demo)",
     ),
     DemoArea(
-        slug="bassetlaw", name="Bassetlaw General Practice Collective", area="Bassetlaw",
-        commissioner="02Q", federation="Bassetlaw GP Federation (demo)",
+        slug="bassetlaw",
+        name="Bassetlaw General Practice Collective",
+        area="Bassetlaw",
+        commissioner="02Q",
+        federation="Bassetlaw GP Federation (demo)",
         lmc="North Nottinghamshire Local Medical Committee (demo)",
     ),
 ]
@@ -67,8 +77,9 @@ def _rows(name: str) -> list[list[str]]:
         return list(csv.reader(f))
 
 
-def _organisation(ods_code: str | None, name: str, kind: str, status: str = "active",
-                  postcode: str = "") -> Organisation:
+def _organisation(
+    ods_code: str | None, name: str, kind: str, status: str = "active", postcode: str = ""
+) -> Organisation:
     lookup = {"ods_code": ods_code} if ods_code else {"name": name, "ods_code": None}
     organisation, _ = Organisation.objects.get_or_create(
         **lookup, defaults={"name": name, "kind": kind, "status": status, "postcode": postcode}
@@ -81,15 +92,16 @@ def _user(email: str, full_name: str, job_title: str, organisation: Organisation
     if user is None:
         user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name)
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        Person.objects.create(name=full_name, job_title=job_title, organisation=organisation,
-                              email=email, user=user)
+        Person.objects.create(
+            name=full_name, job_title=job_title, organisation=organisation, email=email, user=user
+        )
     return user
 
 
-def _join(collective: Collective, user: User, role: str, organisation: Organisation | None
-          ) -> None:
+def _join(collective: Collective, user: User, role: str, organisation: Organisation | None) -> None:
     Membership.objects.get_or_create(
-        collective=collective, user=user,
+        collective=collective,
+        user=user,
         defaults={"role": role, "organisation": organisation},
     )
 
@@ -106,13 +118,17 @@ def load_demo() -> list[DemoLogin]:
         federation = _organisation(None, area.federation, OrganisationKind.FEDERATION)
         lmc = _organisation(None, area.lmc, OrganisationKind.LMC)
         if convenor_user is None:
-            convenor_user = _user("convenor@example.org", "Priya Shah",
-                                  "Chief executive", federation)
+            convenor_user = _user(
+                "convenor@example.org", "Priya Shah", "Chief executive", federation
+            )
         collective = Collective.objects.filter(slug=area.slug).first()
         if collective is None:
             collective = services.collective_create(
-                actor=convenor_user, name=area.name, area=area.area,
-                description=DESCRIPTION.format(area=area.area), slug=area.slug,
+                actor=convenor_user,
+                name=area.name,
+                area=area.area,
+                description=DESCRIPTION.format(area=area.area),
+                slug=area.slug,
             )
         _join(collective, convenor_user, Role.CONVENOR, None)
         convenor = Membership.objects.get(collective=collective, user=convenor_user)
@@ -120,16 +136,23 @@ def load_demo() -> list[DemoLogin]:
         members: list[tuple[Organisation, bool]] = [(federation, True), (lmc, True)]
         area_pcns = [p for p in pcns if p[2] == area.commissioner]
         for pcn_row in area_pcns:
-            pcn = _organisation(pcn_row[0], pcn_row[1].title().replace("Pcn", "PCN"),
-                                OrganisationKind.PCN, postcode=pcn_row[11])
+            pcn = _organisation(
+                pcn_row[0],
+                pcn_row[1].title().replace("Pcn", "PCN"),
+                OrganisationKind.PCN,
+                postcode=pcn_row[11],
+            )
             members.append((pcn, True))
             for partner in partners:
                 if partner[4] != pcn_row[0] or partner[0] not in practices:
                     continue
                 row = practices[partner[0]]
                 practice = _organisation(
-                    row[0], row[1].title(), OrganisationKind.PRACTICE,
-                    status=_STATUS.get(row[12], OrganisationStatus.ACTIVE), postcode=row[9],
+                    row[0],
+                    row[1].title(),
+                    OrganisationKind.PRACTICE,
+                    status=_STATUS.get(row[12], OrganisationStatus.ACTIVE),
+                    postcode=row[9],
                 )
                 members.append((practice, False))
         for organisation, leadership in members:
@@ -137,7 +160,8 @@ def load_demo() -> list[DemoLogin]:
                 collective=collective, organisation=organisation
             ).exists():
                 services.member_organisation_add(
-                    actor_membership=convenor, organisation=organisation,
+                    actor_membership=convenor,
+                    organisation=organisation,
                     is_leadership=leadership,
                 )
         logins.append(DemoLogin(convenor_user.email, "convenor", collective.name))
@@ -145,12 +169,14 @@ def load_demo() -> list[DemoLogin]:
         if index == 0:
             first_pcn = Organisation.objects.get(ods_code=area_pcns[0][0])
             practice = next(o for o, leadership in members if not leadership)
-            rep = _user("representative@example.org", "Tom Okafor",
-                        "PCN Clinical Director", first_pcn)
+            rep = _user(
+                "representative@example.org", "Tom Okafor", "PCN Clinical Director", first_pcn
+            )
             _join(collective, rep, Role.REPRESENTATIVE, first_pcn)
             member = _user("member@example.org", "Sam Clarke", "Practice manager", practice)
             _join(collective, member, Role.MEMBER, practice)
-            logins.append(DemoLogin(rep.email, f"representative of {first_pcn.name}",
-                                    collective.name))
+            logins.append(
+                DemoLogin(rep.email, f"representative of {first_pcn.name}", collective.name)
+            )
             logins.append(DemoLogin(member.email, f"member ({practice.name})", collective.name))
     return logins

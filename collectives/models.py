@@ -61,7 +61,8 @@ class CollectiveOrganisation(models.Model):
         "directory.Organisation", on_delete=models.PROTECT, related_name="collective_memberships"
     )
     is_leadership = models.BooleanField(
-        "leadership-group member", default=False,
+        "leadership-group member",
+        default=False,
         help_text="Whether the organisation sits on the local GP leadership group.",
     )
     joined_at = models.DateTimeField(default=timezone.now)
@@ -87,8 +88,12 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(
-        "directory.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text="The member organisation the person works for or speaks for.",
+        "directory.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The member organisation the person works for or speaks for.",
     )
     joined_at = models.DateTimeField(default=timezone.now)
 
@@ -132,7 +137,10 @@ class Invitation(models.Model):
     email_sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -19,7 +19,8 @@ def invitation_email_send(*, invitation_id: int, token: str) -> bool:
         invitation = (
             Invitation.objects.select_for_update()
             .select_related("collective", "organisation", "invited_by")
-            .filter(pk=invitation_id).first()
+            .filter(pk=invitation_id)
+            .first()
         )
         if invitation is None or invitation.email_sent_at or not invitation.is_usable:
             return False

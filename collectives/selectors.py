@@ -12,7 +12,8 @@ from collectives.models import Collective, CollectiveOrganisation, Invitation, M
 def memberships_for_user(*, user: Any) -> QuerySet[Membership]:
     """The collectives a user belongs to (for the header's switcher)."""
     return (
-        Membership.objects.filter(user=user).select_related("collective")
+        Membership.objects.filter(user=user)
+        .select_related("collective")
         .order_by("collective__name")
     )
 
@@ -20,13 +21,12 @@ def memberships_for_user(*, user: Any) -> QuerySet[Membership]:
 def people_in_collective(
     *, collective: Collective, query: str = "", role: str = ""
 ) -> QuerySet[Membership]:
-    people = Membership.objects.filter(collective=collective).select_related(
-        "user", "organisation"
-    )
+    people = Membership.objects.filter(collective=collective).select_related("user", "organisation")
     if query.strip():
         q = query.strip()
         people = people.filter(
-            Q(user__full_name__icontains=q) | Q(user__email__icontains=q)
+            Q(user__full_name__icontains=q)
+            | Q(user__email__icontains=q)
             | Q(organisation__name__icontains=q)
         )
     if role:
@@ -37,9 +37,11 @@ def people_in_collective(
 def member_organisations(
     *, collective: Collective, query: str = ""
 ) -> QuerySet[CollectiveOrganisation]:
-    members = CollectiveOrganisation.objects.filter(collective=collective).select_related(
-        "organisation"
-    ).annotate(people_count=Count("organisation__people", distinct=True))
+    members = (
+        CollectiveOrganisation.objects.filter(collective=collective)
+        .select_related("organisation")
+        .annotate(people_count=Count("organisation__people", distinct=True))
+    )
     if query.strip():
         q = query.strip()
         members = members.filter(
@@ -49,15 +51,20 @@ def member_organisations(
 
 
 def invitations_for_collective(*, collective: Collective) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(collective=collective).select_related(
-        "organisation", "invited_by"
-    ).order_by("-created_at")
+    return (
+        Invitation.objects.filter(collective=collective)
+        .select_related("organisation", "invited_by")
+        .order_by("-created_at")
+    )
 
 
 def invitations_needing_attention(*, collective: Collective) -> int:
     """Invitations that expired unaccepted in the last 30 days and were not withdrawn."""
     now = timezone.now()
     return Invitation.objects.filter(
-        collective=collective, accepted_at__isnull=True, revoked_at__isnull=True,
-        expires_at__lte=now, expires_at__gt=now - dt.timedelta(days=30),
+        collective=collective,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__lte=now,
+        expires_at__gt=now - dt.timedelta(days=30),
     ).count()

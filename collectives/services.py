@@ -45,13 +45,20 @@ def _check_role_organisation(
         raise ValidationError(
             {"organisation": "A representative or deputy must speak for a member organisation."}
         )
-    if role in ORGANISATION_ROLES and organisation is not None and not (
-        CollectiveOrganisation.objects.filter(collective=collective, organisation=organisation)
-        .exists()
+    if (
+        role in ORGANISATION_ROLES
+        and organisation is not None
+        and not (
+            CollectiveOrganisation.objects.filter(
+                collective=collective, organisation=organisation
+            ).exists()
+        )
     ):
         raise ValidationError(
-            {"organisation": f"{organisation.name} is not a member organisation of "
-             f"{collective.name}."}
+            {
+                "organisation": f"{organisation.name} is not a member organisation of "
+                f"{collective.name}."
+            }
         )
 
 
@@ -59,7 +66,8 @@ def _convenor_count(collective: Collective) -> int:
     # Lock the convenors' rows so two convenors cannot both step down at once.
     return len(
         Membership.objects.select_for_update()
-        .filter(collective=collective, role=Role.CONVENOR).values_list("pk", flat=True)
+        .filter(collective=collective, role=Role.CONVENOR)
+        .values_list("pk", flat=True)
     )
 
 
@@ -76,16 +84,28 @@ def collective_create(
 ) -> Collective:
     """Create a collective with the actor as its first convenor."""
     collective = Collective(
-        name=name.strip(), area=area.strip(), description=description.strip(),
+        name=name.strip(),
+        area=area.strip(),
+        description=description.strip(),
         slug=slugify(slug or name)[:60],
     )
     collective.full_clean()
     collective.save()
     membership = Membership.objects.create(collective=collective, user=actor, role=Role.CONVENOR)
-    audit_record(actor=actor, action="collective.created", obj=collective,
-                 collective=collective, after=snapshot(collective))
-    audit_record(actor=actor, action="membership.created", obj=membership,
-                 collective=collective, after=snapshot(membership, MEMBERSHIP_FIELDS))
+    audit_record(
+        actor=actor,
+        action="collective.created",
+        obj=collective,
+        collective=collective,
+        after=snapshot(collective),
+    )
+    audit_record(
+        actor=actor,
+        action="membership.created",
+        obj=membership,
+        collective=collective,
+        after=snapshot(membership, MEMBERSHIP_FIELDS),
+    )
     return collective
 
 
@@ -97,12 +117,20 @@ def collective_update(
     collective = Collective.objects.select_for_update().get(pk=actor_membership.collective_id)
     before = snapshot(collective)
     collective.name, collective.area, collective.description = (
-        name.strip(), area.strip(), description.strip()
+        name.strip(),
+        area.strip(),
+        description.strip(),
     )
     collective.full_clean()
     collective.save()
-    audit_record(actor=actor_membership.user, action="collective.changed", obj=collective,
-                 collective=collective, before=before, after=snapshot(collective))
+    audit_record(
+        actor=actor_membership.user,
+        action="collective.changed",
+        obj=collective,
+        collective=collective,
+        before=before,
+        after=snapshot(collective),
+    )
     return collective
 
 
@@ -122,8 +150,13 @@ def member_organisation_add(
     member = CollectiveOrganisation.objects.create(
         collective=collective, organisation=organisation, is_leadership=is_leadership
     )
-    audit_record(actor=actor_membership.user, action="member_organisation.added", obj=member,
-                 collective=collective, after=snapshot(member))
+    audit_record(
+        actor=actor_membership.user,
+        action="member_organisation.added",
+        obj=member,
+        collective=collective,
+        after=snapshot(member),
+    )
     return member
 
 
@@ -136,8 +169,14 @@ def member_organisation_update(
     before = snapshot(member)
     member.is_leadership = is_leadership
     member.save(update_fields=["is_leadership"])
-    audit_record(actor=actor_membership.user, action="member_organisation.changed", obj=member,
-                 collective=member.collective, before=before, after=snapshot(member))
+    audit_record(
+        actor=actor_membership.user,
+        action="member_organisation.changed",
+        obj=member,
+        collective=member.collective,
+        before=before,
+        after=snapshot(member),
+    )
     return member
 
 
@@ -147,7 +186,8 @@ def member_organisation_remove(
 ) -> None:
     _require_convenor(actor_membership)
     speakers = Membership.objects.filter(
-        collective_id=member.collective_id, organisation_id=member.organisation_id,
+        collective_id=member.collective_id,
+        organisation_id=member.organisation_id,
         role__in=ORGANISATION_ROLES,
     ).count()
     if speakers:
@@ -156,8 +196,14 @@ def member_organisation_remove(
             f"{'s' if speakers != 1 else ''} or deputies. Change their roles first."
         )
     before = snapshot(member)
-    audit_record(actor=actor_membership.user, action="member_organisation.removed", obj=member,
-                 collective=member.collective, before=before, after=None)
+    audit_record(
+        actor=actor_membership.user,
+        action="member_organisation.removed",
+        obj=member,
+        collective=member.collective,
+        before=before,
+        after=None,
+    )
     member.delete()
 
 
@@ -166,7 +212,10 @@ def member_organisation_remove(
 
 @transaction.atomic
 def membership_change(
-    *, actor_membership: Membership, membership: Membership, role: str,
+    *,
+    actor_membership: Membership,
+    membership: Membership,
+    role: str,
     organisation: Organisation | None,
 ) -> Membership:
     """Change a person's role (and the organisation they work for or speak for)."""
@@ -175,20 +224,28 @@ def membership_change(
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _check_role_organisation(collective=collective, role=role, organisation=organisation)
     if (
-        membership.role == Role.CONVENOR and role != Role.CONVENOR
+        membership.role == Role.CONVENOR
+        and role != Role.CONVENOR
         and _convenor_count(collective) <= 1
     ):
         raise ValidationError(
-            {"role": "A collective needs at least one convenor. "
-             "Make someone else a convenor first."}
+            {
+                "role": "A collective needs at least one convenor. "
+                "Make someone else a convenor first."
+            }
         )
     before = snapshot(membership, MEMBERSHIP_FIELDS)
     membership.role = role
     membership.organisation = organisation
     membership.save(update_fields=["role", "organisation"])
-    audit_record(actor=actor_membership.user, action="membership.changed", obj=membership,
-                 collective=collective, before=before,
-                 after=snapshot(membership, MEMBERSHIP_FIELDS))
+    audit_record(
+        actor=actor_membership.user,
+        action="membership.changed",
+        obj=membership,
+        collective=collective,
+        before=before,
+        after=snapshot(membership, MEMBERSHIP_FIELDS),
+    )
     return membership
 
 
@@ -203,9 +260,14 @@ def membership_remove(*, actor_membership: Membership, membership: Membership) -
         raise ValidationError(
             "This is the collective's last convenor. Make someone else a convenor first."
         )
-    audit_record(actor=actor_membership.user, action="membership.removed", obj=membership,
-                 collective=collective, before=snapshot(membership, MEMBERSHIP_FIELDS),
-                 after=None)
+    audit_record(
+        actor=actor_membership.user,
+        action="membership.removed",
+        obj=membership,
+        collective=collective,
+        before=snapshot(membership, MEMBERSHIP_FIELDS),
+        after=None,
+    )
     membership.delete()
 
 
@@ -220,7 +282,10 @@ def _queue_invitation_email(invitation: Invitation, token: str) -> None:
 
 @transaction.atomic
 def invitation_create(
-    *, actor_membership: Membership, email: str, role: str,
+    *,
+    actor_membership: Membership,
+    email: str,
+    role: str,
     organisation: Organisation | None = None,
 ) -> Invitation:
     """Invite someone by e-mail; the e-mail is sent by a background job after commit."""
@@ -232,8 +297,11 @@ def invitation_create(
         raise ValidationError({"email": f"{email} is already a member of {collective.name}."})
     now = timezone.now()
     pending = Invitation.objects.filter(
-        collective=collective, email__iexact=email, accepted_at__isnull=True,
-        revoked_at__isnull=True, expires_at__gt=now,
+        collective=collective,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
     )
     if pending.exists():
         raise ValidationError(
@@ -241,13 +309,22 @@ def invitation_create(
         )
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
-        collective=collective, email=email, role=role, organisation=organisation,
-        token_hash=token_hash(token), invited_by=actor_membership.user,
-        created_at=now, expires_at=now + INVITATION_VALID_FOR,
+        collective=collective,
+        email=email,
+        role=role,
+        organisation=organisation,
+        token_hash=token_hash(token),
+        invited_by=actor_membership.user,
+        created_at=now,
+        expires_at=now + INVITATION_VALID_FOR,
     )
-    audit_record(actor=actor_membership.user, action="invitation.created", obj=invitation,
-                 collective=collective,
-                 after=snapshot(invitation, ["email", "role", "organisation", "expires_at"]))
+    audit_record(
+        actor=actor_membership.user,
+        action="invitation.created",
+        obj=invitation,
+        collective=collective,
+        after=snapshot(invitation, ["email", "role", "organisation", "expires_at"]),
+    )
     _queue_invitation_email(invitation, token)
     return invitation
 
@@ -266,9 +343,14 @@ def invitation_resend(*, actor_membership: Membership, invitation: Invitation) -
     invitation.expires_at = now + INVITATION_VALID_FOR
     invitation.email_sent_at = None
     invitation.save(update_fields=["token_hash", "expires_at", "email_sent_at"])
-    audit_record(actor=actor_membership.user, action="invitation.resent", obj=invitation,
-                 collective=invitation.collective, before=before,
-                 after=snapshot(invitation, ["expires_at"]))
+    audit_record(
+        actor=actor_membership.user,
+        action="invitation.resent",
+        obj=invitation,
+        collective=invitation.collective,
+        before=before,
+        after=snapshot(invitation, ["expires_at"]),
+    )
     _queue_invitation_email(invitation, token)
     return invitation
 
@@ -282,16 +364,22 @@ def invitation_revoke(*, actor_membership: Membership, invitation: Invitation) -
     if not invitation.revoked_at:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        audit_record(actor=actor_membership.user, action="invitation.revoked", obj=invitation,
-                     collective=invitation.collective, before={"revoked_at": None},
-                     after=snapshot(invitation, ["revoked_at"]))
+        audit_record(
+            actor=actor_membership.user,
+            action="invitation.revoked",
+            obj=invitation,
+            collective=invitation.collective,
+            before={"revoked_at": None},
+            after=snapshot(invitation, ["revoked_at"]),
+        )
     return invitation
 
 
 def invitation_by_token(token: str) -> Invitation | None:
     return (
         Invitation.objects.select_related("collective", "organisation", "invited_by")
-        .filter(token_hash=token_hash(token)).first()
+        .filter(token_hash=token_hash(token))
+        .first()
     )
 
 
@@ -324,16 +412,29 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     if Membership.objects.filter(collective=collective, user=user).exists():
         raise InvitationUnusable(f"You are already a member of {collective.name}.")
     membership = Membership.objects.create(
-        collective=collective, user=user, role=invitation.role,
+        collective=collective,
+        user=user,
+        role=invitation.role,
         organisation=invitation.organisation,
     )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    audit_record(actor=user, action="invitation.accepted", obj=invitation, collective=collective,
-                 before={"accepted_at": None}, after=snapshot(invitation, ["accepted_at"]))
-    audit_record(actor=user, action="membership.created", obj=membership, collective=collective,
-                 after=snapshot(membership, MEMBERSHIP_FIELDS))
+    audit_record(
+        actor=user,
+        action="invitation.accepted",
+        obj=invitation,
+        collective=collective,
+        before={"accepted_at": None},
+        after=snapshot(invitation, ["accepted_at"]),
+    )
+    audit_record(
+        actor=user,
+        action="membership.created",
+        obj=membership,
+        collective=collective,
+        after=snapshot(membership, MEMBERSHIP_FIELDS),
+    )
     return membership
 
 
@@ -351,6 +452,11 @@ def invited_user_create(*, token: str, full_name: str, password: str) -> User:
         email=invitation.email, password=password, full_name=full_name.strip()
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    audit_record(actor=user, action="user.created", obj=user, collective=invitation.collective,
-                 after={"email": user.email, "full_name": user.full_name})
+    audit_record(
+        actor=user,
+        action="user.created",
+        obj=user,
+        collective=invitation.collective,
+        after={"email": user.email, "full_name": user.full_name},
+    )
     return user

@@ -4,22 +4,32 @@ from collectives import views
 
 app_name = "collectives"
 urlpatterns = [
-    path("c/switch/", views.switch, name="switch"),
+    path("switch-collective/", views.switch, name="switch"),
     path("c/<slug:slug>/members/", views.members, name="members"),
     path("c/<slug:slug>/members/<int:pk>/", views.member_edit, name="member_edit"),
     path("c/<slug:slug>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("c/<slug:slug>/organisations/", views.organisations, name="organisations"),
     path("c/<slug:slug>/organisations/add/", views.organisation_add, name="organisation_add"),
     path("c/<slug:slug>/organisations/new/", views.organisation_new, name="organisation_new"),
-    path("c/<slug:slug>/organisations/<int:pk>/", views.organisation_edit,
-         name="organisation_edit"),
-    path("c/<slug:slug>/organisations/<int:pk>/remove/", views.organisation_remove,
-         name="organisation_remove"),
+    path(
+        "c/<slug:slug>/organisations/<int:pk>/", views.organisation_edit, name="organisation_edit"
+    ),
+    path(
+        "c/<slug:slug>/organisations/<int:pk>/remove/",
+        views.organisation_remove,
+        name="organisation_remove",
+    ),
     path("c/<slug:slug>/invitations/", views.invitations, name="invitations"),
     path("c/<slug:slug>/invitations/new/", views.invitation_new, name="invitation_new"),
-    path("c/<slug:slug>/invitations/<int:pk>/resend/", views.invitation_resend,
-         name="invitation_resend"),
-    path("c/<slug:slug>/invitations/<int:pk>/revoke/", views.invitation_revoke,
-         name="invitation_revoke"),
+    path(
+        "c/<slug:slug>/invitations/<int:pk>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "c/<slug:slug>/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("c/<slug:slug>/settings/", views.collective_settings, name="settings"),
 ]

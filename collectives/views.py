@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from collectives import access, selectors, services
-from collectives.decorators import collective_page
+from collectives.decorators import SESSION_KEY, collective_page
 from collectives.forms import (
     AcceptInvitationForm,
     CollectiveForm,
@@ -75,6 +75,7 @@ def _crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, s
 @require_POST
 def switch(request: HttpRequest) -> HttpResponse:
     membership = access.get_membership_for_user(request.user, request.POST.get("collective", ""))
+    request.session[SESSION_KEY] = membership.collective.slug
     messages.success(request, f"You are now working in {membership.collective.name}.")
     return redirect("home:collective", membership.collective.slug)
 
@@ -214,7 +215,8 @@ def organisation_add(request: HttpRequest, membership: Membership) -> HttpRespon
         organisation_id = request.POST.get("organisation", "")
         organisation = (
             Organisation.objects.filter(pk=organisation_id).first()
-            if organisation_id.isdigit() else None
+            if organisation_id.isdigit()
+            else None
         )
         if organisation is None:
             raise Http404("No such organisation.")

@@ -39,7 +39,11 @@ class Organisation(models.Model):
     """An organisation: keyed by ODS code where it has one; added by hand where not."""
 
     ods_code = models.CharField(
-        "ODS code", max_length=8, unique=True, null=True, blank=True,
+        "ODS code",
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
         validators=[ods_code_validator],
     )
     name = models.CharField(max_length=200)

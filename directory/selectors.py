@@ -12,7 +12,6 @@ def organisations_matching(*, query: str) -> QuerySet[Organisation]:
     if query:
         compact = query.replace(" ", "").upper()
         organisations = organisations.filter(
-            Q(name__icontains=query) | Q(ods_code__iexact=compact)
-            | Q(postcode__icontains=query)
+            Q(name__icontains=query) | Q(ods_code__iexact=compact) | Q(postcode__icontains=query)
         )
     return organisations.order_by("name")

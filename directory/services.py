@@ -12,19 +12,29 @@ from directory.models import Organisation, OrganisationKind
 
 @transaction.atomic
 def organisation_create(
-    *, actor: Any, name: str, kind: str, ods_code: str | None = None, postcode: str = "",
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    ods_code: str | None = None,
+    postcode: str = "",
 ) -> Organisation:
     """Add an organisation by hand (e.g. a federation or an LMC without an ODS code)."""
     if kind not in OrganisationKind.values:
         raise ValueError(f"Unknown organisation kind {kind!r}.")
     organisation = Organisation(
-        name=name.strip(), kind=kind, ods_code=(ods_code or "").strip().upper() or None,
+        name=name.strip(),
+        kind=kind,
+        ods_code=(ods_code or "").strip().upper() or None,
         postcode=postcode.strip().upper(),
     )
     organisation.full_clean()
     organisation.save()
     audit_record(
-        actor=actor, action="organisation.created", obj=organisation, collective=None,
+        actor=actor,
+        action="organisation.created",
+        obj=organisation,
+        collective=None,
         after=snapshot(organisation),
     )
     return organisation

@@ -25,23 +25,43 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         section = getattr(request, "section", "")
         home_html = "Home" + (
             f' <span class="app-count" aria-label="{count} item{"s" if count != 1 else ""} '
-            f'need your attention">{count}</span>' if count else ""
+            f'need your attention">{count}</span>'
+            if count
+            else ""
         )
         navigation = [
-            {"html": home_html, "href": reverse("home:collective", args=[slug]),
-             "active": section == "home"},
-            {"text": "Members", "href": reverse("collectives:members", args=[slug]),
-             "active": section == "members"},
-            {"text": "Organisations", "href": reverse("collectives:organisations", args=[slug]),
-             "active": section == "organisations"},
+            {
+                "html": home_html,
+                "href": reverse("home:collective", args=[slug]),
+                "active": section == "home",
+            },
+            {
+                "text": "Members",
+                "href": reverse("collectives:members", args=[slug]),
+                "active": section == "members",
+            },
+            {
+                "text": "Organisations",
+                "href": reverse("collectives:organisations", args=[slug]),
+                "active": section == "organisations",
+            },
         ]
         if current.role == Role.CONVENOR:
             navigation += [
-                {"text": "Invitations", "href": reverse("collectives:invitations", args=[slug]),
-                 "active": section == "invitations"},
-                {"text": "Audit log", "href": reverse("audit:log", args=[slug]),
-                 "active": section == "audit"},
-                {"text": "Settings", "href": reverse("collectives:settings", args=[slug]),
-                 "active": section == "settings"},
+                {
+                    "text": "Invitations",
+                    "href": reverse("collectives:invitations", args=[slug]),
+                    "active": section == "invitations",
+                },
+                {
+                    "text": "Audit log",
+                    "href": reverse("audit:log", args=[slug]),
+                    "active": section == "audit",
+                },
+                {
+                    "text": "Settings",
+                    "href": reverse("collectives:settings", args=[slug]),
+                    "active": section == "settings",
+                },
             ]
     return {"shell": {"memberships": memberships, "current": current, "navigation": navigation}}

@@ -12,7 +12,8 @@ from home.attention import attention_items
 def index(request: HttpRequest) -> HttpResponse:
     """Send the person to the collective they used last, or their first."""
     memberships = list(
-        Membership.objects.filter(user_id=request.user.pk or 0).select_related("collective")
+        Membership.objects.filter(user_id=request.user.pk or 0)
+        .select_related("collective")
         .order_by("collective__name")
     )
     last = request.session.get(SESSION_KEY)

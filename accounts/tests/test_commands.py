@@ -1,5 +1,6 @@
 import io
 import os
+import re
 
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
@@ -40,5 +41,7 @@ def test_mint_token_names_an_unknown_email(db):
     import pytest
     from django.core.management import CommandError
 
-    with pytest.raises(CommandError, match="No user has the e-mail address 'nobody@x.org'"):
+    with pytest.raises(
+        CommandError, match=re.escape("No user has the e-mail address 'nobody@x.org'")
+    ):
         call_command("mint_token", "nobody@x.org")

@@ -67,8 +67,14 @@ def test_failures_spread_over_more_than_fifteen_minutes_do_not_lock(client, pers
 def test_public_sign_up_is_closed(client, db):
     page = client.get("/accounts/signup/").content.decode()
     assert "invitation" in page.lower()
-    client.post("/accounts/signup/", {"email": "x@example.org", "password1": "a-long-password-1",
-                                      "password2": "a-long-password-1"})
+    client.post(
+        "/accounts/signup/",
+        {
+            "email": "x@example.org",
+            "password1": "a-long-password-1",
+            "password2": "a-long-password-1",
+        },
+    )
     from accounts.models import User
 
     assert not User.objects.filter(email="x@example.org").exists()

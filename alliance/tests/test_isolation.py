@@ -39,8 +39,9 @@ PK_MODELS = {
 }
 
 
-def _routes(resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
-            ) -> Iterator[tuple[str, str, URLPattern]]:
+def _routes(
+    resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, URLPattern]]:
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
@@ -77,8 +78,10 @@ def _pk_model(name: str) -> Any:
 
 def test_every_route_is_either_under_a_collective_or_listed_as_safe():
     unlisted = [
-        (name, route) for name, route, _ in _routes()
-        if "<slug:slug>" not in route and not _is_public(name, route)
+        (name, route)
+        for name, route, _ in _routes()
+        if "<slug:slug>" not in route
+        and not _is_public(name, route)
         and name not in SIGNED_IN_WITHOUT_COLLECTIVE
     ]
     assert unlisted == [], "New routes must be checked for tenancy: list them in this test"
@@ -89,16 +92,26 @@ def collective_b(outsider):
     """Collective B, with one of everything."""
     b = outsider.collective
     org = MemberOrganisationFactory(collective=b)
-    person = MembershipFactory(collective=b, role=Role.REPRESENTATIVE, organisation=org.organisation)
-    invitation = services.invitation_create(actor_membership=outsider, email="b@example.org",
-                                            role=Role.MEMBER)
-    return {"slug": b.slug, Membership: person.pk, CollectiveOrganisation: org.pk,
-            Invitation: invitation.pk}
+    person = MembershipFactory(
+        collective=b, role=Role.REPRESENTATIVE, organisation=org.organisation
+    )
+    invitation = services.invitation_create(
+        actor_membership=outsider, email="b@example.org", role=Role.MEMBER
+    )
+    return {
+        "slug": b.slug,
+        Membership: person.pk,
+        CollectiveOrganisation: org.pk,
+        Invitation: invitation.pk,
+    }
 
 
 def _snapshot() -> tuple[int, ...]:
-    return (Membership.objects.count(), CollectiveOrganisation.objects.count(),
-            Invitation.objects.filter(revoked_at__isnull=True).count())
+    return (
+        Membership.objects.count(),
+        CollectiveOrganisation.objects.count(),
+        Invitation.objects.filter(revoked_at__isnull=True).count(),
+    )
 
 
 @pytest.mark.parametrize("name,route", _collective_routes())
@@ -108,7 +121,10 @@ def test_a_member_of_another_collective_gets_404(client, convenor, collective_b,
     before = _snapshot()
     for method in ("get", "post", "patch", "delete"):
         # B's own URL, and B's objects under A's URL.
-        for url in {_fill(route, collective_b["slug"], pk), _fill(route, convenor.collective.slug, pk)}:
+        for url in {
+            _fill(route, collective_b["slug"], pk),
+            _fill(route, convenor.collective.slug, pk),
+        }:
             if url == _fill(route, convenor.collective.slug, None) and pk is None:
                 continue  # A's own list page is A's to see
             response = getattr(client, method)(url)
@@ -142,4 +158,4 @@ def test_the_api_lists_only_the_callers_collectives(client, convenor, collective
 
 def test_switching_to_a_collective_you_are_not_in_is_404(client, convenor, collective_b):
     client.force_login(convenor.user)
-    assert client.post("/c/switch/", {"collective": collective_b["slug"]}).status_code == 404
+    assert client.post("/switch-collective/", {"collective": collective_b["slug"]}).status_code == 404

@@ -14,12 +14,27 @@ PRODUCTION = {
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
-                          "SECURE_COOKIES_AND_HTTPS", "STATIC_MANIFEST"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            "SECURE_COOKIES_AND_HTTPS",
+            "STATIC_MANIFEST",
+        }
+    }
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -55,6 +70,7 @@ def test_a_bad_setting_is_named():
 
 
 def test_debug_is_off_unless_asked_for():
-    result = _manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)",
-                     **PRODUCTION)
+    result = _manage(
+        "shell", "-c", "from django.conf import settings; print(settings.DEBUG)", **PRODUCTION
+    )
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr

@@ -6,8 +6,14 @@ from audit.services import audit_record
 
 @pytest.fixture
 def entry(convenor):
-    return audit_record(actor=convenor.user, action="test.done", obj=convenor,
-                        collective=convenor.collective, before={"a": 1}, after={"a": 2})
+    return audit_record(
+        actor=convenor.user,
+        action="test.done",
+        obj=convenor,
+        collective=convenor.collective,
+        before={"a": 1},
+        after={"a": 2},
+    )
 
 
 def test_an_entry_cannot_be_changed_through_the_orm(entry):
@@ -31,10 +37,16 @@ def test_an_entry_cannot_be_deleted_through_the_orm(entry):
 
 def test_convenors_see_their_collectives_log_filtered_and_paginated(client, convenor, outsider):
     for n in range(55):
-        audit_record(actor=convenor.user, action="test.done", obj=convenor,
-                     collective=convenor.collective, after={"n": n})
-    audit_record(actor=outsider.user, action="secret.outsider", obj=outsider,
-                 collective=outsider.collective)
+        audit_record(
+            actor=convenor.user,
+            action="test.done",
+            obj=convenor,
+            collective=convenor.collective,
+            after={"n": n},
+        )
+    audit_record(
+        actor=outsider.user, action="secret.outsider", obj=outsider, collective=outsider.collective
+    )
     client.force_login(convenor.user)
     url = f"/c/{convenor.collective.slug}/audit/"
     page = client.get(url).content.decode()

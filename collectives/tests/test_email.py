@@ -7,7 +7,9 @@ def test_the_invitation_email_arrives_with_a_plain_text_part_and_a_link(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.invitation_create(
-            actor_membership=convenor, email="Newcomer@Example.org", role=Role.MEMBER,
+            actor_membership=convenor,
+            email="Newcomer@Example.org",
+            role=Role.MEMBER,
             organisation=practice.organisation,
         )
     [message] = mailbox.messages
@@ -47,8 +49,12 @@ def test_resending_sends_a_new_link_and_the_old_one_stops_working(
     with django_capture_on_commit_callbacks(execute=True):
         services.invitation_resend(actor_membership=convenor, invitation=invitation)
     first, second = (m.get_body(("plain",)).get_content() for m in mailbox.messages)
-    old = next(w for w in first.split() if "/invitations/" in w).replace("http://127.0.0.1:8000", "")
-    new = next(w for w in second.split() if "/invitations/" in w).replace("http://127.0.0.1:8000", "")
+    old = next(w for w in first.split() if "/invitations/" in w).replace(
+        "http://127.0.0.1:8000", ""
+    )
+    new = next(w for w in second.split() if "/invitations/" in w).replace(
+        "http://127.0.0.1:8000", ""
+    )
     assert old != new
     assert client.get(old).status_code == 410
     assert client.get(new).status_code == 200

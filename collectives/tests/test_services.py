@@ -14,11 +14,14 @@ def _entries(action: str) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(action=action).order_by("id"))
 
 
-def test_it_audits_creating_changing_and_removing_a_membership(convenor, practice, mailbox,
-                                                               django_capture_on_commit_callbacks):
+def test_it_audits_creating_changing_and_removing_a_membership(
+    convenor, practice, mailbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.invitation_create(
-            actor_membership=convenor, email="new@example.org", role=Role.MEMBER,
+            actor_membership=convenor,
+            email="new@example.org",
+            role=Role.MEMBER,
             organisation=practice.organisation,
         )
     token = mailbox.messages[0].get_body(("plain",)).get_content().split("/invitations/")[1]
@@ -28,12 +31,19 @@ def test_it_audits_creating_changing_and_removing_a_membership(convenor, practic
     joined = services.invitation_accept(token=token, user=newcomer)
     [created] = _entries("membership.created")[-1:]
     assert created.before is None
-    assert created.after == {"user": newcomer.pk, "role": "member",
-                             "organisation": practice.organisation.pk}
+    assert created.after == {
+        "user": newcomer.pk,
+        "role": "member",
+        "organisation": practice.organisation.pk,
+    }
     assert created.collective == convenor.collective
 
-    services.membership_change(actor_membership=convenor, membership=joined,
-                               role=Role.REPRESENTATIVE, organisation=practice.organisation)
+    services.membership_change(
+        actor_membership=convenor,
+        membership=joined,
+        role=Role.REPRESENTATIVE,
+        organisation=practice.organisation,
+    )
     [changed] = _entries("membership.changed")
     assert changed.actor == convenor.user
     assert changed.before["role"] == "member" and changed.after["role"] == "representative"
@@ -48,8 +58,9 @@ def test_it_keeps_the_last_convenor(convenor):
     with pytest.raises(ValidationError, match="last convenor"):
         services.membership_remove(actor_membership=convenor, membership=convenor)
     with pytest.raises(ValidationError, match="at least one convenor"):
-        services.membership_change(actor_membership=convenor, membership=convenor,
-                                   role=Role.MEMBER, organisation=None)
+        services.membership_change(
+            actor_membership=convenor, membership=convenor, role=Role.MEMBER, organisation=None
+        )
     assert Membership.objects.get(pk=convenor.pk).role == Role.CONVENOR
 
 
@@ -61,22 +72,30 @@ def test_it_lets_a_convenor_step_down_once_there_is_another(convenor):
 
 def test_it_lets_only_convenors_manage_members(member, convenor):
     with pytest.raises(PermissionDenied):
-        services.membership_change(actor_membership=member, membership=convenor,
-                                   role=Role.MEMBER, organisation=None)
+        services.membership_change(
+            actor_membership=member, membership=convenor, role=Role.MEMBER, organisation=None
+        )
     with pytest.raises(PermissionDenied):
-        services.invitation_create(actor_membership=member, email="x@example.org",
-                                   role=Role.MEMBER)
+        services.invitation_create(actor_membership=member, email="x@example.org", role=Role.MEMBER)
 
 
 def test_it_requires_a_member_organisation_for_a_representative(convenor, member):
     outside_practice = MemberOrganisationFactory().organisation
     with pytest.raises(ValidationError) as error:
-        services.membership_change(actor_membership=convenor, membership=member,
-                                   role=Role.REPRESENTATIVE, organisation=None)
+        services.membership_change(
+            actor_membership=convenor,
+            membership=member,
+            role=Role.REPRESENTATIVE,
+            organisation=None,
+        )
     assert "must speak for a member organisation" in str(error.value)
     with pytest.raises(ValidationError) as error:
-        services.membership_change(actor_membership=convenor, membership=member,
-                                   role=Role.REPRESENTATIVE, organisation=outside_practice)
+        services.membership_change(
+            actor_membership=convenor,
+            membership=member,
+            role=Role.REPRESENTATIVE,
+            organisation=outside_practice,
+        )
     assert "is not a member organisation" in str(error.value)
 
 
@@ -112,17 +131,20 @@ def test_an_invitation_expires_after_seven_days(convenor):
 
 def test_an_invitation_is_only_for_the_address_it_was_sent_to(convenor):
     token = _token_for(_invite(convenor))
-    with pytest.raises(services.InvitationUnusable, match="is for invitee@example.org"):
+    with pytest.raises(services.InvitationUnusable, match=r"is for invitee@example\.org"):
         services.invitation_accept(token=token, user=UserFactory(email="someone@example.org"))
 
 
 def test_an_invitation_presets_role_and_organisation(convenor, practice):
     invitation = services.invitation_create(
-        actor_membership=convenor, email="rep@example.org", role=Role.REPRESENTATIVE,
+        actor_membership=convenor,
+        email="rep@example.org",
+        role=Role.REPRESENTATIVE,
         organisation=practice.organisation,
     )
-    joined = services.invitation_accept(token=_token_for(invitation),
-                                        user=UserFactory(email="rep@example.org"))
+    joined = services.invitation_accept(
+        token=_token_for(invitation), user=UserFactory(email="rep@example.org")
+    )
     assert (joined.role, joined.organisation) == (Role.REPRESENTATIVE, practice.organisation)
 
 
@@ -145,14 +167,22 @@ def test_it_refuses_a_second_waiting_invitation_or_a_current_member(convenor, me
 def test_a_failed_write_leaves_nothing_behind(convenor):
     before = AuditEntry.objects.count()
     with pytest.raises(ValidationError):
-        services.invitation_create(actor_membership=convenor, email="x@example.org",
-                                   role=Role.REPRESENTATIVE, organisation=None)
+        services.invitation_create(
+            actor_membership=convenor,
+            email="x@example.org",
+            role=Role.REPRESENTATIVE,
+            organisation=None,
+        )
     assert AuditEntry.objects.count() == before
     assert not Invitation.objects.exists()
 
 
 def test_removing_an_organisation_with_representatives_is_refused(convenor, practice, member):
-    services.membership_change(actor_membership=convenor, membership=member,
-                               role=Role.REPRESENTATIVE, organisation=practice.organisation)
+    services.membership_change(
+        actor_membership=convenor,
+        membership=member,
+        role=Role.REPRESENTATIVE,
+        organisation=practice.organisation,
+    )
     with pytest.raises(ValidationError, match="representative"):
         services.member_organisation_remove(actor_membership=convenor, member=practice)
