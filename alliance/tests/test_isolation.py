@@ -158,4 +158,6 @@ def test_the_api_lists_only_the_callers_collectives(client, convenor, collective
 
 def test_switching_to_a_collective_you_are_not_in_is_404(client, convenor, collective_b):
     client.force_login(convenor.user)
-    assert client.post("/switch-collective/", {"collective": collective_b["slug"]}).status_code == 404
+    assert (
+        client.post("/switch-collective/", {"collective": collective_b["slug"]}).status_code == 404
+    )

@@ -24,6 +24,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
             "ALLOWED_HOSTS",
             "DJANGO_SETTINGS_MODULE",
             "SECURE_COOKIES_AND_HTTPS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
             "STATIC_MANIFEST",
         }
     }

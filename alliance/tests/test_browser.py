@@ -1,0 +1,195 @@
+"""Real Chromium (Playwright): the newcomer's path, accessibility and CSP on every page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from alliance.tests.browser import new_page, problems, serious_violations, sign_in
+from collectives.demo import DEMO_PASSWORD
+from collectives.models import CollectiveOrganisation, Invitation, Membership
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_a_newcomers_path(browser, site, demo, mailbox):
+    base = site.url
+    page = new_page(browser)
+
+    # Sign in as the demo convenor, who convenes two collectives.
+    sign_in(page, base, "convenor@example.org", DEMO_PASSWORD)
+    assert page.get_by_role("heading", name="What needs your attention").is_visible()
+
+    # Switch collective in the header.
+    page.get_by_label("Switch collective").select_option(
+        label="Isle of Wight General Practice Collective"
+    )
+    page.get_by_role("button", name="Switch").click()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Isle of Wight General Practice Collective"
+    )
+    assert page.get_by_text("You are now working in Isle of Wight").is_visible()
+
+    # See the members.
+    page.get_by_role("link", name="Members", exact=True).click()
+    assert page.get_by_role("heading", name="Members").is_visible()
+    assert page.get_by_role("cell", name=re.compile("^Tom Okafor")).is_visible()
+
+    # Invite someone as a representative of a PCN.
+    page.get_by_role("link", name="Invite someone").first.click()
+    page.get_by_label("E-mail address").fill("newcomer@example.org")
+    page.get_by_label(re.compile("^Representative")).check()
+    pcn = (
+        CollectiveOrganisation.objects.filter(
+            collective__slug="isle-of-wight", organisation__kind="pcn"
+        )
+        .select_related("organisation")
+        .first()
+        .organisation
+    )
+    page.get_by_label("Organisation", exact=True).select_option(label=str(pcn))
+    page.get_by_role("button", name="Send invitation").click()
+    assert page.get_by_text("An invitation is on its way to newcomer@example.org").is_visible()
+    assert problems(page) == []
+
+    # The e-mail arrives at the SMTP server.
+    [message] = mailbox.messages
+    assert message["To"] == "newcomer@example.org"
+    link = re.search(r"(http://\S+/invitations/\S+/)", message.get_body(("plain",)).get_content())
+    assert link, "no invitation link in the e-mail"
+
+    # The newcomer accepts in a second browser context.
+    newcomer = new_page(browser)
+    newcomer.goto(link.group(1))
+    assert newcomer.get_by_role(
+        "heading", name="Join Isle of Wight General Practice Collective"
+    ).is_visible()
+    newcomer.get_by_label("Your full name").fill("Nia Newcomer")
+    newcomer.get_by_label("Choose a password").fill("a-very-long-new-password")
+    newcomer.get_by_label("Type the password again").fill("a-very-long-new-password")
+    newcomer.get_by_role("button", name="Create account and join").click()
+    assert newcomer.get_by_text("Welcome to Isle of Wight General Practice Collective").is_visible()
+    joined = Membership.objects.get(user__email="newcomer@example.org")
+    assert (joined.role, joined.organisation) == ("representative", pcn)
+    assert Invitation.objects.get(email="newcomer@example.org").accepted_at is not None
+
+    # The convenor sees them among the members.
+    page.get_by_role("link", name="Members", exact=True).click()
+    assert page.get_by_role("cell", name=re.compile("^Nia Newcomer")).is_visible()
+
+    # The newcomer signs out.
+    newcomer.get_by_role("link", name="Sign out").click()
+    newcomer.get_by_role("button", name="Sign out").click()
+    assert newcomer.get_by_role("heading", name="Sign in").is_visible()
+    newcomer.goto(f"{base}/c/isle-of-wight/")
+    assert "/accounts/login/" in newcomer.url
+    assert problems(page) == [] and problems(newcomer) == []
+
+
+def _pages_for(convenor_pk_lookup: dict[str, int]) -> list[str]:
+    slug = "isle-of-wight"
+    return [
+        "/c/isle-of-wight/",
+        f"/c/{slug}/members/",
+        f"/c/{slug}/members/?q=zzz-nobody",
+        f"/c/{slug}/members/{convenor_pk_lookup['member']}/",
+        f"/c/{slug}/members/{convenor_pk_lookup['member']}/remove/",
+        f"/c/{slug}/organisations/",
+        f"/c/{slug}/organisations/add/?q=medical",
+        f"/c/{slug}/organisations/new/",
+        f"/c/{slug}/organisations/{convenor_pk_lookup['organisation']}/",
+        f"/c/{slug}/organisations/{convenor_pk_lookup['organisation']}/remove/",
+        f"/c/{slug}/invitations/",
+        f"/c/{slug}/invitations/new/",
+        f"/c/{slug}/invitations/{convenor_pk_lookup['invitation']}/revoke/",
+        f"/c/{slug}/settings/",
+        f"/c/{slug}/audit/",
+        "/accounts/2fa/",
+        "/accounts/2fa/totp/activate/",
+        "/accounts/password/change/",
+        "/accounts/email/",
+        "/accounts/logout/",
+        "/accessibility/",
+        "/c/no-such-collective/",
+    ]
+
+
+PUBLIC_PAGES = [
+    "/accounts/login/",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/done/",
+    "/accounts/signup/",
+    "/accessibility/",
+    "/invitations/not-a-real-token/",
+]
+
+
+def _check(page, url: str) -> list[str]:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    found = [f"{url}: {v}" for v in serious_violations(page)]
+    found += [f"{url}: {p}" for p in problems(page)]
+    return found
+
+
+def test_every_page_passes_axe_and_the_csp(browser, site, demo, mailbox):
+    base = site.url
+    from collectives import services
+
+    convenor = Membership.objects.get(
+        collective__slug="isle-of-wight", user__email="convenor@example.org"
+    )
+    invitation = services.invitation_create(
+        actor_membership=convenor, email="pending@example.org", role="member"
+    )
+    lookup = {
+        "member": Membership.objects.get(user__email="member@example.org").pk,
+        "organisation": CollectiveOrganisation.objects.filter(collective__slug="isle-of-wight")
+        .first()
+        .pk,
+        "invitation": invitation.pk,
+    }
+    found: list[str] = []
+    anonymous = new_page(browser)
+    for path in PUBLIC_PAGES:
+        found += _check(anonymous, base + path)
+    # A form with errors: the error summary must be accessible too.
+    anonymous.goto(base + "/accounts/login/")
+    anonymous.get_by_role("button", name="Sign in").click()
+    found += [f"login errors: {v}" for v in serious_violations(anonymous)]
+
+    page = new_page(browser)
+    sign_in(page, base, "convenor@example.org", DEMO_PASSWORD)
+    page.goto(base + "/accounts/reauthenticate/")
+    found += [f"reauthenticate: {v}" for v in serious_violations(page)]
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=re.compile("Confirm|Continue")).click()
+    for path in _pages_for(lookup):
+        found += _check(page, base + path)
+    page.goto(base + "/c/isle-of-wight/invitations/new/")
+    page.get_by_role("button", name="Send invitation").click()
+    found += [f"invitation errors: {v}" for v in serious_violations(page)]
+    found += [f"invitation errors: {p}" for p in problems(page)]
+    assert found == []
+
+
+def test_the_checks_themselves_catch_a_violation(browser, site, db):
+    """The axe and CSP checks above would fail on a page with these faults."""
+    page = new_page(browser)
+    page.goto(site.url + "/accessibility/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend',"
+        " '<input type=text><button></button>');"
+        "const s = document.createElement('script'); s.textContent = 'window.x = 1';"
+        "document.body.appendChild(s);"
+    )
+    page.wait_for_timeout(200)
+    assert any(v.startswith(("label", "button-name")) for v in serious_violations(page))
+    assert any("CSP violation: script-src" in p for p in problems(page))
