@@ -17,7 +17,7 @@ def invitation_email_send(*, invitation_id: int, token: str) -> bool:
     """
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("collective", "organisation", "invited_by")
             .filter(pk=invitation_id)
             .first()
