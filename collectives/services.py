@@ -62,13 +62,18 @@ def _check_role_organisation(
         )
 
 
+def _lock_collective(collective: Collective) -> None:
+    """Serialise changes to a collective's people: lock its row until the transaction ends.
+
+    Taking this one lock first (rather than locking membership rows one by one) means two
+    convenors stepping down at once queue up instead of deadlocking, and the second sees
+    that only one convenor is left.
+    """
+    Collective.objects.select_for_update().filter(pk=collective.pk).values_list("pk").get()
+
+
 def _convenor_count(collective: Collective) -> int:
-    # Lock the convenors' rows so two convenors cannot both step down at once.
-    return len(
-        Membership.objects.select_for_update()
-        .filter(collective=collective, role=Role.CONVENOR)
-        .values_list("pk", flat=True)
-    )
+    return Membership.objects.filter(collective=collective, role=Role.CONVENOR).count()
 
 
 def token_hash(token: str) -> str:
@@ -221,6 +226,7 @@ def membership_change(
     """Change a person's role (and the organisation they work for or speak for)."""
     _require_convenor(actor_membership)
     collective = actor_membership.collective
+    _lock_collective(collective)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _check_role_organisation(collective=collective, role=role, organisation=organisation)
     if (
@@ -255,6 +261,7 @@ def membership_remove(*, actor_membership: Membership, membership: Membership) -
     if membership.pk != actor_membership.pk:
         _require_convenor(actor_membership)
     collective = actor_membership.collective
+    _lock_collective(collective)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == Role.CONVENOR and _convenor_count(collective) <= 1:
         raise ValidationError(
