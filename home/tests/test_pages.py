@@ -150,3 +150,23 @@ def test_observers_only_read(client, convenor):
     slug = convenor.collective.slug
     assert client.get(f"/c/{slug}/members/").status_code == 200
     assert client.post(f"/c/{slug}/settings/", {"name": "Taken over"}).status_code == 403
+
+
+def test_the_last_convenor_is_told_why_they_cannot_leave(client, convenor):
+    client.force_login(convenor.user)
+    url = f"/c/{convenor.collective.slug}/members/{convenor.pk}/remove/"
+    assert "Leave " in client.get(url).content.decode()
+    page = client.post(url).content.decode()
+    assert "There is a problem" in page
+    assert "This is the collective&#39;s last convenor." in page
+
+
+def test_removing_someone_asks_first_and_then_removes(client, convenor, member):
+    client.force_login(convenor.user)
+    url = f"/c/{convenor.collective.slug}/members/{member.pk}/remove/"
+    page = client.get(url).content.decode()
+    assert f"Remove {member.user.display_name} from {convenor.collective.name}?" in page
+    assert client.post(url).status_code == 302
+    page = client.get(f"/c/{convenor.collective.slug}/members/").content.decode()
+    assert f"{member.user.display_name} was removed" in page
+    assert member.user.email not in page
