@@ -6,6 +6,7 @@ Loaded by `manage.py load_demo` (and so by `make run`). Running it again changes
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,12 @@ DESCRIPTION = (
     "consensus: a decision is made only when every member organisation can stand by it. Every "
     "decision reaches every practice in plain English, and we check that it arrived."
 )
+
+
+def _title(name: str) -> str:
+    """ODS names are upper case: 'SOUTH (IW) PCN' reads better as 'South (IW) PCN'."""
+    titled = re.sub(r"\((\w{1,3})\)", lambda m: f"({m.group(1).upper()})", name.title())
+    return re.sub(r"\bPcn\b", "PCN", titled)
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -138,7 +145,7 @@ def load_demo() -> list[DemoLogin]:
         for pcn_row in area_pcns:
             pcn = _organisation(
                 pcn_row[0],
-                pcn_row[1].title().replace("Pcn", "PCN"),
+                _title(pcn_row[1]),
                 OrganisationKind.PCN,
                 postcode=pcn_row[11],
             )
@@ -149,7 +156,7 @@ def load_demo() -> list[DemoLogin]:
                 row = practices[partner[0]]
                 practice = _organisation(
                     row[0],
-                    row[1].title(),
+                    _title(row[1]),
                     OrganisationKind.PRACTICE,
                     status=_STATUS.get(row[12], OrganisationStatus.ACTIVE),
                     postcode=row[9],
