@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from collectives.models import Membership
 
@@ -35,3 +36,12 @@ def attention_items(membership: Membership) -> list[AttentionItem]:
     for provider in _providers:
         items.extend(provider(membership))
     return items
+
+
+def attention_for_request(request: Any, membership: Membership) -> list[AttentionItem]:
+    """The items for this request's membership, worked out once however often asked."""
+    cached = getattr(request, "_attention_items", None)
+    if cached is None or cached[0] != membership.pk:
+        cached = (membership.pk, attention_items(membership))
+        request._attention_items = cached
+    return cached[1]

@@ -9,7 +9,17 @@ from django.urls import reverse
 
 from collectives.models import Role
 from collectives.selectors import memberships_for_user
-from home.attention import attention_items
+from home.attention import attention_for_request
+
+# (section, label, route, convenors only), in the order the header shows them.
+SECTIONS = [
+    ("home", "Home", "home:collective", False),
+    ("members", "Members", "collectives:members", False),
+    ("organisations", "Organisations", "collectives:organisations", False),
+    ("invitations", "Invitations", "collectives:invitations", True),
+    ("audit", "Audit log", "audit:log", True),
+    ("settings", "Settings", "collectives:settings", True),
+]
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -21,47 +31,18 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     navigation: list[dict[str, Any]] = []
     if current is not None:
         slug = current.collective.slug
-        count = len(attention_items(current))
         section = getattr(request, "section", "")
+        count = len(attention_for_request(request, current))
         home_html = "Home" + (
             f' <span class="app-count" aria-label="{count} item{"s" if count != 1 else ""} '
             f'need your attention">{count}</span>'
             if count
             else ""
         )
-        navigation = [
-            {
-                "html": home_html,
-                "href": reverse("home:collective", args=[slug]),
-                "active": section == "home",
-            },
-            {
-                "text": "Members",
-                "href": reverse("collectives:members", args=[slug]),
-                "active": section == "members",
-            },
-            {
-                "text": "Organisations",
-                "href": reverse("collectives:organisations", args=[slug]),
-                "active": section == "organisations",
-            },
-        ]
-        if current.role == Role.CONVENOR:
-            navigation += [
-                {
-                    "text": "Invitations",
-                    "href": reverse("collectives:invitations", args=[slug]),
-                    "active": section == "invitations",
-                },
-                {
-                    "text": "Audit log",
-                    "href": reverse("audit:log", args=[slug]),
-                    "active": section == "audit",
-                },
-                {
-                    "text": "Settings",
-                    "href": reverse("collectives:settings", args=[slug]),
-                    "active": section == "settings",
-                },
-            ]
+        for key, label, route, convenor_only in SECTIONS:
+            if convenor_only and current.role != Role.CONVENOR:
+                continue
+            item = {"href": reverse(route, args=[slug]), "active": section == key}
+            item.update({"html": home_html} if key == "home" else {"text": label})
+            navigation.append(item)
     return {"shell": {"memberships": memberships, "current": current, "navigation": navigation}}

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 
 from collectives.decorators import SESSION_KEY, collective_page
 from collectives.models import Membership
-from home.attention import attention_items
+from home.attention import attention_for_request
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -36,7 +36,7 @@ def collective_home(request: HttpRequest, membership: Membership) -> HttpRespons
             "title": membership.collective.name,
             "membership": membership,
             "collective": membership.collective,
-            "items": attention_items(membership),
+            "items": attention_for_request(request, membership),
         },
     )
 
