@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test lint typecheck pytest migrate demo clean
+.PHONY: venv run test lint typecheck pytest bench clean
 
 venv: $(STAMP)
 
@@ -34,6 +34,9 @@ typecheck:
 
 pytest:
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles alliance.sqlite3* alliance-jobs.sqlite3*

@@ -240,6 +240,13 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
+    # A cache the web and the job consumer share (progress of long jobs), with no server.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        }
+    }
     HUEY.update(
         {
             "huey_class": "huey.SqliteHuey",
@@ -265,6 +272,12 @@ SPECTACULAR_SETTINGS = {
     "`Authorization: Token <key>`; mint a key with `manage.py mint_token EMAIL`.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CollectiveRoleEnum": "collectives.models.Role",
+        "PersonRoleEnum": "directory.models.PersonRole",
+    },
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # The NHS logo is reserved for NHS organisations and services (NHS identity rules).
@@ -278,6 +291,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"huey": {"level": "WARNING"}},
 }
+
+# Uploaded ODS files wait here for the background import (deleted once it has run).
+IMPORT_UPLOAD_DIR = env_str("IMPORT_UPLOAD_DIR", str(BASE_DIR / "var" / "imports"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # The address people reach the service at, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -33,3 +33,30 @@ def collective_page(
         return wrapper
 
     return decorator
+
+
+def outside_collective_page(
+    section: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """For pages that belong to no collective (the directory): keep the header showing the
+    collective the person used last, so they can find their way back."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            from collectives.models import Membership
+
+            memberships = Membership.objects.filter(user_id=request.user.pk or 0).select_related(
+                "collective", "organisation", "user"
+            )
+            last = request.session.get(SESSION_KEY)
+            request.membership = (  # type: ignore[attr-defined]
+                memberships.filter(collective__slug=last).first()
+                or memberships.order_by("collective__name").first()
+            )
+            request.section = section  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

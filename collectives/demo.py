@@ -5,8 +5,6 @@ Loaded by `manage.py load_demo` (and so by `make run`). Running it again changes
 
 from __future__ import annotations
 
-import csv
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,16 +14,18 @@ from django.db import transaction
 from accounts.models import User
 from collectives import services
 from collectives.models import Collective, CollectiveOrganisation, Membership, Role
-from directory.models import Organisation, OrganisationKind, OrganisationStatus, Person
+from directory.importer import ods_import
+from directory.models import (
+    Organisation,
+    OrganisationKind,
+    OrganisationRelationship,
+    Person,
+    PersonRole,
+    RelationshipKind,
+)
 
 ODS_DIR = Path(__file__).resolve().parent.parent / "directory" / "fixtures" / "ods"
 DEMO_PASSWORD = "alliance-demo-2026"
-_STATUS = {
-    "A": OrganisationStatus.ACTIVE,
-    "C": OrganisationStatus.CLOSED,
-    "D": OrganisationStatus.DORMANT,
-    "P": OrganisationStatus.PROPOSED,
-}
 
 
 @dataclass(frozen=True)
@@ -73,17 +73,6 @@ DESCRIPTION = (
 )
 
 
-def _title(name: str) -> str:
-    """ODS names are upper case: 'SOUTH (IW) PCN' reads better as 'South (IW) PCN'."""
-    titled = re.sub(r"\((\w{1,3})\)", lambda m: f"({m.group(1).upper()})", name.title())
-    return re.sub(r"\bPcn\b", "PCN", titled)
-
-
-def _rows(name: str) -> list[list[str]]:
-    with open(ODS_DIR / name, newline="", encoding="latin-1") as f:
-        return list(csv.reader(f))
-
-
 def _organisation(
     ods_code: str | None, name: str, kind: str, status: str = "active", postcode: str = ""
 ) -> Organisation:
@@ -113,11 +102,60 @@ def _join(collective: Collective, user: User, role: str, organisation: Organisat
     )
 
 
+SYSTEM_PARTNERS = {
+    "isle-of-wight": [
+        ("NHS Hampshire and Isle of Wight Integrated Care Board", OrganisationKind.ICB),
+        ("Isle of Wight NHS Trust", OrganisationKind.ACUTE_TRUST),
+        ("Island Community Health Services (demo)", OrganisationKind.COMMUNITY_TRUST),
+        ("Isle of Wight Council", OrganisationKind.LOCAL_AUTHORITY),
+        ("Isle of Wight Council Public Health", OrganisationKind.PUBLIC_HEALTH),
+    ],
+}
+
+# Invented people with plausible roles: (name, job title, role, where).
+PEOPLE = [
+    ("Helen Morris", "Chief executive", PersonRole.FEDERATION_LEADER, "federation"),
+    ("Dr Raj Patel", "LMC medical secretary", PersonRole.LMC_OFFICER, "lmc"),
+    ("Dr Claire Evans", "PCN Clinical Director", PersonRole.PCN_CLINICAL_DIRECTOR, "pcn:1"),
+    ("Dr Ben Adeyemi", "PCN Clinical Director", PersonRole.PCN_CLINICAL_DIRECTOR, "pcn:2"),
+    ("Dr Laura Finch", "GP partner", PersonRole.GP_PARTNER, "practice:0"),
+    ("Jo Hart", "Practice manager", PersonRole.PRACTICE_MANAGER, "practice:1"),
+    ("Mark Ellis", "Practice manager", PersonRole.PRACTICE_MANAGER, "practice:2"),
+    ("Dr Sunita Rao", "GP partner", PersonRole.GP_PARTNER, "practice:3"),
+    ("Alison Grant", "Director of primary care", PersonRole.SYSTEM_LEADER, "partner:0"),
+    ("Dr Tom Reid", "Medical director", PersonRole.SYSTEM_LEADER, "partner:1"),
+    ("Kate Owusu", "Director of public health", PersonRole.SYSTEM_LEADER, "partner:4"),
+]
+
+
+def _import_excerpt() -> None:
+    """Import the committed ODS excerpt with the real importer, unless already there."""
+    if Organisation.objects.filter(ods_code="C84001").exists():
+        return
+    ods_import(
+        practices_path=ODS_DIR / "epraccur-demo.csv",
+        pcn_paths=[ODS_DIR / "epcn-demo.csv", ODS_DIR / "epcncorepartnerdetails-demo.csv"],
+        force=True,
+    )
+
+
+def _place(
+    where: str,
+    federation: Organisation,
+    lmc: Organisation,
+    pcns: list[Organisation],
+    practices: list[Organisation],
+    partners: list[Organisation],
+) -> Organisation:
+    if where in ("federation", "lmc"):
+        return federation if where == "federation" else lmc
+    kind, index = where.split(":")
+    return {"pcn": pcns, "practice": practices, "partner": partners}[kind][int(index)]
+
+
 @transaction.atomic
 def load_demo() -> list[DemoLogin]:
-    practices = {r[0]: r for r in _rows("epraccur-demo.csv")}
-    pcns = _rows("epcn-demo.csv")
-    partners = _rows("epcncorepartnerdetails-demo.csv")
+    _import_excerpt()
     logins: list[DemoLogin] = []
     convenor_user: User | None = User.objects.filter(email="convenor@example.org").first()
 
@@ -140,42 +178,47 @@ def load_demo() -> list[DemoLogin]:
         _join(collective, convenor_user, Role.CONVENOR, None)
         convenor = Membership.objects.get(collective=collective, user=convenor_user)
 
-        members: list[tuple[Organisation, bool]] = [(federation, True), (lmc, True)]
-        area_pcns = [p for p in pcns if p[2] == area.commissioner]
-        for pcn_row in area_pcns:
-            pcn = _organisation(
-                pcn_row[0],
-                _title(pcn_row[1]),
-                OrganisationKind.PCN,
-                postcode=pcn_row[11],
+        pcns = list(
+            Organisation.objects.filter(
+                kind=OrganisationKind.PCN, commissioner__ods_code=area.commissioner
+            ).order_by("name")
+        )
+        practices = list(
+            Organisation.objects.filter(
+                relationships__parent__in=pcns, relationships__end_date__isnull=True
             )
-            members.append((pcn, True))
-            for partner in partners:
-                if partner[4] != pcn_row[0] or partner[0] not in practices:
-                    continue
-                row = practices[partner[0]]
-                practice = _organisation(
-                    row[0],
-                    _title(row[1]),
-                    OrganisationKind.PRACTICE,
-                    status=_STATUS.get(row[12], OrganisationStatus.ACTIVE),
-                    postcode=row[9],
-                )
-                members.append((practice, False))
-        for organisation, leadership in members:
-            if not CollectiveOrganisation.objects.filter(
-                collective=collective, organisation=organisation
-            ).exists():
-                services.member_organisation_add(
-                    actor_membership=convenor,
-                    organisation=organisation,
-                    is_leadership=leadership,
+            .order_by("name")
+            .distinct()
+        )
+        partners = [
+            _organisation(None, name, kind) for name, kind in SYSTEM_PARTNERS.get(area.slug, [])
+        ]
+        for organisation in [federation, lmc, *pcns]:
+            _add(convenor, organisation, leadership=True)
+        for organisation in [*practices, *partners]:
+            _add(convenor, organisation, leadership=False)
+        for relationship_kind, parent in (
+            (RelationshipKind.FEDERATION_COVERS, federation),
+            (RelationshipKind.LMC_COVERS, lmc),
+        ):
+            for practice in practices:
+                OrganisationRelationship.objects.get_or_create(
+                    organisation=practice,
+                    parent=parent,
+                    kind=relationship_kind,
+                    start_date=None,
                 )
         logins.append(DemoLogin(convenor_user.email, "convenor", collective.name))
 
         if index == 0:
-            first_pcn = Organisation.objects.get(ods_code=area_pcns[0][0])
-            practice = next(o for o, leadership in members if not leadership)
+            for name, job_title, role, where in PEOPLE:
+                organisation = _place(where, federation, lmc, pcns, practices, partners)
+                Person.objects.get_or_create(
+                    name=name,
+                    organisation=organisation,
+                    defaults={"job_title": job_title, "role": role},
+                )
+            first_pcn, practice = pcns[0], practices[0]
             rep = _user(
                 "representative@example.org", "Tom Okafor", "PCN Clinical Director", first_pcn
             )
@@ -187,3 +230,12 @@ def load_demo() -> list[DemoLogin]:
             )
             logins.append(DemoLogin(member.email, f"member ({practice.name})", collective.name))
     return logins
+
+
+def _add(convenor: Membership, organisation: Organisation, *, leadership: bool) -> None:
+    if not CollectiveOrganisation.objects.filter(
+        collective=convenor.collective, organisation=organisation
+    ).exists():
+        services.member_organisation_add(
+            actor_membership=convenor, organisation=organisation, is_leadership=leadership
+        )

@@ -16,6 +16,7 @@ SECTIONS = [
     ("home", "Home", "home:collective", False),
     ("members", "Members", "collectives:members", False),
     ("organisations", "Organisations", "collectives:organisations", False),
+    ("directory", "Directory", "directory:search", False),
     ("invitations", "Invitations", "collectives:invitations", True),
     ("audit", "Audit log", "audit:log", True),
     ("settings", "Settings", "collectives:settings", True),
@@ -42,7 +43,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         for key, label, route, convenor_only in SECTIONS:
             if convenor_only and current.role != Role.CONVENOR:
                 continue
-            item = {"href": reverse(route, args=[slug]), "active": section == key}
+            href = reverse(route) if key == "directory" else reverse(route, args=[slug])
+            item = {"href": href, "active": section == key}
             item.update({"html": home_html} if key == "home" else {"text": label})
             navigation.append(item)
     return {"shell": {"memberships": memberships, "current": current, "navigation": navigation}}

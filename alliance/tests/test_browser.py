@@ -7,9 +7,11 @@ import re
 import pytest
 from django.core.management import call_command
 
+from accounts.models import User
 from alliance.tests.browser import new_page, problems, serious_violations, sign_in
 from collectives.demo import DEMO_PASSWORD
 from collectives.models import CollectiveOrganisation, Invitation, Membership
+from directory.models import Organisation, Person
 
 pytestmark = pytest.mark.browser
 
@@ -118,6 +120,20 @@ def _pages_for(convenor_pk_lookup: dict[str, int]) -> list[str]:
         "/accounts/logout/",
         "/accessibility/",
         "/c/no-such-collective/",
+        "/directory/",
+        "/directory/?q=surgery",
+        "/directory/?q=zzz-nothing",
+        "/directory/?kind=pcn&status=active",
+        "/directory/organisations/U01198/",
+        "/directory/organisations/J84003/",
+        f"/directory/organisations/{convenor_pk_lookup['federation']}/",
+        "/directory/organisations/new/",
+        "/directory/organisations/J84003/edit/",
+        "/directory/organisations/J84003/people/new/",
+        f"/directory/people/{convenor_pk_lookup['person']}/",
+        f"/directory/people/{convenor_pk_lookup['person']}/edit/",
+        "/directory/imports/",
+        "/api/v1/docs/",
     ]
 
 
@@ -155,7 +171,10 @@ def test_every_page_passes_axe_and_the_csp(browser, site, demo, mailbox):
         .first()
         .pk,
         "invitation": invitation.pk,
+        "federation": Organisation.objects.get(kind="federation", name__startswith="Island").pk,
+        "person": Person.objects.order_by("pk").first().pk,
     }
+    User.objects.filter(email="convenor@example.org").update(is_superuser=True)
     found: list[str] = []
     anonymous = new_page(browser)
     for path in PUBLIC_PAGES:

@@ -25,9 +25,31 @@ PUBLIC = {
     "admin:",  # the Django admin: superusers only
     "home:accessibility",
     "api:schema",
+    "api:docs",
     "invitation_accept",  # reached with a secret token; tested in collectives
 }
-SIGNED_IN_WITHOUT_COLLECTIVE = {"home:index", "collectives:switch", "api:me", "api:collectives"}
+SIGNED_IN_WITHOUT_COLLECTIVE = {
+    "home:index",
+    "collectives:switch",
+    "api:me",
+    "api:collectives",
+    # The directory: organisations are public NHS reference data; people are scoped to the
+    # user's collectives (tested below); imports are for superusers.
+    "directory:search",
+    "directory:organisation",
+    "directory:organisation_new",
+    "directory:organisation_edit",
+    "directory:person_new",
+    "directory:person",
+    "directory:person_edit",
+    "directory:imports",
+    "directory:import_run",
+    "directory:organisation_add_to_collective",
+    "api:organisations",
+    "api:organisation",
+    "api:people",
+    "api:person",
+}
 
 # Which model a route's <pk> names, by a word in the route's name.
 PK_MODELS = {
@@ -161,3 +183,65 @@ def test_switching_to_a_collective_you_are_not_in_is_404(client, convenor, colle
     assert (
         client.post("/switch-collective/", {"collective": collective_b["slug"]}).status_code == 404
     )
+
+
+@pytest.fixture
+def person_b(collective_b):
+    """Someone who works for one of collective B's organisations."""
+    from directory.models import Person
+
+    member = CollectiveOrganisation.objects.get(pk=collective_b[CollectiveOrganisation])
+    return Person.objects.create(
+        name="Bea Bee", organisation=member.organisation, email="bea@example.org"
+    )
+
+
+def test_people_of_another_collective_are_not_found(client, convenor, person_b):
+    client.force_login(convenor.user)
+    organisation = person_b.organisation
+    assert client.get(f"/directory/people/{person_b.pk}/").status_code == 404
+    assert client.get(f"/directory/people/{person_b.pk}/edit/").status_code == 404
+    assert client.get(f"/api/v1/people/{person_b.pk}/").status_code == 404
+    assert client.get("/api/v1/people/").json()["results"] == []
+    page = client.get(f"/directory/organisations/{organisation.ods_code}/").content.decode()
+    assert "Bea Bee" not in page
+    assert "shown to members of the collectives this organisation belongs to" in page
+    assert person_b.organisation.collectives.get().name not in page
+
+
+def test_another_collectives_organisations_cannot_be_edited_or_added_to_it(
+    client, convenor, person_b, collective_b
+):
+    client.force_login(convenor.user)
+    code = person_b.organisation.ods_code
+    assert client.get(f"/directory/organisations/{code}/edit/").status_code == 403
+    assert client.get(f"/directory/organisations/{code}/people/new/").status_code == 403
+    response = client.post(
+        f"/directory/organisations/{code}/add-to-collective/", {"collective": collective_b["slug"]}
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/directory/",
+        "/directory/organisations/new/",
+        "/directory/people/1/",
+        "/directory/imports/",
+        "/directory/imports/1/",
+    ],
+)
+def test_the_directory_needs_sign_in(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("url", ["/api/v1/organisations/", "/api/v1/people/"])
+def test_the_directory_api_needs_a_token(client, db, url):
+    assert client.get(url).status_code == 401
+
+
+def test_only_superusers_reach_the_import(client, convenor):
+    client.force_login(convenor.user)
+    assert client.get("/directory/imports/").status_code == 403

@@ -35,7 +35,7 @@ def test_load_demo_prints_a_login_for_each_role_and_is_idempotent(db):
 
 def test_the_demo_uses_real_practices_and_pcns_from_the_ods_files(db):
     call_command("load_demo", stdout=io.StringIO())
-    assert Organisation.objects.get(ods_code="U01198").name == "South (IW) PCN"
+    assert Organisation.objects.get(ods_code="U01198").name == "SOUTH (IW) PCN"
     practices = Organisation.objects.filter(
         kind="practice", collective_memberships__collective__slug="isle-of-wight"
     )

@@ -1,0 +1,126 @@
+"""`make bench`: each figure is a ratio to a baseline measured in the same run.
+
+- ODS import: the full import of the shared ODS files into an empty database, over the time
+  to merely parse the same files.
+- Directory search: the search page's server time (through Django's test client, with a
+  signed-in user), over a trivial Django view's time measured the same way.
+
+Times are medians of several repetitions; the ratios, not the seconds, are the result.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = (ROOT.parent / "shared" / "data" / "ods").resolve()
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings_test")
+_db = Path(tempfile.mkdtemp(prefix="alliance-bench-")) / "bench.sqlite3"
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_db}")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+from django.urls import include, path  # noqa: E402
+
+
+def trivial(request: object) -> HttpResponse:
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("bench/trivial/", trivial), path("", include("alliance.urls"))]
+
+
+def median_time(
+    work: Callable[[], object], repeat: int, before: Callable[[], object] = lambda: None
+) -> float:
+    times = []
+    for _ in range(repeat):
+        before()
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_import(practices: Path, pcns: list[Path], repeat: int) -> None:
+    from directory.importer import ods_import
+    from directory.models import ImportRun, Organisation, OrganisationRelationship
+    from directory.ods.readers import read_pcns, read_practices
+
+    def parse() -> None:
+        read_practices(practices)
+        read_pcns(pcns)
+
+    def empty() -> None:
+        OrganisationRelationship.objects.all().delete()
+        Organisation.objects.filter(collective_memberships__isnull=True).delete()
+        ImportRun.objects.all().delete()
+
+    def full() -> None:
+        ods_import(practices_path=practices, pcn_paths=pcns, force=True)
+
+    parse_s = median_time(parse, repeat)
+    import_s = median_time(full, repeat, before=empty)
+    again_s = median_time(full, repeat)
+    print(f"ODS import ({practices.name} + {', '.join(p.name for p in pcns)}):")
+    print(f"  parse only           {parse_s:8.3f} s")
+    print(f"  full import, empty   {import_s:8.3f} s   = {import_s / parse_s:5.2f} x parse")
+    print(f"  re-import, unchanged {again_s:8.3f} s   = {again_s / parse_s:5.2f} x parse")
+
+
+def bench_search(repeat: int) -> None:
+    from alliance.testing import MembershipFactory
+    from collectives.models import Role
+
+    membership: Any = MembershipFactory(role=Role.CONVENOR)
+    client = Client()
+    client.force_login(membership.user)
+    pages = {
+        "trivial view": "/bench/trivial/",
+        "search 'surgery'": "/directory/?q=surgery",
+        "search by postcode": "/directory/?q=TS18",
+        "kind and status": "/directory/?kind=practice&status=active",
+    }
+    for url in pages.values():
+        assert client.get(url).status_code == 200, url
+    times = {}
+    for name, url in pages.items():
+        times[name] = median_time(lambda u=url: client.get(u), repeat)  # type: ignore[misc]
+    base = times["trivial view"]
+    print("Directory search (server time through the test client, signed in):")
+    for name, seconds in times.items():
+        print(f"  {name:<20} {seconds * 1000:8.2f} ms   = {seconds / base:6.1f} x trivial")
+
+
+def main() -> None:
+    with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
+        call_command("migrate", verbosity=0)
+        if SHARED.is_dir():
+            practices, pcns = SHARED / "epraccur-2019.csv", [SHARED / "ePCN-2020.xlsx"]
+        else:
+            print(f"(the shared ODS files are not at {SHARED}: using the demo excerpt)")
+            demo = ROOT / "directory" / "fixtures" / "ods"
+            practices = demo / "epraccur-demo.csv"
+            pcns = [demo / "epcn-demo.csv", demo / "epcncorepartnerdetails-demo.csv"]
+        bench_import(practices, pcns, repeat=3)
+        bench_search(repeat=30)
+    print(f"(database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from directory.models import Organisation, OrganisationKind, OrganisationStatus, PersonRole
+
+
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(label="Name, ODS code or postcode", required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "All kinds"), *OrganisationKind.choices]
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *OrganisationStatus.choices],
+    )
+    icb = forms.CharField(label="ICB code", required=False, max_length=8)
+    pcn = forms.CharField(label="PCN code", required=False, max_length=8)
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "status", "address", "postcode", "phone"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 4})}
+
+
+class OrganisationCreateForm(OrganisationForm):
+    class Meta(OrganisationForm.Meta):
+        fields = ["name", "kind", "address", "postcode", "phone"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "name"
+        ].help_text = (
+            "Organisations with an ODS code come from the NHS files: search for them instead."
+        )
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(max_length=150)
+    job_title = forms.CharField(max_length=150, required=False)
+    role = forms.ChoiceField(choices=[("", "None of these"), *PersonRole.choices], required=False)
+    email = forms.EmailField(label="E-mail address", required=False)
+    phone = forms.CharField(label="Telephone", max_length=40, required=False)
+
+
+class ImportForm(forms.Form):
+    practices = forms.FileField(
+        label="Practices file (epraccur)", help_text="epraccur.csv, or the .zip it comes in."
+    )
+    pcns = forms.FileField(
+        label="PCN file (ePCN.xlsx)",
+        required=False,
+        help_text="ePCN.xlsx, or the epcn CSV report (then add the core partner report too).",
+    )
+    pcn_partners = forms.FileField(
+        label="PCN core partner report (CSV)",
+        required=False,
+        help_text="Only with the epcn CSV report: epcncorepartnerdetails.csv.",
+    )
+    force = forms.BooleanField(
+        label="Import even if the file has over 15% fewer active practices than last time",
+        required=False,
+    )

@@ -1,0 +1,246 @@
+"""The ODS import against the real file formats (excerpts committed beside the tests)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from alliance.testing import UserFactory
+from directory.importer import ImportRefused, ods_import
+from directory.models import (
+    ImportRun,
+    ImportStatus,
+    Organisation,
+    OrganisationRelationship,
+    OrganisationStatus,
+)
+from directory.ods.readers import ODSFileError
+from directory.services import organisation_update
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "directory" / "fixtures" / "ods"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ods"
+SHARED = (ROOT.parent / "shared" / "data" / "ods").resolve()
+
+PRACTICES = DEMO / "epraccur-demo.csv"
+PCNS = [DEMO / "epcn-demo.csv", DEMO / "epcncorepartnerdetails-demo.csv"]
+
+
+def _import(**kwargs):
+    return ods_import(
+        practices_path=kwargs.pop("practices", PRACTICES),
+        pcn_paths=kwargs.pop("pcns", PCNS),
+        **kwargs,
+    )
+
+
+def _state():
+    return (
+        sorted(Organisation.objects.values_list("ods_code", "name", "status", "kind")),
+        sorted(
+            OrganisationRelationship.objects.values_list(
+                "organisation__ods_code", "parent__ods_code", "start_date", "end_date"
+            )
+        ),
+    )
+
+
+def test_it_imports_practices_pcns_and_memberships(db):
+    summary = _import()
+    assert summary.created == 24 + 6 + 2  # practices, PCNs, the two CCGs
+    assert summary.memberships_added == 24
+    assert summary.active_practices == 23  # one of the 24 is dormant
+    assert any("J84014" in w and "dormant" in w for w in summary.warnings)
+    practice = Organisation.objects.get(ods_code="C84001")
+    assert (practice.name, practice.kind, practice.status) == (
+        "LARWOOD SURGERY",
+        "practice",
+        "active",
+    )
+    assert practice.commissioner.ods_code == "02Q"
+    assert practice.commissioner.name == "NHS BASSETLAW CCG"
+    assert practice.postcode == "S81 0HH"
+    pcn = Organisation.objects.get(ods_code="U05001")
+    assert pcn.name == "LARWOOD & BAWTRY PCN"
+    assert OrganisationRelationship.objects.filter(
+        organisation=practice, parent=pcn, end_date__isnull=True
+    ).exists()
+    run = ImportRun.objects.get()
+    assert run.status == ImportStatus.SUCCEEDED
+    assert [f["name"] for f in run.files] == [
+        "epraccur-demo.csv",
+        "epcn-demo.csv",
+        "epcncorepartnerdetails-demo.csv",
+    ]
+    assert all(len(f["sha256"]) == 64 for f in run.files)
+
+
+def test_a_second_run_changes_nothing(db):
+    _import()
+    before = _state()
+    summary = _import()
+    assert (
+        summary.created,
+        summary.updated,
+        summary.memberships_added,
+        summary.memberships_ended,
+    ) == (0, 0, 0, 0)
+    assert summary.unchanged == 32
+    assert _state() == before
+    assert ImportRun.objects.filter(status=ImportStatus.SUCCEEDED).count() == 2
+
+
+def test_a_hand_edited_field_survives_and_is_listed_as_a_conflict(db):
+    _import()
+    editor = UserFactory()
+    practice = Organisation.objects.get(ods_code="C84001")
+    organisation_update(
+        actor=editor, organisation=practice, name="Larwood Surgery, Worksop", phone="01909 500233"
+    )
+    summary = _import()
+    practice.refresh_from_db()
+    assert practice.name == "Larwood Surgery, Worksop"
+    assert practice.phone == "01909 500233"
+    assert summary.updated == 0
+    assert any(
+        "name: kept 'Larwood Surgery, Worksop'" in c and "LARWOOD SURGERY" in c
+        for c in summary.conflicts
+    ), summary.conflicts
+
+
+def test_a_big_drop_in_active_practices_is_refused_unless_forced(db, tmp_path):
+    _import()
+    fewer = tmp_path / "epraccur-fewer.csv"
+    rows = PRACTICES.read_bytes().splitlines(keepends=True)
+    fewer.write_bytes(b"".join(rows[:15]))  # at most 15 of 23 active: a drop of over 30%
+    before = _state()
+    with pytest.raises(ImportRefused, match=r"\d+% fewer than the 23 of the last import"):
+        _import(practices=fewer, pcns=[])
+    assert _state() == before
+    assert ImportRun.objects.latest("id").status == ImportStatus.REFUSED
+    summary = _import(practices=fewer, pcns=[], force=True)
+    assert summary.active_practices < 16
+
+
+def test_memberships_the_file_no_longer_lists_are_ended(db, tmp_path):
+    _import()
+    partners = tmp_path / "epcncorepartnerdetails.csv"
+    rows = PCNS[1].read_bytes().splitlines(keepends=True)
+    partners.write_bytes(b"".join(rows[1:]))
+    summary = _import(pcns=[PCNS[0], partners])
+    assert summary.memberships_ended == 1
+    assert OrganisationRelationship.objects.filter(end_date__isnull=False).count() == 1
+
+
+def test_a_membership_naming_a_practice_missing_from_the_practices_file_is_kept(db, tmp_path):
+    practices = tmp_path / "epraccur.csv"
+    rows = PRACTICES.read_bytes().splitlines(keepends=True)
+    practices.write_bytes(b"".join(rows[1:]))
+    summary = _import(practices=practices)
+    assert any("C84001" in w and "not in the practices file" in w for w in summary.warnings)
+    assert OrganisationRelationship.objects.filter(organisation__ods_code="C84001").exists()
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "empty.csv",
+        "binary.csv",
+        "epraccur-truncated.csv",
+        "epraccur-short-row.csv",
+        "epraccur-extra-column.csv",
+    ],
+)
+def test_a_broken_practices_file_changes_nothing(db, broken):
+    _import()
+    before = _state()
+    with pytest.raises(ODSFileError) as error:
+        _import(practices=FIXTURES / broken)
+    assert broken in str(error.value)
+    assert _state() == before
+    assert ImportRun.objects.latest("id").status == ImportStatus.FAILED
+
+
+def test_a_broken_pcn_file_changes_nothing(db):
+    before = _state()
+    with pytest.raises(ODSFileError, match=r"fake\.xlsx"):
+        _import(pcns=[FIXTURES / "fake.xlsx"])
+    assert _state() == before
+
+
+def test_the_command_prints_a_summary(db, capsys):
+    call_command(
+        "import_ods", "--practices", str(PRACTICES), "--pcns", str(PCNS[0]), "--pcns", str(PCNS[1])
+    )
+    out = capsys.readouterr().out
+    assert "Organisations: 32 created, 0 updated, 0 unchanged, 0 closed." in out
+    assert "PCN memberships: 24 added, 0 ended." in out
+    call_command(
+        "import_ods", "--practices", str(PRACTICES), "--pcns", str(PCNS[0]), "--pcns", str(PCNS[1])
+    )
+    assert "Organisations: 0 created, 0 updated, 32 unchanged, 0 closed." in capsys.readouterr().out
+
+
+def test_the_command_names_a_missing_file(db):
+    with pytest.raises(CommandError, match=r"no-such-file\.csv: no such file"):
+        call_command("import_ods", "--practices", "no-such-file.csv")
+
+
+def test_a_broken_file_exits_non_zero_with_a_clear_message_and_no_traceback(tmp_path):
+    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "import_ods",
+            "--practices",
+            str(FIXTURES / "epraccur-short-row.csv"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "epraccur-short-row.csv, row" in result.stderr
+    assert "Nothing was imported." in result.stderr
+
+
+@pytest.mark.skipif(
+    not SHARED.is_dir(),
+    reason=f"the real ODS files are not at {SHARED} "
+    "(CI has them beside the repository as ../shared)",
+)
+def test_the_real_files_give_the_documented_counts(db):
+    summary = ods_import(
+        practices_path=SHARED / "epraccur-2019.csv", pcn_paths=[SHARED / "ePCN-2020.xlsx"]
+    )
+    assert summary.active_practices == 6830
+    assert (
+        Organisation.objects.filter(
+            kind="practice", status=OrganisationStatus.ACTIVE, prescribing_setting="4"
+        ).count()
+        == 6830
+    )
+    assert Organisation.objects.filter(kind="pcn").count() == 1250
+    assert OrganisationRelationship.objects.filter(end_date__isnull=True).count() == 6757
+    assert not Organisation.objects.filter(name__startswith="=").exists()
+    # Three PCN members are other prescribing settings in epraccur: kept, and said.
+    assert summary.skipped_settings == 14357 - 8204 - 3
+    assert sum("not a GP practice" in w for w in summary.warnings) == 3
+    again = ods_import(
+        practices_path=SHARED / "epraccur-2019.csv", pcn_paths=[SHARED / "ePCN-2020.xlsx"]
+    )
+    assert (again.created, again.updated) == (0, 0)
