@@ -191,22 +191,47 @@ def test_the_command_names_a_missing_file(db):
         call_command("import_ods", "--practices", "no-such-file.csv")
 
 
-def test_a_broken_file_exits_non_zero_with_a_clear_message_and_no_traceback(tmp_path):
-    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+@pytest.fixture(scope="module")
+def command_env(tmp_path_factory):
+    """A migrated database of its own, for running manage.py as a person would."""
+    folder = tmp_path_factory.mktemp("command")
+    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
     )
+    return env
+
+
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (["--practices", "empty.csv"], "empty.csv: the file is empty"),
+        (["--practices", "binary.csv"], "binary.csv: this is not a CSV text file"),
+        (["--practices", "epraccur-truncated.csv"], "epraccur-truncated.csv, row 6:"),
+        (
+            ["--practices", "epraccur-short-row.csv"],
+            "epraccur-short-row.csv, row 4: the row has 20 fields, 27 expected",
+        ),
+        (["--practices", "epraccur-extra-column.csv"], "epraccur-extra-column.csv, row"),
+        (
+            ["--practices", "epraccur-unknown-encoding.csv"],
+            "matches neither the legacy nor the newer epraccur encoding",
+        ),
+        (
+            ["--practices", "epraccur-legacy.csv", "--pcns", "fake.xlsx"],
+            "fake.xlsx: not an Excel workbook",
+        ),
+    ],
+)
+def test_a_broken_file_exits_non_zero_with_a_clear_message_and_no_traceback(
+    command_env, args, expected
+):
+    args = [str(FIXTURES / a) if not a.startswith("--") else a for a in args]
     result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "import_ods",
-            "--practices",
-            str(FIXTURES / "epraccur-short-row.csv"),
-        ],
+        [sys.executable, "manage.py", "import_ods", *args],
         cwd=ROOT,
-        env=env,
+        env=command_env,
         capture_output=True,
         text=True,
         timeout=300,
@@ -214,8 +239,24 @@ def test_a_broken_file_exits_non_zero_with_a_clear_message_and_no_traceback(tmp_
     )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
-    assert "epraccur-short-row.csv, row" in result.stderr
+    assert expected in result.stderr, result.stderr
     assert "Nothing was imported." in result.stderr
+    count = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from directory.models import Organisation; print(Organisation.objects.count())",
+        ],
+        cwd=ROOT,
+        env=command_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert count.stdout.strip().splitlines()[-1] == "0"
 
 
 @pytest.mark.skipif(
