@@ -13,13 +13,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from alliance.forms import add_service_errors
 from collectives import access, selectors, services
 from collectives.decorators import SESSION_KEY, collective_page
 from collectives.forms import (
@@ -38,14 +38,6 @@ from directory.selectors import organisations_matching
 from directory.services import organisation_create
 
 PAGE_SIZE = 25
-
-
-def _add_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _page(request: HttpRequest, items: object) -> object:
@@ -124,7 +116,7 @@ def member_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
                 organisation=form.cleaned_data["organisation"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{person.user.display_name}'s role was changed.")
             return redirect("collectives:members", membership.collective.slug)
@@ -266,7 +258,7 @@ def organisation_new(request: HttpRequest, membership: Membership) -> HttpRespon
                     is_leadership=form.cleaned_data["is_leadership"],
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{organisation.name} was added as a member organisation.")
             return redirect("collectives:organisations", membership.collective.slug)
@@ -371,7 +363,7 @@ def invitation_new(request: HttpRequest, membership: Membership) -> HttpResponse
                 organisation=form.cleaned_data["organisation"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"An invitation is on its way to {invitation.email}.")
             return redirect("collectives:invitations", membership.collective.slug)
@@ -496,7 +488,7 @@ def collective_settings(request: HttpRequest, membership: Membership) -> HttpRes
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The collective's details were saved.")
             return redirect("collectives:settings", membership.collective.slug)

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from alliance.forms import add_service_errors
 from collectives.decorators import outside_collective_page
 from collectives.models import Membership, Role
 from directory import access, selectors, services
@@ -37,14 +38,6 @@ def _crumbs(*items: tuple[str, str]) -> list[dict[str, str]]:
     return [{"text": "Directory", "href": reverse("directory:search")}] + [
         {"text": t, "href": h} for t, h in items
     ]
-
-
-def _form_errors(form: object, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)  # type: ignore[attr-defined]
-    else:
-        form.add_error(None, error)  # type: ignore[attr-defined]
 
 
 @outside_collective_page("directory")
@@ -134,7 +127,7 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
                 },
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{organisation.name} was added to the directory.")
             return redirect("directory:organisation", organisation.ods_code or organisation.pk)
@@ -161,7 +154,7 @@ def organisation_edit(request: HttpRequest, key: str) -> HttpResponse:
                 **{k: form.cleaned_data[k] for k in services.EDITABLE_FIELDS},
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{organisation.name} was updated.")
             return redirect("directory:organisation", key)
@@ -189,7 +182,7 @@ def person_new(request: HttpRequest, key: str) -> HttpResponse:
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{person.name} was added.")
             return redirect("directory:person", person.pk)
@@ -246,7 +239,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.person_update(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{person.name}'s details were saved.")
             return redirect("directory:person", person.pk)

@@ -1,26 +1,5 @@
 """Reading the NHS Organisation Data Service (ODS) files Alliance imports.
 
 Kept apart from the importer so the parsing can be tested on real files without a database.
+The public interface is in directory.ods.readers.
 """
-
-from directory.ods.readers import (
-    ODSFileError,
-    PCNFiles,
-    PCNMembershipRecord,
-    PCNRecord,
-    PracticeRecord,
-    PracticesFile,
-    read_pcns,
-    read_practices,
-)
-
-__all__ = [
-    "ODSFileError",
-    "PCNFiles",
-    "PCNMembershipRecord",
-    "PCNRecord",
-    "PracticeRecord",
-    "PracticesFile",
-    "read_pcns",
-    "read_practices",
-]
