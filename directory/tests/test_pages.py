@@ -228,3 +228,20 @@ def test_superusers_start_an_import_in_the_background_and_see_its_outcome(
     assert list(tmp_path.iterdir()) == []  # the uploaded files were removed
     fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert fragment.startswith('<div id="import-progress"') and "hx-get" not in fragment
+
+
+def test_a_running_import_shows_its_progress_and_keeps_polling(client, db):
+    from django.core.cache import cache
+
+    from directory.models import ImportRun, ImportStatus
+    from directory.tasks import progress_key
+
+    admin = UserFactory(is_superuser=True)
+    run = ImportRun.objects.create(user=admin, status=ImportStatus.RUNNING)
+    cache.set(progress_key(run.pk), {"stage": "Comparing practices", "done": 4, "total": 10})
+    client.force_login(admin)
+    fragment = client.get(f"/directory/imports/{run.pk}/", HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert "Comparing practices: 40% done." in html
+    assert f'hx-get="/directory/imports/{run.pk}/"' in html and 'hx-trigger="every 1s"' in html
+    assert "<html" not in html  # only the fragment, for htmx to swap in
