@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import json_script
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 
@@ -43,6 +44,7 @@ def environment(**options: Any) -> Environment:
             "static": static,
             "url": url,
             "get_messages": get_messages,
+            "json_script": json_script,
             "settings": {"SERVICE_NAME": settings.SERVICE_NAME, "NHS_LOGO": settings.NHS_LOGO},
         }
     )

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "audit",
     "directory",
     "collectives",
+    "relationships",
     "home",
     "api",
 ]

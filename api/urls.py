@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import directory, docs, views
+from api import directory, docs, surveys, views
 
 app_name = "api"
 
@@ -15,7 +15,18 @@ def _api(view: Callable[..., Any]) -> Callable[..., Any]:
     return login_not_required(view)
 
 
+S = "collectives/<slug:slug>/surveys/"
+
 urlpatterns = [
+    path(S, _api(surveys.RoundList.as_view()), name="surveys"),
+    path(S + "<int:pk>/", _api(surveys.RoundDetail.as_view()), name="survey"),
+    path(S + "<int:pk>/answers/", _api(surveys.OwnAnswers.as_view()), name="survey_answers"),
+    path(
+        S + "<int:pk>/answers/<int:organisation>/",
+        _api(surveys.OwnRating.as_view()),
+        name="survey_answer",
+    ),
+    path(S + "<int:pk>/results/", _api(surveys.RoundResults.as_view()), name="survey_results"),
     path("schema/", _api(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", _api(docs.api_docs), name="docs"),
     path("organisations/", _api(directory.OrganisationList.as_view()), name="organisations"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -40,6 +41,13 @@ class Collective(models.Model):
     area = models.CharField(max_length=150, help_text="The place it covers, e.g. an ICS place.")
     description = models.TextField(
         help_text="In plain English: what the group is and what it does."
+    )
+    min_raters = models.PositiveSmallIntegerField(
+        "fewest raters shown",
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(20)],
+        help_text="An organisation sees how others rate it only as the mean of at least this "
+        "many rating organisations. Change it only by a recorded decision.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     organisations = models.ManyToManyField(

@@ -16,6 +16,7 @@ SECTIONS = [
     ("home", "Home", "home:collective", False),
     ("members", "Members", "collectives:members", False),
     ("organisations", "Organisations", "collectives:organisations", False),
+    ("surveys", "Trust surveys", "relationships:rounds", False),
     ("directory", "Directory", "directory:search", False),
     ("invitations", "Invitations", "collectives:invitations", True),
     ("audit", "Audit log", "audit:log", True),

@@ -29,4 +29,11 @@ cp "$htmx/dist/htmx.min.js" static/vendor/htmx/
 cp "$htmx/LICENSE" static/vendor/htmx/ 2>/dev/null || true
 node -p "require('$htmx/package.json').version" > static/vendor/htmx/VERSION
 
+cyto="$work/node_modules/cytoscape"
+mkdir -p static/vendor/cytoscape
+cp "$cyto/dist/cytoscape.min.js" static/vendor/cytoscape/
+cp "$cyto/LICENSE" static/vendor/cytoscape/ 2>/dev/null || true
+node -p "require('$cyto/package.json').version" > static/vendor/cytoscape/VERSION
+
+echo "Vendored cytoscape $(cat static/vendor/cytoscape/VERSION)."
 echo "Vendored nhsuk-frontend $version and htmx $(cat static/vendor/htmx/VERSION) under static/vendor."

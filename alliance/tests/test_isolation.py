@@ -85,12 +85,17 @@ def _collective_routes() -> list[tuple[str, str]]:
     return found
 
 
-def _fill(route: str, slug: str, pk: int | None) -> str:
+def _fill(route: str, slug: str, pk: int | None, organisation: int = 0) -> str:
     path = "/" + route.replace("<slug:slug>", slug).lstrip("^").rstrip("$")
-    return path.replace("<int:pk>", str(pk))
+    path = path.replace("<int:organisation>", str(organisation))
+    return path.replace("<int:pcn>", str(organisation)).replace("<int:pk>", str(pk))
 
 
 def _pk_model(name: str) -> Any:
+    if name.startswith("relationships:") or name.startswith("api:survey"):
+        from relationships.models import SurveyRound
+
+        return SurveyRound
     bare = name.split(":")[-1]
     for word, model in PK_MODELS.items():
         if word in bare:
@@ -120,8 +125,23 @@ def collective_b(outsider):
     invitation = services.invitation_create(
         actor_membership=outsider, email="b@example.org", role=Role.MEMBER
     )
+    from django.utils import timezone
+
+    from relationships.models import SurveyRound
+    from relationships.services import round_open
+
+    others = [MemberOrganisationFactory(collective=b).organisation for _ in range(2)]
+    survey = round_open(
+        actor_membership=outsider,
+        title="B's survey",
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
+        participants=[org.organisation, *others],
+    )
     return {
         "slug": b.slug,
+        "organisation": org.organisation.pk,
+        SurveyRound: survey.pk,
         Membership: person.pk,
         CollectiveOrganisation: org.pk,
         Invitation: invitation.pk,
@@ -129,7 +149,11 @@ def collective_b(outsider):
 
 
 def _snapshot() -> tuple[int, ...]:
+    from relationships.models import Response, SurveyRound
+
     return (
+        SurveyRound.objects.filter(closed_at__isnull=True).count(),
+        Response.objects.count(),
         Membership.objects.count(),
         CollectiveOrganisation.objects.count(),
         Invitation.objects.filter(revoked_at__isnull=True).count(),
@@ -144,8 +168,8 @@ def test_a_member_of_another_collective_gets_404(client, convenor, collective_b,
     for method in ("get", "post", "patch", "delete"):
         # B's own URL, and B's objects under A's URL.
         for url in {
-            _fill(route, collective_b["slug"], pk),
-            _fill(route, convenor.collective.slug, pk),
+            _fill(route, collective_b["slug"], pk, collective_b["organisation"]),
+            _fill(route, convenor.collective.slug, pk, collective_b["organisation"]),
         }:
             if url == _fill(route, convenor.collective.slug, None) and pk is None:
                 continue  # A's own list page is A's to see
@@ -157,7 +181,7 @@ def test_a_member_of_another_collective_gets_404(client, convenor, collective_b,
 @pytest.mark.parametrize("name,route", _collective_routes())
 def test_anonymous_visitors_are_sent_to_sign_in(client, collective_b, name, route):
     pk = collective_b[_pk_model(name)] if "<int:pk>" in route else None
-    url = _fill(route, collective_b["slug"], pk)
+    url = _fill(route, collective_b["slug"], pk, collective_b["organisation"])
     response = client.get(url)
     if route.startswith("api/"):
         assert response.status_code == 401, url

@@ -1,0 +1,193 @@
+"""Trust survey pages: what people see, with a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from alliance.testing import MemberOrganisationFactory, MembershipFactory
+from collectives.models import Role
+from relationships.reminders import reminders_send
+
+
+def _base(survey):
+    return f"/c/{survey.round.collective.slug}/surveys/{survey.round.pk}"
+
+
+def _all_answer(survey):
+    for rater in survey.reps:
+        for ratee in survey.reps:
+            if rater != ratee:
+                survey.answer(rater, ratee)
+        survey.finish(rater)
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured)
+
+
+def test_a_representative_answers_in_steps_and_finishes(client, survey):
+    oak, ash = survey.reps[0], survey.reps[1]
+    client.force_login(oak.user)
+    base = _base(survey)
+    page = client.get(f"{base}/answer/").content.decode()
+    assert "Ash Surgery" in page and "Not rated" in page
+    response = client.post(f"{base}/answer/{ash.organisation.pk}/", {"reliability": "3"})
+    assert response.status_code == 302
+    assert "In progress" in client.get(f"{base}/answer/").content.decode()
+    page = client.post(f"{base}/answer/", {"finish": "1"}).content.decode()
+    assert "finish your answers about Ash Surgery" in page
+    form = client.get(f"{base}/answer/{ash.organisation.pk}/").content.decode()
+    assert 'value="3" checked' in form  # the respondent sees its own answers
+
+
+def test_a_form_with_nonsense_names_the_field(client, survey):
+    client.force_login(survey.reps[0].user)
+    page = client.post(
+        f"{_base(survey)}/answer/{survey.reps[1].organisation.pk}/", {"reliability": "9"}
+    ).content.decode()
+    assert "There is a problem" in page
+    assert "Select a valid choice. 9 is not one of the available choices." in page
+
+
+def test_an_unanswered_round_waits_in_what_needs_your_attention(client, survey):
+    oak = survey.reps[0]
+    client.force_login(oak.user)
+    home = f"/c/{survey.round.collective.slug}/"
+    assert "Answer the trust survey: Autumn trust survey" in client.get(home).content.decode()
+    for other in survey.reps[1:]:
+        survey.answer(oak, other)
+    survey.finish(oak)
+    assert "Answer the trust survey" not in client.get(home).content.decode()
+
+
+def test_results_pages_show_after_closing(client, survey):
+    _all_answer(survey)
+    client.force_login(survey.reps[0].user)
+    assert client.get(f"{_base(survey)}/map/").status_code == 404
+    survey.close()
+    page = client.get(f"{_base(survey)}/").content.decode()
+    assert "4 of 4 organisations answered (100%)" in page
+    assert "3.00" in page  # mean trust
+    pcn = client.get(f"{_base(survey)}/pcns/{survey.pcn.pk}/").content.decode()
+    assert "In 0% of the 6 pairs" in pcn
+    us = client.get(f"{_base(survey)}/us/").content.decode()
+    assert "3 organisations rated you." in us
+    csv_text = client.get(f"{_base(survey)}/results.csv").content.decode()
+    assert "round,mean_trust,3.00" in csv_text
+
+
+def test_survey_pages_run_a_fixed_number_of_queries(client, survey, django_assert_max_num_queries):
+    _all_answer(survey)
+    survey.close()
+    client.force_login(survey.reps[0].user)
+    base = _base(survey)
+    urls = [
+        f"{base}/",
+        f"{base}/map/",
+        f"{base}/us/",
+        f"{base}/results.csv",
+        f"{base}/pcns/{survey.pcn.pk}/",
+        f"{base}/answer/",
+        f"{base}/answer/{survey.reps[1].organisation.pk}/",
+        f"/c/{survey.round.collective.slug}/surveys/",
+        f"/api/v1/collectives/{survey.round.collective.slug}/surveys/{survey.round.pk}/results/",
+    ]
+    survey.round.closed_at = None
+    survey.round.save()
+    few = {u: _count(client, u) for u in urls if "answer" in u}
+    survey.close()
+    few |= {u: _count(client, u) for u in urls if "answer" not in u}
+    # A bigger round: twelve more organisations, all rating each other.
+    from relationships.models import RoundParticipant
+
+    more = []
+    for _i in range(12):
+        practice = MemberOrganisationFactory(collective=survey.round.collective)
+        RoundParticipant.objects.create(round=survey.round, organisation=practice.organisation)
+        more.append(
+            MembershipFactory(
+                collective=survey.round.collective,
+                role=Role.REPRESENTATIVE,
+                organisation=practice.organisation,
+            )
+        )
+    survey.reps.extend(more)
+    survey.round.closed_at = None
+    survey.round.save()
+    _all_answer(survey)
+    many = {u: _count(client, u) for u in urls if "answer" in u}
+    survey.close()
+    many |= {u: _count(client, u) for u in urls if "answer" not in u}
+    assert many == few
+    for url in urls:
+        with django_assert_max_num_queries(20):
+            client.get(url)
+
+
+def test_reminders_go_3_days_and_1_day_before_closing_once(survey, mailbox):
+    oak = survey.reps[0]
+    for other in survey.reps[1:]:
+        survey.answer(oak, other)
+    survey.finish(oak)
+    closes = survey.round.closes_on
+    assert reminders_send(today=closes - dt.timedelta(days=5)) == 0
+    assert reminders_send(today=closes - dt.timedelta(days=3)) == 3
+    assert reminders_send(today=closes - dt.timedelta(days=3)) == 0  # a retried job
+    assert reminders_send(today=closes - dt.timedelta(days=1)) == 3
+    recipients = sorted(m["To"] for m in mailbox.messages)
+    assert oak.user.email not in recipients
+    assert recipients.count(survey.reps[1].user.email) == 2
+    message = mailbox.messages[0]
+    assert message["Subject"].startswith("Reminder: Autumn trust survey closes")
+    assert "/answer/" in message.get_body(("plain",)).get_content()
+
+
+def test_only_convenors_open_extend_and_close(client, survey):
+    client.force_login(survey.reps[0].user)
+    slug = survey.round.collective.slug
+    assert client.get(f"/c/{slug}/surveys/new/").status_code == 403
+    assert client.post(f"{_base(survey)}/close/").status_code == 403
+
+
+def test_a_convenor_opens_a_round_from_the_page(client, survey):
+    client.force_login(survey.convenor.user)
+    slug = survey.round.collective.slug
+    today = timezone.localdate()
+    response = client.post(
+        f"/c/{slug}/surveys/new/",
+        {
+            "title": "Spring survey",
+            "opens_on": today.isoformat(),
+            "closes_on": (today + dt.timedelta(days=14)).isoformat(),
+            "answer_mode": "staff",
+            "participants": [r.organisation.pk for r in survey.reps[:3]],
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Spring survey" in page and "0 of 3 organisations have finished" in page
+
+
+@pytest.mark.parametrize("days", [-1])
+def test_a_round_closing_in_the_past_is_refused_with_a_message(client, survey, days):
+    client.force_login(survey.convenor.user)
+    today = timezone.localdate()
+    page = client.post(
+        f"/c/{survey.round.collective.slug}/surveys/new/",
+        {
+            "title": "Late",
+            "opens_on": (today - dt.timedelta(days=5)).isoformat(),
+            "closes_on": (today + dt.timedelta(days=days)).isoformat(),
+            "answer_mode": "staff",
+            "participants": [r.organisation.pk for r in survey.reps[:3]],
+        },
+    ).content.decode()
+    assert "The closing date is in the past." in page
