@@ -1,0 +1,154 @@
+"""A trust survey round end to end in real Chromium, with screenshots as artefacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from alliance.testing import PASSWORD, MembershipFactory
+from alliance.tests.browser import new_page, problems, serious_violations, sign_in
+from collectives.demo import DEMO_PASSWORD
+from collectives.models import Role
+from directory.models import Organisation
+from relationships.models import RATING_ITEMS, SurveyRound
+from relationships.reminders import reminders_send
+
+pytestmark = pytest.mark.browser
+ARTEFACTS = Path(__file__).resolve().parents[2] / "test-results" / "surveys"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def _representatives():
+    """Four practices of one Isle of Wight PCN, each with a representative."""
+    pcn = Organisation.objects.get(ods_code="U01198")
+    practices = list(
+        Organisation.objects.filter(
+            relationships__parent=pcn, relationships__end_date__isnull=True
+        ).order_by("name")[:4]
+    )
+    return pcn, practices, [_rep(practice) for practice in practices]
+
+
+def _rep(practice):
+    from collectives.models import Collective
+
+    return MembershipFactory(
+        collective=Collective.objects.get(slug="isle-of-wight"),
+        role=Role.REPRESENTATIVE,
+        organisation=practice,
+        user__email=f"rep-{practice.ods_code.lower()}@example.org",
+    )
+
+
+def _rate(page, base, ratee, *, stop_after=None):
+    page.goto(f"{base}/answer/{ratee.pk}/")
+    for index, name in enumerate(RATING_ITEMS):
+        if stop_after is not None and index == stop_after:
+            break
+        page.locator(f"#id_{name}_2").check()
+    page.get_by_role("button", name="Save and go back").click()
+    page.wait_for_load_state()
+
+
+def _shot(page, name):
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+
+
+def test_a_round_end_to_end(browser, site, demo, mailbox):
+    pcn, practices, reps = _representatives()
+    convenor = new_page(browser)
+    sign_in(convenor, site.url, "convenor@example.org", DEMO_PASSWORD)
+
+    # The convenor opens a round for the four practices.
+    convenor.goto(f"{site.url}/c/isle-of-wight/surveys/new/")
+    today = timezone.localdate()
+    convenor.get_by_label("Title").fill("Winter trust survey")
+    convenor.get_by_label("Opens on").fill(today.isoformat())
+    convenor.get_by_label("Closes on").fill((today + dt.timedelta(days=3)).isoformat())
+    for box in convenor.locator("input[name=participants]").all():
+        box.uncheck()
+    for practice in practices:
+        convenor.get_by_label(practice.name, exact=True).check()
+    convenor.get_by_role("button", name="Open the survey").click()
+    assert convenor.get_by_role("heading", name="Winter trust survey").is_visible()
+    survey = SurveyRound.objects.get(title="Winter trust survey")
+    base = f"{site.url}/c/isle-of-wight/surveys/{survey.pk}"
+
+    # Three representatives answer; the first saves halfway, comes back and finishes.
+    for number, (rep, practice) in enumerate(zip(reps[:3], practices[:3], strict=True)):
+        page = new_page(browser)
+        sign_in(page, site.url, rep.user.email, PASSWORD)
+        assert page.get_by_text("Answer the trust survey: Winter trust survey").is_visible()
+        others = [p for p in practices if p != practice]
+        if number == 0:
+            for path in ("/answer/", f"/answer/{others[0].pk}/"):
+                page.goto(base + path)
+                assert serious_violations(page) == [], path
+            _rate(page, base, others[0], stop_after=5)
+            assert page.get_by_text("In progress").is_visible()
+            page.goto(f"{site.url}/accounts/logout/")
+            page.get_by_role("button", name="Sign out").click()
+            sign_in(page, site.url, rep.user.email, PASSWORD)
+            page.goto(f"{base}/answer/{others[0].pk}/")
+            assert page.locator("#id_reliability_2").is_checked()  # its own answers
+        for other in others:
+            _rate(page, base, other)
+        page.goto(f"{base}/answer/")
+        for name in ("sustainable_alone", "joint_difference", "knows_leadership"):
+            page.locator(f"#id_{name}_3").check()
+        page.get_by_role("button", name="I have finished").click()
+        assert page.get_by_text("Thank you: your answers are in.").is_visible()
+        assert problems(page) == []
+
+    # The reminder job runs three days before closing: only the fourth practice hears.
+    assert reminders_send(today=survey.closes_on - dt.timedelta(days=3)) == 1
+    [reminder] = mailbox.messages
+    assert reminder["To"] == reps[3].user.email
+    assert "has not finished answering" in reminder.get_body(("plain",)).get_content()
+
+    # The convenor's pages before closing pass axe too.
+    for path in (
+        "/c/isle-of-wight/surveys/",
+        "/c/isle-of-wight/surveys/new/",
+        f"/c/isle-of-wight/surveys/{survey.pk}/",
+        f"/c/isle-of-wight/surveys/{survey.pk}/extend/",
+    ):
+        convenor.goto(site.url + path)
+        assert serious_violations(convenor) == [], path
+
+    # The convenor closes the round; the results appear.
+    convenor.goto(f"{base}/close/")
+    assert convenor.get_by_text("1 organisation has not finished answering").is_visible()
+    convenor.get_by_role("button", name="Yes, close the round").click()
+    assert convenor.get_by_text("3 of 4 organisations answered (75%)").is_visible()
+    _shot(convenor, "dashboard")
+    convenor.goto(f"{base}/map/")
+    convenor.wait_for_selector("#network-map[data-rendered=true]")
+    assert convenor.get_by_role("cell", name=re.compile(" and ")).count() == 3
+    _shot(convenor, "map")
+    convenor.goto(f"{base}/pcns/{pcn.pk}/")
+    assert convenor.get_by_text("In 0% of the 3 pairs").is_visible()
+    _shot(convenor, "pcn")
+    found = []
+    for path in ("/", "/map/", f"/pcns/{pcn.pk}/", "/results.csv"):
+        if path.endswith(".csv"):
+            continue
+        convenor.goto(base + path)
+        found += [f"{path}: {v}" for v in serious_violations(convenor)]
+    member = new_page(browser)
+    sign_in(member, site.url, reps[3].user.email, PASSWORD)
+    member.goto(f"{base}/us/")
+    assert member.get_by_text("organisations rated you").is_visible()
+    found += [f"/us/: {v}" for v in serious_violations(member)]
+    assert found == [] and problems(convenor) == [] and problems(member) == []
+    assert any(ARTEFACTS.glob("*.png"))
