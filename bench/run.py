@@ -119,7 +119,132 @@ def main() -> None:
             pcns = [demo / "epcn-demo.csv", demo / "epcncorepartnerdetails-demo.csv"]
         bench_import(practices, pcns, repeat=3)
         bench_search(repeat=30)
+        convenor, survey = _big_round()
+        bench_analytics(survey, repeat=5)
+        bench_map_in_chromium(convenor, survey, repeat=5)
     print(f"(database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
+
+
+def _big_round(organisations: int = 150, per_org: int = 30) -> Any:
+    """A closed round in which each of 150 organisations rated 30 others (4,500 ratings)."""
+    import random
+
+    from django.utils import timezone
+
+    from alliance.testing import MembershipFactory
+    from collectives.models import CollectiveOrganisation, Role
+    from directory.models import Organisation
+    from relationships.models import (
+        RATING_ITEMS,
+        Response,
+        RoundParticipant,
+        SurveyRound,
+        TieRating,
+    )
+
+    rng = random.Random(2026)  # noqa: S311 (fixed-seed test data, not secrets)
+    convenor: Any = MembershipFactory(role=Role.CONVENOR)
+    collective = convenor.collective
+    orgs = Organisation.objects.bulk_create(
+        Organisation(ods_code=f"B{i:05d}", name=f"Bench practice {i}", kind="practice")
+        for i in range(organisations)
+    )
+    CollectiveOrganisation.objects.bulk_create(
+        CollectiveOrganisation(collective=collective, organisation=o) for o in orgs
+    )
+    today = timezone.localdate()
+    survey = SurveyRound.objects.create(
+        collective=collective,
+        title="Bench",
+        opens_on=today,
+        closes_on=today,
+        closed_at=timezone.now(),
+    )
+    RoundParticipant.objects.bulk_create(
+        RoundParticipant(round=survey, organisation=o) for o in orgs
+    )
+    responses = Response.objects.bulk_create(
+        Response(
+            round=survey, organisation=o, respondent=convenor.user, submitted_at=timezone.now()
+        )
+        for o in orgs
+    )
+    ratings = []
+    for response, org in zip(responses, orgs, strict=True):
+        for other in rng.sample([o for o in orgs if o != org], per_org):
+            values = {name: rng.randint(1, 4) for name in RATING_ITEMS[:6]}
+            values |= {name: rng.randint(1, 5) for name in RATING_ITEMS[6:]}
+            ratings.append(TieRating(response=response, ratee=other, **values))
+    TieRating.objects.bulk_create(ratings, batch_size=1000)
+    return convenor, survey
+
+
+def bench_analytics(survey: Any, repeat: int) -> None:
+    from relationships import selectors
+
+    load_s = median_time(lambda: selectors._ties(survey), repeat)
+    results_s = median_time(lambda: selectors.round_results(survey=survey), repeat)
+    print(
+        f"Trust analytics (150 organisations, {survey.responses.count()} responses, 4,500 ratings):"
+    )
+    print(f"  load the answers       {load_s * 1000:8.1f} ms")
+    print(
+        f"  load + all analytics   {results_s * 1000:8.1f} ms   = {results_s / load_s:5.2f} x load"
+    )
+
+
+def bench_map_in_chromium(convenor: Any, survey: Any, repeat: int) -> None:
+    """The map page for 150 organisations drawn in Chromium, over a plain page's load."""
+    import shutil
+
+    from django.test.testcases import LiveServerThread
+
+    chromium = (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
+    )
+    if not chromium:
+        print("Map in Chromium: skipped (no Chromium at /usr/bin/chromium)")
+        return
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from playwright.sync_api import sync_playwright
+
+    server = LiveServerThread("127.0.0.1", static_handler=StaticFilesHandler, port=0)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    base = f"http://127.0.0.1:{server.port}"
+    client = Client()
+    client.force_login(convenor.user)
+    cookie = client.cookies["sessionid"].value
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context()
+        context.add_cookies([{"name": "sessionid", "value": cookie, "url": base}])
+        page = context.new_page()
+        slug = survey.collective.slug
+
+        def plain() -> None:
+            page.goto(f"{base}/accessibility/")
+
+        def drawn() -> None:
+            page.goto(f"{base}/c/{slug}/surveys/{survey.pk}/map/")
+            page.wait_for_selector("#network-map[data-rendered=true]")
+
+        plain()
+        drawn()
+        plain_s = median_time(plain, repeat)
+        map_s = median_time(drawn, repeat)
+        browser.close()
+    server.terminate()
+    print("Network map in Chromium (150 organisations):")
+    print(f"  a plain page           {plain_s * 1000:8.1f} ms")
+    print(
+        f"  the map, drawn         {map_s * 1000:8.1f} ms   = {map_s / plain_s:5.2f} x plain page"
+    )
 
 
 if __name__ == "__main__":
