@@ -139,6 +139,7 @@ class PCNView:
     pairs_considered: int
     spectrum_now: dict[str, int]
     spectrum_wanted: dict[str, int]
+    gap: float | None
     grid: dict[tuple[int, int], PairView]
 
 
@@ -219,6 +220,7 @@ def _pcn_views(
                 pairs_considered=considered,
                 spectrum_now=measures.spectrum_now if enough else {},
                 spectrum_wanted=measures.spectrum_wanted if enough else {},
+                gap=measures.gap if enough else None,
                 grid=grid,
             )
         )
@@ -297,3 +299,68 @@ def participant_ids(*, survey: SurveyRound) -> set[int]:
 
 def is_pcn(organisation: Organisation) -> bool:
     return organisation.kind == OrganisationKind.PCN
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    survey: SurveyRound
+    measures: analytics.RoundMeasures
+    changes: list[analytics.Change]
+
+
+def trends(*, collective: Any) -> list[TrendPoint]:
+    """Closed rounds in order, each with its measures (k rule applied) and the change from
+    the round before, carrying both rounds' respondent counts so no one over-reads a small
+    change."""
+    points: list[TrendPoint] = []
+    closed = sorted(
+        (
+            r
+            for r in SurveyRound.objects.filter(collective=collective).select_related("collective")
+            if r.is_closed
+        ),
+        key=lambda r: (r.closed_at.date() if r.closed_at else r.closes_on, r.pk),
+    )
+    for survey in closed:
+        results = round_results(survey=survey)
+        assert results is not None
+        before = points[-1].measures if points else None
+        points.append(
+            TrendPoint(
+                survey=survey,
+                measures=results.measures,
+                changes=analytics.changes(before, results.measures) if before else [],
+            )
+        )
+    return points
+
+
+def trend_chart(
+    points: list[TrendPoint],
+    measure: str,
+    low: float,
+    high: float,
+    width: int = 600,
+    height: int = 220,
+) -> dict[str, Any]:
+    """Coordinates for a small server-drawn SVG line chart (no script, no inline style)."""
+    pad = 40
+    values = [getattr(p.measures, measure) for p in points]
+    step = (width - 2 * pad) / max(1, len(points) - 1)
+
+    def y(value: float) -> float:
+        return height - pad - (value - low) / (high - low) * (height - 2 * pad)
+
+    dots = [
+        {"x": round(pad + i * step, 1), "y": round(y(v), 1), "value": v, "label": p.survey.title}
+        for i, (p, v) in enumerate(zip(points, values, strict=True))
+        if v is not None
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "pad": pad,
+        "dots": dots,
+        "path": " ".join(f"{'M' if i == 0 else 'L'}{d['x']},{d['y']}" for i, d in enumerate(dots)),
+        "grid": [{"y": round(y(v), 1), "label": f"{v:g}"} for v in (low, (low + high) / 2, high)],
+    }

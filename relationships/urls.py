@@ -7,6 +7,7 @@ R = "c/<slug:slug>/surveys/"
 urlpatterns = [
     path(R, views.rounds, name="rounds"),
     path(R + "new/", views.round_new, name="round_new"),
+    path(R + "trends/", views.trends, name="trends"),
     path(R + "<int:pk>/", views.round_detail, name="round"),
     path(R + "<int:pk>/answer/", views.answer, name="answer"),
     path(R + "<int:pk>/answer/<int:organisation>/", views.rate, name="rate"),

@@ -429,3 +429,19 @@ def _fmt(value: Any) -> str:
     if value is None:
         return ""
     return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+@collective_page("surveys")
+def trends(request: HttpRequest, membership: Membership) -> HttpResponse:
+    points = selectors.trends(collective=membership.collective)
+    return render(
+        request,
+        "relationships/trends.html",
+        {
+            "title": "Trust over time",
+            "membership": membership,
+            "points": points,
+            "trust_chart": selectors.trend_chart(points, "mean_trust", 1, 4),
+            "breadcrumbs": _crumbs(membership),
+        },
+    )

@@ -99,6 +99,8 @@ def _allowed_numbers(results) -> set[str]:
     ]
     numbers += [v for r in results.received for v in (r.trust, r.value)]
     numbers += [v.misalignment for v in results.pcns]
+    numbers += [v.gap for v in results.pcns]
+    numbers += [abs(n) for n in numbers if n is not None]  # gaps are shown as steps
     allowed = set()
     for n in numbers:
         if n is not None:

@@ -191,3 +191,34 @@ def test_a_round_closing_in_the_past_is_refused_with_a_message(client, survey, d
         },
     ).content.decode()
     assert "The closing date is in the past." in page
+
+
+def test_trends_show_each_closed_round_and_the_change(client, survey):
+    _all_answer(survey)
+    survey.close()
+    client.force_login(survey.convenor.user)
+    slug = survey.round.collective.slug
+    page = client.get(f"/c/{slug}/surveys/trends/").content.decode()
+    assert "Trends appear once two survey rounds have closed. One has so far." in page
+    assert "Autumn trust survey" in page and "3.00" in page
+    from relationships import services
+
+    today = timezone.localdate()
+    second = services.round_open(
+        actor_membership=survey.convenor,
+        title="Spring survey",
+        opens_on=today,
+        closes_on=today,
+        participants=[r.organisation for r in survey.reps],
+    )
+    survey.round = second
+    for rater in survey.reps:
+        for ratee in survey.reps:
+            if rater != ratee:
+                survey.answer(rater, ratee, trust=4)
+    survey.close()
+    page = client.get(f"/c/{slug}/surveys/trends/").content.decode()
+    assert "What changed since the round before" in page
+    assert "Between 4 and 4 organisations answered" in page
+    assert "Mean trust: +1.00" in page
+    assert "<svg" in page and "<circle" in page
