@@ -94,6 +94,12 @@ def test_a_round_end_to_end(browser, site, demo, mailbox):
             for path in ("/answer/", f"/answer/{others[0].pk}/"):
                 page.goto(base + path)
                 assert serious_violations(page) == [], path
+            # On a phone the questionnaire fits the screen: no sideways scrolling.
+            page.set_viewport_size({"width": 375, "height": 812})
+            page.goto(f"{base}/answer/{others[0].pk}/")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375
+            _shot(page, "questionnaire-phone")
+            page.set_viewport_size({"width": 1280, "height": 900})
             _rate(page, base, others[0], stop_after=5)
             assert page.get_by_text("In progress").is_visible()
             page.goto(f"{site.url}/accounts/logout/")
