@@ -142,23 +142,11 @@ class RoundResults(APIView):
         if results is None:
             raise Http404("Results appear when the round closes.")
         m = results.measures
-        measures = {
-            name: getattr(m, name)
-            for name in (
-                "participants",
-                "respondents",
-                "response_rate",
-                "ties",
-                "density",
-                "reciprocity",
-                "mean_trust",
-                "mean_value",
-                "centralization",
-                "gap",
-                "rc_means",
-                "spectrum_now",
-                "spectrum_wanted",
-            )
+        measures = {name: getattr(m, name) for name in selectors.ROUND_FIGURES}
+        measures |= {
+            "rc_means": m.rc_means,
+            "spectrum_now": m.spectrum_now,
+            "spectrum_wanted": m.spectrum_wanted,
         }
         return Response(
             {

@@ -35,6 +35,20 @@ from relationships.models import (
     TieRating,
 )
 
+#: The round-level figures shown on the dashboard, in the CSV and in the API, in order.
+ROUND_FIGURES = (
+    "participants",
+    "respondents",
+    "response_rate",
+    "ties",
+    "density",
+    "reciprocity",
+    "mean_trust",
+    "mean_value",
+    "centralization",
+    "gap",
+)
+
 
 def rounds_for_collective(*, collective: Any) -> QuerySet[SurveyRound]:
     return (

@@ -377,18 +377,7 @@ def round_csv(request: HttpRequest, membership: Membership, pk: int) -> HttpResp
     writer = csv.writer(response)
     m = results.measures
     writer.writerow(["section", "measure", "value"])
-    for name in (
-        "participants",
-        "respondents",
-        "response_rate",
-        "ties",
-        "density",
-        "reciprocity",
-        "mean_trust",
-        "mean_value",
-        "centralization",
-        "gap",
-    ):
+    for name in selectors.ROUND_FIGURES:
         writer.writerow(["round", name, _fmt(getattr(m, name))])
     for dim, value in m.rc_means.items():
         writer.writerow(["working together", dim, _fmt(value)])
