@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "directory",
     "collectives",
     "relationships",
+    "decisions",
     "home",
     "api",
 ]

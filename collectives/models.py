@@ -49,6 +49,13 @@ class Collective(models.Model):
         help_text="An organisation sees how others rate it only as the mean of at least this "
         "many rating organisations. Change it only by a recorded decision.",
     )
+    max_stand_aside_share = models.FloatField(
+        "most stand-asides for consensus",
+        default=1 / 3,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Consensus cannot be recorded when more than this share of the leadership "
+        "members stand aside: the group would not really be behind the decision.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     organisations = models.ManyToManyField(
         "directory.Organisation", through="CollectiveOrganisation", related_name="collectives"
