@@ -27,6 +27,12 @@ def local_datetime(value: Any, fmt: str = "j F Y, H:i") -> str:
     return date_format(value, fmt)
 
 
+def _markdown(text: str) -> Any:
+    from decisions.text import render_markdown
+
+    return render_markdown(text)
+
+
 def environment(**options: Any) -> Environment:
     loader = options.pop("loader", None)
     options["undefined"] = ChainableUndefined
@@ -45,6 +51,7 @@ def environment(**options: Any) -> Environment:
             "url": url,
             "get_messages": get_messages,
             "json_script": json_script,
+            "markdown": _markdown,
             "settings": {"SERVICE_NAME": settings.SERVICE_NAME, "NHS_LOGO": settings.NHS_LOGO},
         }
     )

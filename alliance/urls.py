@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("audit.urls")),
     path("", include("directory.urls")),
     path("", include("relationships.urls")),
+    path("", include("decisions.urls")),
     path("invitations/<str:token>/", invitation_accept, name="invitation_accept"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("api.urls")),

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import directory, docs, surveys, views
+from api import decisions, directory, docs, surveys, views
 
 app_name = "api"
 
@@ -16,6 +16,8 @@ def _api(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 S = "collectives/<slug:slug>/surveys/"
+P = "collectives/<slug:slug>/proposals/"
+D = "collectives/<slug:slug>/decisions/"
 
 urlpatterns = [
     path(S, _api(surveys.RoundList.as_view()), name="surveys"),
@@ -27,6 +29,31 @@ urlpatterns = [
         name="survey_answer",
     ),
     path(S + "<int:pk>/results/", _api(surveys.RoundResults.as_view()), name="survey_results"),
+    path(P, _api(decisions.ProposalList.as_view()), name="proposals"),
+    path(P + "<int:pk>/", _api(decisions.ProposalDetail.as_view()), name="proposal"),
+    path(
+        P + "<int:pk>/positions/",
+        _api(decisions.ProposalPositions.as_view()),
+        name="proposal_positions",
+    ),
+    path(P + "<int:pk>/items/", _api(decisions.ProposalItems.as_view()), name="proposal_items"),
+    path(
+        P + "<int:pk>/items/<int:item_pk>/withdraw/",
+        _api(decisions.ProposalItemWithdraw.as_view()),
+        name="proposal_item_withdraw",
+    ),
+    path(
+        P + "<int:pk>/items/<int:item_pk>/accept/",
+        _api(decisions.ProposalItemAccept.as_view()),
+        name="proposal_item_accept",
+    ),
+    path(
+        P + "<int:pk>/decision/",
+        _api(decisions.ProposalDecision.as_view()),
+        name="proposal_decision",
+    ),
+    path(D, _api(decisions.DecisionList.as_view()), name="decisions"),
+    path(D + "<int:pk>/", _api(decisions.DecisionDetail.as_view()), name="decision"),
     path("schema/", _api(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", _api(docs.api_docs), name="docs"),
     path("organisations/", _api(directory.OrganisationList.as_view()), name="organisations"),

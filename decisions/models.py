@@ -272,3 +272,28 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment on {self.proposal}"
+
+
+class ProposalReminder(models.Model):
+    """A reminder sent to an organisation about a proposal version: each sent once."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reminders")
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    version_number = models.PositiveIntegerField()
+    kind = models.CharField(
+        max_length=12, choices=[("closing", "Closing soon"), ("manual", "Sent by the facilitator")]
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "organisation", "version_number", "kind"],
+                name="one_reminder_per_version_and_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder about {self.proposal} to {self.organisation}"

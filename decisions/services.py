@@ -484,3 +484,34 @@ def decision_revisit(*, membership: Membership, decision: Decision, why: str) ->
         after={"proposal": proposal.pk, "why": why},
     )
     return proposal
+
+
+@transaction.atomic
+def comment_add(
+    *, membership: Membership, proposal: Proposal, text: str, parent: Any = None
+) -> Any:
+    """A discussion comment; '@Name' mentions of member organisations are recorded."""
+    from decisions.models import Comment
+
+    if membership.collective_id != proposal.collective_id or membership.role == Role.OBSERVER:
+        raise PermissionDenied("Observers read the discussion but do not add to it.")
+    if not text.strip():
+        raise ValidationError({"text": "Write something first."})
+    if parent is not None and parent.proposal_id != proposal.pk:
+        raise ValidationError("You can only reply to a comment on this proposal.")
+    comment = Comment.objects.create(
+        proposal=proposal, author=membership.user, text=text.strip(), parent=parent
+    )
+    names = CollectiveOrganisation.objects.filter(collective_id=proposal.collective_id).values_list(
+        "organisation_id", "organisation__name"
+    )
+    mentioned = [pk for pk, name in names if f"@{name}".lower() in text.lower()]
+    comment.mentions.set(mentioned)
+    audit_record(
+        actor=membership.user,
+        action="comment.added",
+        obj=comment,
+        collective=proposal.collective,
+        after={"proposal": proposal.pk},
+    )
+    return comment

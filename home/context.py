@@ -16,6 +16,8 @@ SECTIONS = [
     ("home", "Home", "home:collective", False),
     ("members", "Members", "collectives:members", False),
     ("organisations", "Organisations", "collectives:organisations", False),
+    ("proposals", "Proposals", "decisions:proposals", False),
+    ("decisions", "Decisions", "decisions:log", False),
     ("surveys", "Trust surveys", "relationships:rounds", False),
     ("directory", "Directory", "directory:search", False),
     ("invitations", "Invitations", "collectives:invitations", True),

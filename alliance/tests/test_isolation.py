@@ -88,10 +88,28 @@ def _collective_routes() -> list[tuple[str, str]]:
 def _fill(route: str, slug: str, pk: int | None, organisation: int = 0) -> str:
     path = "/" + route.replace("<slug:slug>", slug).lstrip("^").rstrip("$")
     path = path.replace("<int:organisation>", str(organisation))
+    path = path.replace("<int:number>", "1").replace("<str:action>", "withdraw")
+    path = path.replace("<int:item>", str(organisation)).replace("<int:item_pk>", str(organisation))
     return path.replace("<int:pcn>", str(organisation)).replace("<int:pk>", str(pk))
 
 
 def _pk_model(name: str) -> Any:
+    if name.startswith("decisions:") and name not in (
+        "decisions:decision",
+        "decisions:revisit",
+        "decisions:log",
+    ):
+        from decisions.models import Proposal
+
+        return Proposal
+    if name in ("decisions:decision", "decisions:revisit") or name.startswith("api:decision"):
+        from decisions.models import Decision
+
+        return Decision
+    if name.startswith("api:proposal"):
+        from decisions.models import Proposal
+
+        return Proposal
     if name.startswith("relationships:") or name.startswith("api:survey"):
         from relationships.models import SurveyRound
 
@@ -138,7 +156,23 @@ def collective_b(outsider):
         closes_on=timezone.localdate(),
         participants=[org.organisation, *others],
     )
+    from decisions import services as decision_services
+    from decisions.models import Decision, Proposal
+
+    org.is_leadership = True
+    org.save()
+    proposal = decision_services.proposal_create(
+        actor_membership=outsider, title="B's proposal", problem="p", text="t"
+    )
+    decision_services.proposal_move(actor_membership=outsider, proposal=proposal, phase="consent")
+    decision_services.position_state(membership=person, proposal=proposal, stance="support")
+    proposal.refresh_from_db()
+    decision = decision_services.decision_record(
+        actor_membership=outsider, proposal=proposal, summary="s"
+    )
     return {
+        Proposal: proposal.pk,
+        Decision: decision.pk,
         "slug": b.slug,
         "organisation": org.organisation.pk,
         SurveyRound: survey.pk,

@@ -1,0 +1,14 @@
+"""Background jobs for consensus decisions. Thin: they call the domain layer."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from decisions.reminders import reminders_send
+
+
+@db_periodic_task(crontab(minute="0"))
+def send_proposal_reminders() -> None:
+    """Hourly; each reminder is recorded, so a run that repeats one sends nothing twice."""
+    reminders_send()
