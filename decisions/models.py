@@ -283,7 +283,12 @@ class ProposalReminder(models.Model):
     )
     version_number = models.PositiveIntegerField()
     kind = models.CharField(
-        max_length=12, choices=[("closing", "Closing soon"), ("manual", "Sent by the facilitator")]
+        max_length=12,
+        choices=[
+            ("closing", "Closing soon"),
+            ("manual", "Sent by the facilitator"),
+            ("review", "Decision review due"),
+        ],
     )
     sent_at = models.DateTimeField(auto_now_add=True)
 

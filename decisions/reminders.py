@@ -188,3 +188,60 @@ def _send(
         "text/html",
     )
     message.send()
+
+
+REVIEW = "review"
+
+
+def review_reminders_send(*, today: dt.date | None = None) -> int:
+    """On a decision's review date, remind its facilitator (once: a retried job sends
+    nothing more). Returns the number of e-mails sent."""
+    from decisions.models import Decision, DecisionStatus
+
+    today = today or timezone.localdate()
+    sent = 0
+    due = Decision.objects.filter(review_on=today, status=DecisionStatus.IN_FORCE).select_related(
+        "proposal__facilitator", "collective"
+    )
+    for decision in due:
+        facilitator = decision.proposal.facilitator
+        if facilitator is None or not facilitator.is_active:
+            continue
+        organisation_id = (
+            Membership.objects.filter(collective=decision.collective, user=facilitator)
+            .values_list("organisation_id", flat=True)
+            .first()
+        ) or decision.proposal.positions.values_list("organisation_id", flat=True).first()
+        if organisation_id is None:
+            continue
+        try:
+            with transaction.atomic():
+                ProposalReminder.objects.create(
+                    proposal=decision.proposal,
+                    organisation_id=organisation_id,
+                    version_number=0,
+                    kind=REVIEW,
+                )
+                link = settings.SITE_URL.rstrip("/") + reverse(
+                    "decisions:decision", args=[decision.collective.slug, decision.pk]
+                )
+                text = (
+                    f"Hello,\n\nThe decision “{decision.title}” of {decision.collective.name} "
+                    f"is due for review today. Check it still works for every member; if it "
+                    f"does not, any leadership member can ask to revisit it.\n\n{link}\n"
+                )
+                message = EmailMultiAlternatives(
+                    subject=f"Review due: {decision.title}", body=text, to=[facilitator.email]
+                )
+                message.attach_alternative(
+                    f"<p>Hello,</p><p>The decision “{escape(decision.title)}” of "
+                    f"{escape(decision.collective.name)} is due for review today. Check it "
+                    "still works for every member; if it does not, any leadership member can "
+                    f'ask to revisit it.</p><p><a href="{escape(link)}">Open the decision</a></p>',
+                    "text/html",
+                )
+                message.send()
+        except IntegrityError:
+            continue
+        sent += 1
+    return sent

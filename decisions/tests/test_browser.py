@@ -47,10 +47,12 @@ def _speakers():
     ]
 
 
-def _state(browser, site, rep, proposal, stance, reason=""):
+def _state(browser, site, rep, proposal, stance, reason="", check_axe=False):
     page = new_page(browser)
     sign_in(page, site.url, rep.user.email, PASSWORD)
     page.goto(f"{site.url}/c/isle-of-wight/proposals/{proposal.pk}/position/")
+    if check_axe:
+        assert serious_violations(page) == [], "position form"
     page.locator(f"input[name=stance][value={stance}]").check()
     if reason:
         page.get_by_label("Why").fill(reason)
@@ -66,6 +68,7 @@ def test_a_proposal_reaches_consensus(browser, site, demo):
     convenor = new_page(browser)
     sign_in(convenor, site.url, "convenor@example.org", DEMO_PASSWORD)
     convenor.goto(f"{base}/proposals/new/")
+    assert serious_violations(convenor) == [], "new proposal"
     convenor.get_by_label("Title").fill("One phlebotomy service")
     convenor.get_by_label("The problem").fill("Each practice runs its own clinics.")
     convenor.get_by_label("The proposal").fill("The federation runs one phlebotomy service.")
@@ -77,6 +80,7 @@ def test_a_proposal_reaches_consensus(browser, site, demo):
     page = new_page(browser)
     sign_in(page, site.url, reps[0].user.email, PASSWORD)
     page.goto(f"{base}/proposals/{proposal.pk}/sense-check/")
+    assert serious_violations(page) == [], "sense check"
     page.get_by_label("Looks good").check()
     page.get_by_role("button", name="Record it").click()
     convenor.goto(f"{base}/proposals/{proposal.pk}/")
@@ -84,7 +88,9 @@ def test_a_proposal_reaches_consensus(browser, site, demo):
     convenor.get_by_role("button", name="Start the consent round").click()
 
     # One objects, one supports with concerns, the others support.
-    objector = _state(browser, site, reps[1], proposal, "object", "Our patients cannot travel.")
+    objector = _state(
+        browser, site, reps[1], proposal, "object", "Our patients cannot travel.", check_axe=True
+    )
     _state(browser, site, reps[2], proposal, "concerns", "Cost in year two.")
     for rep in (reps[0], reps[3], reps[4]):
         _state(browser, site, rep, proposal, "support")
@@ -94,6 +100,7 @@ def test_a_proposal_reaches_consensus(browser, site, demo):
 
     # The facilitator amends, addressing the objection; the diff shows.
     convenor.goto(f"{base}/proposals/{proposal.pk}/amend/")
+    assert serious_violations(convenor) == [], "amend form"
     convenor.get_by_label("The proposal, amended").fill(
         "The federation runs one phlebotomy service, with a clinic in each PCN."
     )
@@ -106,6 +113,7 @@ def test_a_proposal_reaches_consensus(browser, site, demo):
     # The objector accepts; everyone reconfirms on version 2.
     objector.goto(f"{base}/proposals/{proposal.pk}/")
     objector.get_by_role("link", name="Accept that version 2 resolves it").click()
+    assert serious_violations(objector) == [], "accept page"
     objector.get_by_role("button", name="Yes, the amendment resolves it").click()
     for i, rep in enumerate(reps):
         _state(
@@ -121,6 +129,7 @@ def test_a_proposal_reaches_consensus(browser, site, demo):
     convenor.goto(f"{base}/proposals/{proposal.pk}/")
     assert convenor.get_by_text("consensus can be recorded").is_visible()
     convenor.get_by_role("link", name="Record consensus").click()
+    assert serious_violations(convenor) == [], "record form"
     convenor.get_by_label("The decision in plain English").fill(
         "One phlebotomy service, with a clinic in each PCN."
     )

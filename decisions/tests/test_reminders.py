@@ -149,3 +149,26 @@ def test_reminders_go_only_in_the_consent_round(group, mailbox):
     with pytest.raises(ValidationError):
         remind_now(actor_membership=group.convenor, proposal=group.proposal)
     assert mailbox.messages == []
+
+
+def test_the_facilitator_is_reminded_on_the_review_date_once(group, mailbox):
+    import datetime as dt
+
+    from decisions import services as decision_services
+    from decisions.reminders import review_reminders_send
+
+    group.all_support()
+    review_on = dt.date(2027, 6, 30)
+    decision_services.decision_record(
+        actor_membership=group.convenor,
+        proposal=group.proposal,
+        summary="Agreed.",
+        review_on=review_on,
+    )
+    assert review_reminders_send(today=review_on - dt.timedelta(days=1)) == 0
+    assert review_reminders_send(today=review_on) == 1
+    assert review_reminders_send(today=review_on) == 0  # a retried job
+    [message] = mailbox.messages
+    assert message["To"] == group.convenor.user.email
+    assert message["Subject"] == "Review due: One phlebotomy service for the island"
+    assert "/decisions/" in message.get_body(("plain",)).get_content()
