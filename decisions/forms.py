@@ -21,12 +21,26 @@ class ProposalForm(forms.Form):
     changes_for_practices = forms.CharField(
         label="What changes for practices", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    facilitator = forms.TypedChoiceField(
+        label="Facilitator",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="Who works the proposal through: amends it and records the decision.",
+    )
     closes_on = forms.DateField(
         label="Closing date (optional)",
         required=False,
         help_text="For example, 2026-12-31",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def __init__(self, *args: Any, people: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].choices = [  # type: ignore[attr-defined]
+            ("", "Me"),
+            *((m.user_id, m.user.display_name) for m in people or []),
+        ]
 
 
 class AmendForm(forms.Form):

@@ -85,10 +85,22 @@ def proposals(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @collective_page("proposals")
 def proposal_new(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = ProposalForm(request.POST or None)
+    people = list(
+        Membership.objects.filter(
+            collective_id=membership.collective_id,
+            role__in=("convenor", "representative", "deputy"),
+        )
+        .exclude(pk=membership.pk)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+    form = ProposalForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        chosen = data.pop("facilitator")
+        data["facilitator"] = next((m.user for m in people if m.user_id == chosen), None)
         try:
-            proposal = services.proposal_create(actor_membership=membership, **form.cleaned_data)
+            proposal = services.proposal_create(actor_membership=membership, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

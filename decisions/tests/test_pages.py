@@ -145,3 +145,25 @@ def test_pages_run_a_fixed_number_of_queries(client, group, django_assert_max_nu
     for url in urls:
         with django_assert_max_num_queries(22):
             client.get(url)
+
+
+def test_the_author_chooses_a_facilitator(client, group):
+    from decisions.models import Proposal
+
+    client.force_login(group.convenor.user)
+    response = client.post(
+        f"{_base(group)}/proposals/new/",
+        {
+            "title": "Shared staff bank",
+            "problem": "Locums cost too much.",
+            "text": "A shared bank.",
+            "facilitator": str(group.reps[3].user.pk),
+        },
+    )
+    assert response.status_code == 302
+    proposal = Proposal.objects.get(title="Shared staff bank")
+    assert proposal.facilitator == group.reps[3].user and proposal.author == group.convenor.user
+    page = client.post(
+        f"{_base(group)}/proposals/new/", {"title": "", "problem": "", "text": ""}
+    ).content.decode()
+    assert "There is a problem" in page and "This field is required." in page
