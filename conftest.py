@@ -78,6 +78,18 @@ def user_without_collective(db: None) -> Any:
     return UserFactory()
 
 
+@pytest.fixture
+def postgres(transactional_db: None) -> None:
+    """For tests of real concurrency: two connections writing at once."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL (set DATABASE_URL=postgres://...): SQLite runs one "
+            "writer at a time, so there is no race to test"
+        )
+
+
 # Browser ---------------------------------------------------------------------------------
 
 

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from alliance.testing import MembershipFactory
 from collectives import services
 from collectives.models import Membership, Role
-
-
-@pytest.fixture
-def postgres(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL (set DATABASE_URL=postgres://...): SQLite runs one "
-            "writer at a time, so there is no race to test"
-        )
 
 
 def test_two_convenors_stepping_down_at_once_leave_one_convenor(postgres):

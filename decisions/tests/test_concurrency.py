@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-from django.db import connection
-
 from alliance.testing import MembershipFactory
 from collectives.models import Role
 from decisions import services
 from decisions.models import Position, PositionRecord
-
-
-@pytest.fixture
-def postgres(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL (set DATABASE_URL=postgres://...): SQLite runs one "
-            "writer at a time, so there is no race to test"
-        )
 
 
 def test_two_representatives_at_once_leave_one_consistent_position(postgres, group):
