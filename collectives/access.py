@@ -29,10 +29,15 @@ def get_membership_for_user(user: Any, slug: str) -> Membership:
     return membership
 
 
-def get_convenor_membership_for_user(user: Any, slug: str) -> Membership:
-    membership = get_membership_for_user(user, slug)
+def require_convenor(membership: Membership) -> None:
+    """Convenors manage a collective; everyone else is refused (they know it exists)."""
     if membership.role != Role.CONVENOR:
         raise PermissionDenied("Only a convenor of the collective can do that.")
+
+
+def get_convenor_membership_for_user(user: Any, slug: str) -> Membership:
+    membership = get_membership_for_user(user, slug)
+    require_convenor(membership)
     return membership
 
 

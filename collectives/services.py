@@ -10,13 +10,14 @@ import hashlib
 import secrets
 from functools import partial
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
 from audit.services import audit_record, snapshot
+from collectives.access import require_convenor
 from collectives.models import (
     INVITATION_VALID_FOR,
     ORGANISATION_ROLES,
@@ -29,11 +30,6 @@ from collectives.models import (
 from directory.models import Organisation
 
 MEMBERSHIP_FIELDS = ["user", "role", "organisation"]
-
-
-def _require_convenor(actor_membership: Membership) -> None:
-    if actor_membership.role != Role.CONVENOR:
-        raise PermissionDenied("Only a convenor of the collective can do that.")
 
 
 def _check_role_organisation(
@@ -118,7 +114,7 @@ def collective_create(
 def collective_update(
     *, actor_membership: Membership, name: str, area: str, description: str
 ) -> Collective:
-    _require_convenor(actor_membership)
+    require_convenor(actor_membership)
     collective = Collective.objects.select_for_update().get(pk=actor_membership.collective_id)
     before = snapshot(collective)
     collective.name, collective.area, collective.description = (
@@ -146,7 +142,7 @@ def collective_update(
 def member_organisation_add(
     *, actor_membership: Membership, organisation: Organisation, is_leadership: bool = False
 ) -> CollectiveOrganisation:
-    _require_convenor(actor_membership)
+    require_convenor(actor_membership)
     collective = actor_membership.collective
     if CollectiveOrganisation.objects.filter(
         collective=collective, organisation=organisation
@@ -169,7 +165,7 @@ def member_organisation_add(
 def member_organisation_update(
     *, actor_membership: Membership, member: CollectiveOrganisation, is_leadership: bool
 ) -> CollectiveOrganisation:
-    _require_convenor(actor_membership)
+    require_convenor(actor_membership)
     member = CollectiveOrganisation.objects.select_for_update().get(pk=member.pk)
     before = snapshot(member)
     member.is_leadership = is_leadership
@@ -189,7 +185,7 @@ def member_organisation_update(
 def member_organisation_remove(
     *, actor_membership: Membership, member: CollectiveOrganisation
 ) -> None:
-    _require_convenor(actor_membership)
+    require_convenor(actor_membership)
     speakers = Membership.objects.filter(
         collective_id=member.collective_id,
         organisation_id=member.organisation_id,
@@ -224,7 +220,7 @@ def membership_change(
     organisation: Organisation | None,
 ) -> Membership:
     """Change a person's role (and the organisation they work for or speak for)."""
-    _require_convenor(actor_membership)
+    require_convenor(actor_membership)
     collective = actor_membership.collective
     _lock_collective(collective)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -259,7 +255,7 @@ def membership_change(
 def membership_remove(*, actor_membership: Membership, membership: Membership) -> None:
     """Remove a person from the collective. Anyone may leave; convenors may remove others."""
     if membership.pk != actor_membership.pk:
-        _require_convenor(actor_membership)
+        require_convenor(actor_membership)
     collective = actor_membership.collective
     _lock_collective(collective)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -296,7 +292,7 @@ def invitation_create(
     organisation: Organisation | None = None,
 ) -> Invitation:
     """Invite someone by e-mail; the e-mail is sent by a background job after commit."""
-    _require_convenor(actor_membership)
+    require_convenor(actor_membership)
     collective = actor_membership.collective
     email = email.strip().lower()
     _check_role_organisation(collective=collective, role=role, organisation=organisation)
@@ -339,7 +335,7 @@ def invitation_create(
 @transaction.atomic
 def invitation_resend(*, actor_membership: Membership, invitation: Invitation) -> Invitation:
     """Send a fresh link (the old one stops working) valid for another 7 days."""
-    _require_convenor(actor_membership)
+    require_convenor(actor_membership)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at:
         raise ValidationError(f"This invitation was {invitation.status}; it cannot be resent.")
@@ -364,7 +360,7 @@ def invitation_resend(*, actor_membership: Membership, invitation: Invitation) -
 
 @transaction.atomic
 def invitation_revoke(*, actor_membership: Membership, invitation: Invitation) -> Invitation:
-    _require_convenor(actor_membership)
+    require_convenor(actor_membership)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise ValidationError("This invitation has already been accepted.")

@@ -316,6 +316,20 @@ def _require_item_author(membership: Membership, item: TrackedItem) -> None:
         )
 
 
+def _close_item(item: TrackedItem, status: str, user: Any, verb: str) -> TrackedItem:
+    """Close an objection or concern, saying who closed it and when, in the audit log too."""
+    item.status, item.closed_at, item.closed_by = status, timezone.now(), user
+    item.save(update_fields=["status", "closed_at", "closed_by"])
+    audit_record(
+        actor=user,
+        action=f"{item.kind}.{verb}",
+        obj=item,
+        collective=item.proposal.collective,
+        after={"status": item.status},
+    )
+    return item
+
+
 @transaction.atomic
 def item_withdraw(*, membership: Membership, item: TrackedItem) -> TrackedItem:
     _lock(item.proposal)
@@ -323,20 +337,7 @@ def item_withdraw(*, membership: Membership, item: TrackedItem) -> TrackedItem:
     _require_item_author(membership, item)
     if not item.is_open:
         raise ValidationError("It is already closed.")
-    item.status, item.closed_at, item.closed_by = (
-        ItemStatus.WITHDRAWN,
-        timezone.now(),
-        membership.user,
-    )
-    item.save(update_fields=["status", "closed_at", "closed_by"])
-    audit_record(
-        actor=membership.user,
-        action=f"{item.kind}.withdrawn",
-        obj=item,
-        collective=item.proposal.collective,
-        after={"status": item.status},
-    )
-    return item
+    return _close_item(item, ItemStatus.WITHDRAWN, membership.user, "withdrawn")
 
 
 @transaction.atomic
@@ -347,20 +348,7 @@ def item_accept_resolution(*, membership: Membership, item: TrackedItem) -> Trac
     _require_item_author(membership, item)
     if item.status != ItemStatus.ADDRESSED:
         raise ValidationError("No amendment is waiting for your answer on this item.")
-    item.status, item.closed_at, item.closed_by = (
-        ItemStatus.RESOLVED,
-        timezone.now(),
-        membership.user,
-    )
-    item.save(update_fields=["status", "closed_at", "closed_by"])
-    audit_record(
-        actor=membership.user,
-        action=f"{item.kind}.resolved",
-        obj=item,
-        collective=item.proposal.collective,
-        after={"status": item.status},
-    )
-    return item
+    return _close_item(item, ItemStatus.RESOLVED, membership.user, "resolved")
 
 
 @transaction.atomic
@@ -372,13 +360,7 @@ def item_park(*, actor_membership: Membership, item: TrackedItem) -> TrackedItem
             "Only a concern can be parked; an objection must be resolved "
             "or withdrawn by its author."
         )
-    item.status, item.closed_at, item.closed_by = (
-        ItemStatus.PARKED,
-        timezone.now(),
-        actor_membership.user,
-    )
-    item.save(update_fields=["status", "closed_at", "closed_by"])
-    return item
+    return _close_item(item, ItemStatus.PARKED, actor_membership.user, "parked")
 
 
 def blockers_for(proposal: Proposal) -> list[str]:

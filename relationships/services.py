@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record, snapshot
+from collectives.access import require_convenor
 from collectives.models import (
     ORGANISATION_ROLES,
     Collective,
@@ -32,11 +33,6 @@ SELF_ITEMS = ("sustainable_alone", "joint_difference", "knows_leadership")
 RANGES = {**dict.fromkeys(RATING_ITEMS[:6], (1, 4)), **dict.fromkeys(RATING_ITEMS[6:], (1, 5))}
 
 
-def _require_convenor(membership: Membership) -> None:
-    if membership.role != Role.CONVENOR:
-        raise PermissionDenied("Only a convenor of the collective can do that.")
-
-
 @transaction.atomic
 def round_open(
     *,
@@ -48,7 +44,7 @@ def round_open(
     answer_mode: str = AnswerMode.REPRESENTATIVE,
 ) -> SurveyRound:
     """Open (or schedule) a round for some of the collective's member organisations."""
-    _require_convenor(actor_membership)
+    require_convenor(actor_membership)
     collective = actor_membership.collective
     errors: dict[str, str] = {}
     if closes_on < opens_on:
@@ -97,7 +93,7 @@ def round_open(
 def round_extend(
     *, actor_membership: Membership, survey: SurveyRound, closes_on: dt.date
 ) -> SurveyRound:
-    _require_convenor(actor_membership)
+    require_convenor(actor_membership)
     survey = SurveyRound.objects.select_for_update().get(pk=survey.pk)
     if survey.closed_at is not None:
         raise ValidationError({"closes_on": "This round is closed; it cannot be extended."})
@@ -125,7 +121,7 @@ def round_extend(
 @transaction.atomic
 def round_close(*, actor_membership: Membership, survey: SurveyRound) -> SurveyRound:
     """Close the round now: answers can no longer change and results appear."""
-    _require_convenor(actor_membership)
+    require_convenor(actor_membership)
     survey = SurveyRound.objects.select_for_update().get(pk=survey.pk)
     if survey.closed_at is None:
         before = snapshot(survey, ROUND_FIELDS)
@@ -145,7 +141,7 @@ def round_close(*, actor_membership: Membership, survey: SurveyRound) -> SurveyR
 @transaction.atomic
 def min_raters_change(*, actor_membership: Membership, min_raters: int) -> Collective:
     """Change the k rule. PRODUCT.md §4: only by a recorded decision, so it is audited."""
-    _require_convenor(actor_membership)
+    require_convenor(actor_membership)
     collective = Collective.objects.select_for_update().get(pk=actor_membership.collective_id)
     if not 2 <= min_raters <= 20:
         raise ValidationError({"min_raters": "Choose a number from 2 to 20."})
