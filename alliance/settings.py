@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "collectives",
     "relationships",
     "decisions",
+    "notifications",
+    "cascade",
     "home",
     "api",
 ]

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include("relationships.urls")),
     path("", include("decisions.urls")),
+    path("", include("cascade.urls")),
+    path("", include("notifications.urls")),
     path("invitations/<str:token>/", invitation_accept, name="invitation_accept"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("api.urls")),

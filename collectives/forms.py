@@ -46,7 +46,7 @@ class InvitationForm(RoleForm):
 class CollectiveForm(forms.ModelForm):
     class Meta:
         model = Collective
-        fields = ["name", "area", "description"]
+        fields = ["name", "area", "description", "readability_threshold"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
 

@@ -56,6 +56,13 @@ class Collective(models.Model):
         help_text="Consensus cannot be recorded when more than this share of the leadership "
         "members stand aside: the group would not really be behind the decision.",
     )
+    readability_threshold = models.FloatField(
+        "plainest reading ease to publish without asking",
+        default=60,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Briefings and the 'who we are' page that score under this Flesch reading "
+        "ease are flagged, and publishing them needs a confirmation. 60 reads as plain English.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     organisations = models.ManyToManyField(
         "directory.Organisation", through="CollectiveOrganisation", related_name="collectives"

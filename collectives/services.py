@@ -112,7 +112,12 @@ def collective_create(
 
 @transaction.atomic
 def collective_update(
-    *, actor_membership: Membership, name: str, area: str, description: str
+    *,
+    actor_membership: Membership,
+    name: str,
+    area: str,
+    description: str,
+    readability_threshold: float | None = None,
 ) -> Collective:
     require_convenor(actor_membership)
     collective = Collective.objects.select_for_update().get(pk=actor_membership.collective_id)
@@ -122,6 +127,8 @@ def collective_update(
         area.strip(),
         description.strip(),
     )
+    if readability_threshold is not None:
+        collective.readability_threshold = readability_threshold
     collective.full_clean()
     collective.save()
     audit_record(

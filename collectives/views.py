@@ -486,6 +486,7 @@ def collective_settings(request: HttpRequest, membership: Membership) -> HttpRes
                 name=form.cleaned_data["name"],
                 area=form.cleaned_data["area"],
                 description=form.cleaned_data["description"],
+                readability_threshold=form.cleaned_data["readability_threshold"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

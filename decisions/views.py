@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from alliance.forms import add_service_errors
+from cascade.models import Briefing
 from collectives.decorators import collective_page
 from collectives.models import Membership
 from decisions import selectors, services
@@ -428,6 +429,9 @@ def decision_detail(request: HttpRequest, membership: Membership, pk: int) -> Ht
             "title": decision.title,
             "membership": membership,
             "decision": decision,
+            "briefing": Briefing.objects.filter(decision=decision).first(),
+            "can_brief": membership.is_convenor
+            or membership.user_id == decision.proposal.facilitator_id,
             "supersedes": list(decision.supersedes.all()),
             "revisions": list(decision.revisions.all()),
             "can_revisit": services.speaks_for_leadership(membership)

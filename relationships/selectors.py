@@ -378,3 +378,39 @@ def trend_chart(
         "path": " ".join(f"{'M' if i == 0 else 'L'}{d['x']},{d['y']}" for i, d in enumerate(dots)),
         "grid": [{"y": round(y(v), 1), "label": f"{v:g}"} for v in (low, (low + high) / 2, high)],
     }
+
+
+@dataclass(frozen=True)
+class AwarenessPoint:
+    survey: SurveyRound
+    organisations: int
+    mean: float | None  # None when fewer than k organisations answered the question
+
+
+def awareness_over_time(*, collective: Any) -> list[AwarenessPoint]:
+    """'I know what our local GP leadership group is and what it does' (1-5) per closed
+    round, in order: the mean of the organisations' own means (staff answers averaged per
+    organisation first), shown only when at least k organisations answered. Two queries."""
+    rounds = [
+        r
+        for r in SurveyRound.objects.filter(collective=collective).select_related("collective")
+        if r.is_closed
+    ]
+    answers: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for round_id, organisation_id, value in Response.objects.filter(
+        round__in=rounds, submitted_at__isnull=False, knows_leadership__isnull=False
+    ).values_list("round_id", "organisation_id", "knows_leadership"):
+        if value is not None:
+            answers[round_id][organisation_id].append(value)
+    points = []
+    k = collective.min_raters
+    for survey in sorted(rounds, key=lambda r: (r.closes_on, r.pk)):
+        per_org = [mean(values) for values in answers[survey.pk].values()]
+        points.append(
+            AwarenessPoint(
+                survey=survey,
+                organisations=len(per_org),
+                mean=mean(per_org) if len(per_org) >= k else None,
+            )
+        )
+    return points

@@ -49,6 +49,7 @@ SIGNED_IN_WITHOUT_COLLECTIVE = {
     "api:organisation",
     "api:people",
     "api:person",
+    "notifications:preferences",  # the signed-in person's own e-mail frequency
 }
 
 # Which model a route's <pk> names, by a word in the route's name.
@@ -94,6 +95,18 @@ def _fill(route: str, slug: str, pk: int | None, organisation: int = 0) -> str:
 
 
 def _pk_model(name: str) -> Any:
+    if name == "cascade:write":
+        from decisions.models import Decision
+
+        return Decision
+    if name.startswith("cascade:") or name.startswith("api:briefing"):
+        from cascade.models import Briefing
+
+        return Briefing
+    if name.startswith("notifications:"):
+        from notifications.models import Notification
+
+        return Notification
     if name.startswith("decisions:") and name not in (
         "decisions:decision",
         "decisions:revisit",
@@ -170,7 +183,23 @@ def collective_b(outsider):
     decision = decision_services.decision_record(
         actor_membership=outsider, proposal=proposal, summary="s"
     )
+    from cascade import services as cascade_services
+    from cascade.models import Briefing
+    from notifications.models import Notification
+
+    practice_b = MemberOrganisationFactory(collective=b).organisation
+    MembershipFactory(collective=b, role=Role.MEMBER, organisation=practice_b)
+    briefing = cascade_services.briefing_save(
+        actor_membership=outsider, decision=decision, summary="We agreed.", meaning="Nothing."
+    )
+    cascade_services.briefing_publish(
+        actor_membership=outsider, briefing=briefing, confirm_hard=True
+    )
+    notification = Notification.objects.filter(collective=b).first()
+    assert notification is not None
     return {
+        Briefing: briefing.pk,
+        Notification: notification.pk,
         Proposal: proposal.pk,
         Decision: decision.pk,
         "slug": b.slug,
@@ -183,9 +212,19 @@ def collective_b(outsider):
 
 
 def _snapshot() -> tuple[int, ...]:
+    from cascade.models import AboutPage, Briefing, Question, Thread, Touch
+    from notifications.models import Notification
     from relationships.models import Response, SurveyRound
 
     return (
+        Briefing.objects.filter(published_at__isnull=False).count(),
+        Thread.objects.filter(acknowledged_at__isnull=False).count(),
+        Thread.objects.exclude(action_status="").count(),
+        Touch.objects.count(),
+        Question.objects.count(),
+        Question.objects.filter(answered_at__isnull=False).count(),
+        AboutPage.objects.count(),
+        Notification.objects.filter(read_at__isnull=False).count(),
         SurveyRound.objects.filter(closed_at__isnull=True).count(),
         Response.objects.count(),
         Membership.objects.count(),

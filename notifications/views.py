@@ -1,0 +1,81 @@
+"""In-app notifications per collective, and each person's choice of e-mail frequency."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from collectives.decorators import collective_page, outside_collective_page
+from collectives.models import Membership
+from notifications import services
+from notifications.models import Frequency, Notification
+
+
+class PreferenceForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label="How often should we e-mail you?",
+        choices=Frequency.choices,
+        widget=forms.RadioSelect,
+        help_text="Everything also shows in Alliance, under Notifications, as it happens.",
+    )
+
+
+@collective_page("notifications")
+def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
+    found = Notification.objects.filter(
+        user_id=membership.user_id, collective_id=membership.collective_id
+    ).order_by("-created_at", "-id")
+    page = Paginator(found, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "title": "Notifications",
+            "membership": membership,
+            "page": page,
+            "unread": found.filter(read_at__isnull=True).count(),
+        },
+    )
+
+
+@require_POST
+@collective_page("notifications")
+def open_notification(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    found = Notification.objects.filter(
+        user_id=membership.user_id, collective_id=membership.collective_id, pk=pk
+    ).first()
+    if found is None:
+        raise Http404("No such notification.")
+    services.notification_mark_read(user=request.user, notification=found)
+    return redirect(found.path)
+
+
+@require_POST
+@collective_page("notifications")
+def mark_all_read(request: HttpRequest, membership: Membership) -> HttpResponse:
+    Notification.objects.filter(
+        user_id=membership.user_id, collective_id=membership.collective_id, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    messages.success(request, "All notifications are marked as read.")
+    return redirect("notifications:inbox", membership.collective.slug)
+
+
+@outside_collective_page("notifications")
+def preferences(request: HttpRequest) -> HttpResponse:
+    form = PreferenceForm(
+        request.POST or None, initial={"frequency": services.frequency_for(request.user)}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.preference_set(user=request.user, frequency=form.cleaned_data["frequency"])
+        messages.success(request, "Saved: " + Frequency(form.cleaned_data["frequency"]).label)
+        return redirect("notifications:preferences")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"title": "E-mail notifications", "form": form},
+    )
