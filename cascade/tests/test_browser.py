@@ -196,3 +196,53 @@ def test_a_decision_reaches_every_practice(browser, site, transactional_db, mail
         cd_d.goto(base + path)
         _checked(cd_d, path, found)
     assert found == []
+
+
+def test_who_we_are_is_not_published_hard_without_confirmation(browser, site, transactional_db):
+    area = build_collective(MembershipFactory(role=Role.CONVENOR), pcns=1, per_pcn=2)
+    slug = area.convenor.collective.slug
+    base = f"{site.url}/c/{slug}"
+    found: list[str] = []
+    page = new_page(browser)
+    sign_in(page, site.url, area.convenor.user.email)
+    page.goto(f"{base}/who-we-are/")
+    page.get_by_role("link", name="Edit “Who we are”").click()
+    text = page.get_by_label("What the leadership group is and what it does")
+    text.fill(HARD["summary"])
+    page.locator("#readability").get_by_text("Hard to read").wait_for()
+    _checked(page, "who we are, edit", found)
+    page.get_by_role("button", name="Publish").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert page.get_by_text("Rewrite it, or confirm").first.is_visible()
+    _shot(page, "who-we-are-refused")
+    page.get_by_label("Publish it as it is, although it reads hard").check()
+    page.get_by_role("button", name="Publish").click()
+    assert page.get_by_text("“Who we are” is published.").is_visible()
+    assert page.get_by_text("Notwithstanding considerable").is_visible()
+    _checked(page, "who we are", found)
+
+    # A practice's own forms: the action and a question, and the e-mail preferences.
+    briefing = services.briefing_save(
+        actor_membership=area.convenor,
+        decision=area.decision,
+        **PLAIN,
+        action_by=timezone.localdate() + dt.timedelta(days=7),
+    )
+    services.briefing_publish(actor_membership=area.convenor, briefing=briefing)
+    manager = new_page(browser)
+    sign_in(manager, site.url, area.managers[0].user.email)
+    manager.goto(f"{base}/briefings/{briefing.pk}/")
+    manager.get_by_role("link", name="Report whether it is in place").click()
+    _checked(manager, "action form", found)
+    manager.get_by_label("Exception", exact=True).check()
+    manager.get_by_role("button", name="Report it").click()
+    assert manager.get_by_text("Say why the practice is an exception.").first.is_visible()
+    _checked(manager, "action form with an error", found)
+    manager.goto(f"{base}/briefings/{briefing.pk}/questions/")
+    _checked(manager, "question form", found)
+    manager.goto(f"{site.url}/account/notifications/")
+    manager.get_by_label("A weekly digest (on Mondays)").check()
+    manager.get_by_role("button", name="Save").click()
+    assert manager.get_by_text("Saved: A weekly digest").is_visible()
+    _checked(manager, "notification preferences", found)
+    assert found == []
