@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import decisions, directory, docs, surveys, views
+from api import cascade, decisions, directory, docs, surveys, views
 
 app_name = "api"
 
@@ -18,6 +18,7 @@ def _api(view: Callable[..., Any]) -> Callable[..., Any]:
 S = "collectives/<slug:slug>/surveys/"
 P = "collectives/<slug:slug>/proposals/"
 D = "collectives/<slug:slug>/decisions/"
+B = "collectives/<slug:slug>/briefings/"
 
 urlpatterns = [
     path(S, _api(surveys.RoundList.as_view()), name="surveys"),
@@ -54,6 +55,28 @@ urlpatterns = [
     ),
     path(D, _api(decisions.DecisionList.as_view()), name="decisions"),
     path(D + "<int:pk>/", _api(decisions.DecisionDetail.as_view()), name="decision"),
+    path(B, _api(cascade.BriefingList.as_view()), name="briefings"),
+    path(B + "figures/", _api(cascade.BriefingFigures.as_view()), name="briefings_figures"),
+    path(B + "<int:pk>/", _api(cascade.BriefingDetail.as_view()), name="briefing"),
+    path(B + "<int:pk>/publish/", _api(cascade.BriefingPublish.as_view()), name="briefing_publish"),
+    path(B + "<int:pk>/threads/", _api(cascade.BriefingThreads.as_view()), name="briefing_threads"),
+    path(B + "<int:pk>/touches/", _api(cascade.BriefingTouches.as_view()), name="briefing_touches"),
+    path(
+        B + "<int:pk>/acknowledgement/",
+        _api(cascade.BriefingAcknowledgement.as_view()),
+        name="briefing_acknowledgement",
+    ),
+    path(B + "<int:pk>/action/", _api(cascade.BriefingAction.as_view()), name="briefing_action"),
+    path(
+        B + "<int:pk>/questions/",
+        _api(cascade.BriefingQuestions.as_view()),
+        name="briefing_questions",
+    ),
+    path(
+        B + "<int:pk>/questions/<int:item_pk>/answer/",
+        _api(cascade.BriefingQuestionAnswer.as_view()),
+        name="briefing_question_answer",
+    ),
     path("schema/", _api(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", _api(docs.api_docs), name="docs"),
     path("organisations/", _api(directory.OrganisationList.as_view()), name="organisations"),

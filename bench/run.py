@@ -4,6 +4,9 @@
   to merely parse the same files.
 - Directory search: the search page's server time (through Django's test client, with a
   signed-in user), over a trivial Django view's time measured the same way.
+- Golden thread: the collective thread dashboard (150 practices, 200 decisions) and one
+  decision's thread page, measured the same way; with each page's query count, which must
+  not grow with the number of practices or briefings.
 
 Times are medians of several repetitions; the ratios, not the seconds, are the result.
 """
@@ -122,6 +125,7 @@ def main() -> None:
         convenor, survey = _big_round()
         bench_analytics(survey, repeat=5)
         bench_map_in_chromium(convenor, survey, repeat=5)
+        bench_golden_thread(repeat=30)
     print(f"(database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
 
 
@@ -245,6 +249,169 @@ def bench_map_in_chromium(convenor: Any, survey: Any, repeat: int) -> None:
     print(
         f"  the map, drawn         {map_s * 1000:8.1f} ms   = {map_s / plain_s:5.2f} x plain page"
     )
+
+
+def _golden_thread(practices: int, pcns: int, decisions: int, prefix: str) -> Any:
+    """A collective of practices in PCNs, each decision briefed, published and threaded to
+    every practice, with 1-3 touches a thread, about 60% acknowledged and some questions.
+    Built with bulk_create: the services would take minutes for 30,000 threads."""
+    import datetime as dt
+    import random
+
+    from django.utils import timezone
+
+    from alliance.testing import MembershipFactory
+    from cascade.models import Acknowledgement, ActionStatus, Briefing, Question, Thread, Touch
+    from collectives.models import CollectiveOrganisation, Role
+    from decisions.models import Decision, Phase, Proposal
+    from directory.models import Organisation, OrganisationRelationship, RelationshipKind
+
+    rng = random.Random(2027)  # noqa: S311 (fixed-seed test data, not secrets)
+    convenor: Any = MembershipFactory(role=Role.CONVENOR)
+    collective, user = convenor.collective, convenor.user
+    pcn_orgs = Organisation.objects.bulk_create(
+        Organisation(ods_code=f"{prefix}N{i:04d}", name=f"Bench PCN {i}", kind="pcn")
+        for i in range(pcns)
+    )
+    orgs = Organisation.objects.bulk_create(
+        Organisation(ods_code=f"{prefix}P{i:04d}", name=f"Bench surgery {i}", kind="practice")
+        for i in range(practices)
+    )
+    pcn_of = {o.pk: pcn_orgs[i % pcns] for i, o in enumerate(orgs)}
+    OrganisationRelationship.objects.bulk_create(
+        OrganisationRelationship(
+            organisation=o, parent=pcn_of[o.pk], kind=RelationshipKind.PCN_MEMBER
+        )
+        for o in orgs
+    )
+    CollectiveOrganisation.objects.bulk_create(
+        CollectiveOrganisation(collective=collective, organisation=o) for o in [*pcn_orgs, *orgs]
+    )
+    proposals = Proposal.objects.bulk_create(
+        Proposal(
+            collective=collective,
+            title=f"Bench decision {i}",
+            author=user,
+            facilitator=user,
+            phase=Phase.CONSENSUS,
+        )
+        for i in range(decisions)
+    )
+    made = Decision.objects.bulk_create(
+        Decision(
+            proposal=p,
+            collective=collective,
+            title=p.title,
+            final_text="We will do the thing.",
+            summary="We agreed to do the thing.",
+            recorded_by=user,
+        )
+        for p in proposals
+    )
+    now = timezone.now()
+    briefings = Briefing.objects.bulk_create(
+        Briefing(
+            collective=collective,
+            decision=d,
+            summary="We agreed to do the thing.",
+            meaning="Your practice does the thing from next month.",
+            action="Do the thing." if i % 2 else "",
+            action_by=now.date() + dt.timedelta(days=30) if i % 2 else None,
+            author=user,
+            published_at=now - dt.timedelta(days=i % 30),
+            published_by=user,
+        )
+        for i, d in enumerate(made)
+    )
+    threads = []
+    for b in briefings:
+        for o in orgs:
+            acknowledged = rng.random() < 0.6
+            threads.append(
+                Thread(
+                    briefing=b,
+                    practice=o,
+                    pcn=pcn_of[o.pk],
+                    acknowledgement=Acknowledgement.UNDERSTOOD if acknowledged else "",
+                    acknowledged_at=now if acknowledged else None,
+                    acknowledged_by=user if acknowledged else None,
+                    action_status=ActionStatus.IN_PLACE
+                    if b.action and acknowledged and rng.random() < 0.5
+                    else "",
+                )
+            )
+    Thread.objects.bulk_create(threads, batch_size=2000)
+    channels = ["pcn_meeting", "email", "practice_meeting", "huddle"]
+    Touch.objects.bulk_create(
+        (
+            Touch(thread=t, channel=rng.choice(channels), happened_on=now.date(), recorded_by=user)
+            for t in threads
+            for _ in range(rng.randint(1, 3))
+        ),
+        batch_size=2000,
+    )
+    Question.objects.bulk_create(
+        (
+            Question(
+                thread=t,
+                text="When does this start?",
+                asked_by=user,
+                answer="Next month." if i % 2 else "",
+                answered_at=now if i % 2 else None,
+            )
+            for i, t in enumerate(threads[::20])
+        ),
+        batch_size=2000,
+    )
+    return convenor, briefings[0]
+
+
+def bench_golden_thread(repeat: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cascade.models import Thread, Touch
+
+    def pages(convenor: Any, briefing: Any) -> dict[str, str]:
+        slug = convenor.collective.slug
+        return {
+            "trivial view": "/bench/trivial/",
+            "collective dashboard": f"/c/{slug}/briefings/",
+            "one decision's thread": f"/c/{slug}/briefings/{briefing.pk}/thread/",
+        }
+
+    def queries(client: Client, url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200, url
+        return len(captured)
+
+    small = _golden_thread(practices=3, pcns=2, decisions=2, prefix="S")
+    big = _golden_thread(practices=150, pcns=10, decisions=200, prefix="G")
+    counts: dict[str, list[int]] = {}
+    for convenor, briefing in (small, big):
+        client = Client()
+        client.force_login(convenor.user)
+        for name, url in pages(convenor, briefing).items():
+            client.get(url)
+            counts.setdefault(name, []).append(queries(client, url))
+    client = Client()
+    client.force_login(big[0].user)
+    times = {}
+    for name, url in pages(*big).items():
+        times[name] = median_time(lambda u=url: client.get(u), repeat)  # type: ignore[misc]
+    base = times["trivial view"]
+    threads = Thread.objects.filter(briefing__collective=big[0].collective).count()
+    touches = Touch.objects.filter(thread__briefing__collective=big[0].collective).count()
+    print(
+        f"Golden thread (150 practices in 10 PCNs, 200 decisions, {threads:,} threads, "
+        f"{touches:,} touches; server time through the test client, signed in):"
+    )
+    for name, seconds in times.items():
+        print(f"  {name:<22} {seconds * 1000:8.2f} ms   = {seconds / base:6.1f} x trivial")
+    print("  queries (3 practices and 2 decisions -> 150 practices and 200 decisions):")
+    for name, (few, many) in counts.items():
+        same = "same" if few == many else "GROWS"
+        print(f"    {name:<22} {few:4d} -> {many:4d}   ({same})")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,622 @@
+"""Golden-thread endpoints: briefings, the thread to every practice, touches,
+acknowledgements, actions, questions and the dashboard figures.
+
+Thin, like the rest of the API: every rule is in cascade.services and every read in
+cascade.selectors. Every object is fetched within the caller's collective (an object of
+another collective is not found), and a draft briefing is not found by anyone who may not
+publish it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.decisions import OrganisationRefOutput
+from cascade import selectors, services
+from cascade.models import Acknowledgement, ActionStatus, Briefing, Channel, Question, Thread, Touch
+from cascade.readability import Readability
+from collectives.access import get_membership_for_user
+from collectives.models import Membership
+from decisions.models import Decision
+
+T = TypeVar("T")
+
+
+# Choice fields ----------------------------------------------------------------------------
+# "status" already names other enums in the schema, and an output field that may be blank
+# has other values than its input; so every choice here documents its values inline
+# (wrapped in allOf so that no shared enum is made), as in api.decisions.
+
+
+def _inline_enum(choices: Any, *, blank: str = "") -> dict[str, Any]:
+    values = [value for value in choices.values if value]
+    lines = [f"* `{value}` - {label}" for value, label in choices.choices if value]
+    if blank:
+        values.append("")
+        lines.append(f"* empty - {blank}")
+    return {"allOf": [{"type": "string", "enum": values}], "description": "\n".join(lines)}
+
+
+def _choices(choices: Any) -> list[tuple[str, str]]:
+    return [(value, label) for value, label in choices.choices if value]
+
+
+@extend_schema_field(_inline_enum(Channel))
+class ChannelField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=_choices(Channel), **kwargs)
+
+
+@extend_schema_field(_inline_enum(Acknowledgement))
+class AcknowledgementField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=_choices(Acknowledgement), **kwargs)
+
+
+@extend_schema_field(_inline_enum(ActionStatus))
+class ActionStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=_choices(ActionStatus), **kwargs)
+
+
+@extend_schema_field(_inline_enum(Acknowledgement, blank="Not acknowledged yet"))
+class AcknowledgementOutField(serializers.CharField):
+    pass
+
+
+@extend_schema_field(_inline_enum(ActionStatus, blank="Not reported yet"))
+class ActionStatusOutField(serializers.CharField):
+    pass
+
+
+# Serializers ------------------------------------------------------------------------------
+
+
+class DecisionRefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class PracticeRefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    ods_code = serializers.CharField(allow_null=True)
+
+
+class FiguresOutput(serializers.Serializer):
+    practices = serializers.IntegerField(help_text="Practices the briefings went to.")
+    acknowledged = serializers.IntegerField(help_text="Practices that acknowledged.")
+    reach = serializers.FloatField(
+        allow_null=True, help_text="The share of practices that acknowledged (0 to 1)."
+    )
+    touches = serializers.IntegerField(help_text="Touches logged: e-mails, meetings...")
+    touches_per_practice = serializers.FloatField(allow_null=True)
+    over_communication_index = serializers.FloatField(
+        allow_null=True, help_text="Touches per practice over 2; under 1 is too little."
+    )
+    index_below_one = serializers.BooleanField()
+    not_reached_after_7_days = serializers.IntegerField()
+    actions_due = serializers.IntegerField()
+    actions_in_place = serializers.IntegerField()
+    actions_exception = serializers.IntegerField()
+    actions_in_place_share = serializers.FloatField(allow_null=True)
+    questions_open = serializers.IntegerField()
+
+
+class BriefingOutput(serializers.ModelSerializer):
+    decision = DecisionRefOutput()
+    figures = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Briefing
+        fields = [
+            "id",
+            "decision",
+            "summary",
+            "meaning",
+            "action",
+            "action_by",
+            "published_at",
+            "reading_ease",
+            "grade",
+            "figures",
+        ]
+
+    @extend_schema_field(FiguresOutput)
+    def get_figures(self, briefing: Briefing) -> dict[str, Any]:
+        figures = self.context.get("figures", {}).get(briefing.pk, selectors.Figures())
+        return dict(FiguresOutput(figures.as_dict()).data)
+
+
+class ReadabilityOutput(serializers.Serializer):
+    reading_ease = serializers.FloatField(help_text="Flesch reading ease: 60 or more is plain.")
+    grade = serializers.FloatField(help_text="Flesch-Kincaid grade.")
+    threshold = serializers.FloatField(help_text="The collective's threshold.")
+    below_threshold = serializers.BooleanField(
+        help_text="Reads harder than the threshold: publishing needs confirm_hard."
+    )
+    longest_sentences = serializers.ListField(child=serializers.CharField())
+    hardest_words = serializers.ListField(child=serializers.CharField())
+
+
+class BriefingWrittenOutput(BriefingOutput):
+    readability = ReadabilityOutput()
+
+    class Meta(BriefingOutput.Meta):
+        fields = [*BriefingOutput.Meta.fields, "readability"]
+
+
+class ThreadOutput(serializers.Serializer):
+    """Where the thread to one practice stands."""
+
+    practice = PracticeRefOutput(source="thread.practice")
+    pcn = OrganisationRefOutput(
+        source="thread.pcn", allow_null=True, help_text="The practice's PCN when published."
+    )
+    touches = serializers.IntegerField()
+    acknowledgement = AcknowledgementOutField(source="thread.acknowledgement")
+    discussed_on = serializers.DateField(source="thread.discussed_on", allow_null=True)
+    acknowledged_at = serializers.DateTimeField(source="thread.acknowledged_at", allow_null=True)
+    action_status = ActionStatusOutField(source="thread.action_status")
+    questions_open = serializers.IntegerField()
+    overdue = serializers.BooleanField(
+        help_text="Not acknowledged 7 days or more after publication."
+    )
+
+
+class QuestionOutput(serializers.ModelSerializer):
+    practice = OrganisationRefOutput(source="thread.practice")
+
+    class Meta:
+        model = Question
+        fields = ["id", "practice", "text", "asked_at", "answer", "answered_at"]
+
+
+class BriefingDetailOutput(BriefingOutput):
+    questions = QuestionOutput(many=True, help_text="The answered questions.")
+    own_thread = ThreadOutput(
+        allow_null=True,
+        help_text="The thread to the caller's practice, if the caller speaks for one on it.",
+    )
+
+    class Meta(BriefingOutput.Meta):
+        fields = [*BriefingOutput.Meta.fields, "questions", "own_thread"]
+
+
+class TouchOutput(serializers.ModelSerializer):
+    practice = OrganisationRefOutput(source="thread.practice")
+    channel = ChannelField()
+    recorded_by = serializers.CharField(source="recorded_by.full_name", allow_null=True)
+
+    class Meta:
+        model = Touch
+        fields = ["id", "practice", "channel", "happened_on", "note", "recorded_by", "recorded_at"]
+
+
+class TouchesRecordedOutput(serializers.Serializer):
+    recorded = serializers.IntegerField(help_text="How many touches were recorded.")
+    touches = TouchOutput(many=True)
+
+
+class BriefingInput(serializers.Serializer):
+    decision = serializers.IntegerField(help_text="The recorded decision the briefing is for.")
+    summary = serializers.CharField(allow_blank=True, help_text="In plain English.")
+    meaning = serializers.CharField(allow_blank=True, help_text="What it means for a practice.")
+    action = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Empty when there is nothing."
+    )
+    action_by = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class PublishInput(serializers.Serializer):
+    confirm_hard = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Publish although it reads harder than the collective's threshold.",
+    )
+
+
+class TouchInput(serializers.Serializer):
+    channel = ChannelField()
+    happened_on = serializers.DateField()
+    practices = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The practices' organisation ids."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class AcknowledgementInput(serializers.Serializer):
+    acknowledgement = AcknowledgementField()
+    discussed_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Needed for `discussed`."
+    )
+    question = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Needed for `questions`."
+    )
+
+
+class ActionInput(serializers.Serializer):
+    status = ActionStatusField()
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Needed for `exception`."
+    )
+
+
+class QuestionInput(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True)
+
+
+class AnswerInput(serializers.Serializer):
+    answer = serializers.CharField(allow_blank=True)
+
+
+# Access and errors ------------------------------------------------------------------------
+
+
+def _briefings(membership: Membership) -> QuerySet[Briefing]:
+    return Briefing.objects.filter(collective_id=membership.collective_id).select_related(
+        "decision__proposal", "collective"
+    )
+
+
+def _briefing(request: Request, slug: str, pk: int) -> tuple[Membership, Briefing]:
+    """A briefing of the caller's collective; a draft only for who may publish it."""
+    membership = get_membership_for_user(request.user, slug)
+    briefing = _briefings(membership).filter(pk=pk).first()
+    if briefing is None or (
+        not briefing.is_published and not services.facilitates(membership, briefing)
+    ):
+        raise Http404("No such briefing.")
+    return membership, briefing
+
+
+def _own_thread(membership: Membership, briefing: Briefing) -> Thread:
+    thread = selectors.thread_for(briefing=briefing, practice_id=membership.organisation_id)
+    if thread is None or not services.speaks_for_practice(membership, thread.practice_id):
+        raise drf_exceptions.PermissionDenied(
+            "Only a practice's own people answer for it, and your practice is not on this "
+            "briefing's thread."
+        )
+    thread.briefing = briefing
+    return thread
+
+
+def _own_row(membership: Membership, briefing: Briefing) -> selectors.PracticeRow | None:
+    practice_id = membership.organisation_id
+    if practice_id is None or not services.speaks_for_practice(membership, practice_id):
+        return None
+    rows = (r for g in selectors.thread_rows(briefing=briefing) for r in g.rows)
+    return next((r for r in rows if r.thread.practice_id == practice_id), None)
+
+
+def _call(write: Callable[..., T], **kwargs: Any) -> T:
+    """Run a service; its PermissionDenied is a 403 and its ValidationError a 400."""
+    try:
+        return write(**kwargs)
+    except PermissionDenied as exc:
+        raise drf_exceptions.PermissionDenied(str(exc)) from None
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            detail: dict[str, list[str]] = exc.message_dict
+        elif any(e.code == "needs_confirmation" for e in exc.error_list):
+            detail = {
+                "confirm_hard": [
+                    f"{m} To publish it as it is, send confirm_hard: true." for m in exc.messages
+                ]
+            }
+        else:
+            detail = {"non_field_errors": exc.messages}
+        raise drf_exceptions.ValidationError(detail) from None
+
+
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+def _readability(r: Readability) -> dict[str, Any]:
+    return {
+        "reading_ease": r.reading_ease,
+        "grade": r.grade,
+        "threshold": r.threshold,
+        "below_threshold": r.below_threshold,
+        "longest_sentences": r.longest_sentences,
+        "hardest_words": r.hardest_words,
+    }
+
+
+def _figures(briefing: Briefing) -> dict[int, selectors.Figures]:
+    if not briefing.is_published:
+        return {}
+    return selectors.figures_by_briefing(briefing_ids=[briefing.pk])
+
+
+def _detail(membership: Membership, briefing: Briefing) -> dict[str, Any]:
+    own = _own_row(membership, briefing) if briefing.is_published else None
+    questions = selectors.questions_for_briefing(briefing=briefing, answered_only=True)
+    return {
+        **BriefingOutput(briefing, context={"figures": _figures(briefing)}).data,
+        "questions": QuestionOutput(questions, many=True).data,
+        "own_thread": ThreadOutput(own).data if own else None,
+    }
+
+
+def _touches(briefing: Briefing) -> QuerySet[Touch]:
+    return (
+        Touch.objects.filter(thread__briefing=briefing)
+        .select_related("thread__practice", "recorded_by")
+        .order_by("happened_on", "id")
+    )
+
+
+# Views ------------------------------------------------------------------------------------
+
+
+class BriefingList(generics.ListAPIView):
+    """Published briefings, newest first, each with its figures; drafts too (first) for
+    whoever may publish them. POST writes or rewrites the draft briefing of a decision:
+    201 when it is new, 200 when it rewrites the draft."""
+
+    serializer_class = BriefingOutput
+
+    def get_queryset(self) -> QuerySet[Briefing]:
+        membership = get_membership_for_user(self.request.user, self.kwargs["slug"])
+        drafts = [
+            b.pk
+            for b in _briefings(membership).filter(published_at__isnull=True)
+            if services.facilitates(membership, b)
+        ]
+        return (
+            _briefings(membership)
+            .filter(Q(published_at__isnull=False) | Q(pk__in=drafts))
+            .order_by(F("published_at").desc(nulls_first=True), "-created_at", "-id")
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        rows = list(page if page is not None else self.get_queryset())
+        figures = selectors.figures_by_briefing(briefing_ids=[b.pk for b in rows if b.is_published])
+        data = BriefingOutput(rows, many=True, context={"figures": figures}).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    @extend_schema(
+        request=BriefingInput, responses={201: BriefingWrittenOutput, 200: BriefingWrittenOutput}
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        membership = get_membership_for_user(request.user, slug)
+        data = _valid(BriefingInput, request)
+        decision = Decision.objects.filter(
+            collective_id=membership.collective_id, pk=data["decision"]
+        ).first()
+        if decision is None:
+            raise drf_exceptions.ValidationError(
+                {"decision": [f"No decision of this collective has id {data['decision']}."]}
+            )
+        adding = not Briefing.objects.filter(decision=decision).exists()
+        briefing = _call(
+            services.briefing_save,
+            actor_membership=membership,
+            decision=decision,
+            summary=data["summary"],
+            meaning=data["meaning"],
+            action=data["action"],
+            action_by=data["action_by"],
+        )
+        briefing = _briefings(membership).get(pk=briefing.pk)
+        return Response(
+            {
+                **BriefingOutput(briefing).data,
+                "readability": _readability(services.readability_of(briefing, briefing.collective)),
+            },
+            status=status.HTTP_201_CREATED if adding else status.HTTP_200_OK,
+        )
+
+
+class BriefingFigures(APIView):
+    """The figures over every published briefing of the collective."""
+
+    serializer_class = FiguresOutput
+
+    @extend_schema(responses=FiguresOutput)
+    def get(self, request: Request, slug: str) -> Response:
+        membership = get_membership_for_user(request.user, slug)
+        figures = selectors.collective_figures(collective=membership.collective)
+        return Response(FiguresOutput(figures.as_dict()).data)
+
+
+class BriefingDetail(APIView):
+    """A briefing with its figures, its answered questions and, for a practice's own people,
+    where the thread to their practice stands."""
+
+    serializer_class = BriefingDetailOutput
+
+    @extend_schema(responses=BriefingDetailOutput)
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        membership, briefing = _briefing(request, slug, pk)
+        return Response(_detail(membership, briefing))
+
+
+class BriefingPublish(APIView):
+    """The facilitator (or a convenor) sends the briefing to every practice. One that reads
+    harder than the collective's threshold needs confirm_hard."""
+
+    serializer_class = BriefingDetailOutput
+
+    @extend_schema(request=PublishInput, responses=BriefingDetailOutput)
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        membership, briefing = _briefing(request, slug, pk)
+        data = _valid(PublishInput, request)
+        _call(
+            services.briefing_publish,
+            actor_membership=membership,
+            briefing=briefing,
+            confirm_hard=data["confirm_hard"],
+        )
+        return Response(_detail(membership, _briefings(membership).get(pk=briefing.pk)))
+
+
+class BriefingThreads(APIView):
+    """Every practice's thread, by PCN (practices in no PCN last)."""
+
+    serializer_class = ThreadOutput
+
+    @extend_schema(responses=ThreadOutput(many=True))
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        _, briefing = _briefing(request, slug, pk)
+        rows = [r for g in selectors.thread_rows(briefing=briefing) for r in g.rows]
+        return Response(ThreadOutput(rows, many=True).data)
+
+
+class BriefingTouches(generics.ListAPIView):
+    """How the briefing reached practices. POST records a touch (a PCN meeting, a huddle...)
+    for each of the practices named: a practice's own people for their practice, a PCN's
+    Clinical Director for the PCN's practices, the facilitator for any."""
+
+    serializer_class = TouchOutput
+
+    def get_queryset(self) -> QuerySet[Touch]:
+        _, briefing = _briefing(self.request, self.kwargs["slug"], self.kwargs["pk"])
+        return _touches(briefing)
+
+    @extend_schema(request=TouchInput, responses={201: TouchesRecordedOutput})
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        membership, briefing = _briefing(request, slug, pk)
+        data = _valid(TouchInput, request)
+        wanted = set(data["practices"])
+        threads = list(
+            Thread.objects.filter(briefing=briefing, practice_id__in=wanted)
+            .select_related("practice", "pcn")
+            .order_by("practice__name")
+        )
+        unknown = sorted(wanted - {t.practice_id for t in threads})
+        if unknown:
+            raise drf_exceptions.ValidationError(
+                {
+                    "practices": [
+                        "Not a practice on this briefing's thread: "
+                        + ", ".join(str(u) for u in unknown)
+                        + "."
+                    ]
+                }
+            )
+        for t in threads:
+            t.briefing = briefing
+        touches = _call(
+            services.touches_record,
+            actor_membership=membership,
+            threads=threads,
+            channel=data["channel"],
+            happened_on=data["happened_on"],
+            note=data["note"],
+        )
+        found = _touches(briefing).filter(pk__in=[t.pk for t in touches])
+        return Response(
+            {"recorded": len(touches), "touches": TouchOutput(found, many=True).data},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class BriefingAcknowledgement(APIView):
+    """The caller's practice says the briefing reached it: discussed at the practice meeting
+    (also a touch), understood, or we have questions (the question goes to the facilitator)."""
+
+    serializer_class = ThreadOutput
+
+    @extend_schema(request=AcknowledgementInput, responses=ThreadOutput)
+    def put(self, request: Request, slug: str, pk: int) -> Response:
+        membership, briefing = _briefing(request, slug, pk)
+        thread = _own_thread(membership, briefing)
+        data = _valid(AcknowledgementInput, request)
+        _call(services.acknowledge, membership=membership, thread=thread, **data)
+        return Response(ThreadOutput(_own_row(membership, briefing)).data)
+
+
+class BriefingAction(APIView):
+    """The caller's practice reports whether the action is in place."""
+
+    serializer_class = ThreadOutput
+
+    @extend_schema(request=ActionInput, responses=ThreadOutput)
+    def put(self, request: Request, slug: str, pk: int) -> Response:
+        membership, briefing = _briefing(request, slug, pk)
+        thread = _own_thread(membership, briefing)
+        data = _valid(ActionInput, request)
+        _call(services.action_report, membership=membership, thread=thread, **data)
+        return Response(ThreadOutput(_own_row(membership, briefing)).data)
+
+
+class BriefingQuestions(APIView):
+    """Answered questions, for everyone; the caller's own practice's open ones too; and
+    every question for the facilitator (or a convenor). POST asks a question for the
+    caller's practice."""
+
+    serializer_class = QuestionOutput
+
+    @extend_schema(responses=QuestionOutput(many=True))
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        membership, briefing = _briefing(request, slug, pk)
+        questions = selectors.questions_for_briefing(briefing=briefing)
+        if not services.facilitates(membership, briefing):
+            own = membership.organisation_id
+            if own is None or not services.speaks_for_practice(membership, own):
+                own = None
+            questions = [
+                q
+                for q in questions
+                if q.answered_at is not None or (own and q.thread.practice_id == own)
+            ]
+        return Response(QuestionOutput(questions, many=True).data)
+
+    @extend_schema(request=QuestionInput, responses={201: QuestionOutput})
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        membership, briefing = _briefing(request, slug, pk)
+        thread = _own_thread(membership, briefing)
+        data = _valid(QuestionInput, request)
+        question = _call(
+            services.question_ask, membership=membership, thread=thread, text=data["text"]
+        )
+        return Response(
+            QuestionOutput(_question(briefing, question.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
+def _question(briefing: Briefing, pk: int) -> Question:
+    question = (
+        Question.objects.select_related("thread__practice")
+        .filter(thread__briefing=briefing, pk=pk)
+        .first()
+    )
+    if question is None:
+        raise Http404("No such question.")
+    return question
+
+
+class BriefingQuestionAnswer(APIView):
+    """The facilitator (or a convenor) answers a question; every practice then sees it."""
+
+    serializer_class = QuestionOutput
+
+    @extend_schema(request=AnswerInput, responses=QuestionOutput)
+    def post(self, request: Request, slug: str, pk: int, item_pk: int) -> Response:
+        membership, briefing = _briefing(request, slug, pk)
+        question = _question(briefing, item_pk)
+        data = _valid(AnswerInput, request)
+        _call(
+            services.question_answer,
+            actor_membership=membership,
+            question=question,
+            answer=data["answer"],
+        )
+        return Response(QuestionOutput(_question(briefing, question.pk)).data)
