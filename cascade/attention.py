@@ -17,13 +17,16 @@ from cascade.services import PRACTICE_ROLES
 from collectives.models import ORGANISATION_ROLES, Membership
 from home.attention import AttentionItem
 
+#: Briefings listed one by one for a practice; more than this are summed up in one item.
+SHOWN = 5
+
 
 def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
     slug = membership.collective.slug
     items: list[AttentionItem] = []
     organisation_id = membership.organisation_id
     if organisation_id is not None and membership.role in PRACTICE_ROLES:
-        waiting = (
+        waiting = list(
             Thread.objects.filter(
                 briefing__collective_id=membership.collective_id, practice_id=organisation_id
             )
@@ -31,9 +34,9 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
                 Q(acknowledged_at__isnull=True) | (Q(action_status="") & ~Q(briefing__action=""))
             )
             .select_related("briefing__decision")
-            .order_by("briefing__published_at", "pk")
+            .order_by("briefing__published_at", "pk")[: SHOWN + 1]
         )
-        for t in waiting:
+        for t in waiting[:SHOWN]:
             href = reverse("cascade:briefing", args=[slug, t.briefing_id])
             if t.acknowledged_at is None:
                 items.append(
@@ -56,8 +59,18 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
                         action="Report the action",
                     )
                 )
+        if len(waiting) > SHOWN:
+            items.append(
+                AttentionItem(
+                    title="More decisions wait for your practice",
+                    description="Your practice has more briefings to acknowledge or actions to "
+                    "report than are listed here. See them all, oldest first.",
+                    href=reverse("cascade:practice", args=[slug, organisation_id]),
+                    action="See every briefing",
+                )
+            )
     if organisation_id is not None and membership.role in ORGANISATION_ROLES:
-        unreached = (
+        unreached = list(
             Thread.objects.filter(
                 briefing__collective_id=membership.collective_id,
                 pcn_id=organisation_id,
@@ -65,9 +78,18 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
             )
             .values("briefing_id", "briefing__decision__title")
             .annotate(n=Count("id"))
-            .order_by("briefing_id")
+            .order_by("briefing_id")[: SHOWN + 1]
         )
-        for row in unreached:
+        if len(unreached) > SHOWN:
+            items.append(
+                AttentionItem(
+                    title="More decisions have not reached your PCN's practices",
+                    description="See every decision and its reach on the golden thread.",
+                    href=reverse("cascade:briefings", args=[slug]),
+                    action="See every decision",
+                )
+            )
+        for row in unreached[:SHOWN]:
             n = row["n"]
             items.append(
                 AttentionItem(

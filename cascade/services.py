@@ -450,19 +450,31 @@ def acknowledge(
     if acknowledgement == Acknowledgement.QUESTIONS and not question.strip():
         raise ValidationError({"question": "Write your question."})
     before = {"acknowledgement": thread.acknowledgement}
+    before_discussed_on = thread.discussed_on
     thread.acknowledgement = acknowledgement
     thread.discussed_on = discussed_on if acknowledgement == Acknowledgement.DISCUSSED else None
     if thread.acknowledged_at is None:
         thread.acknowledged_at, thread.acknowledged_by = timezone.now(), membership.user
     thread.save()
     if acknowledgement == Acknowledgement.DISCUSSED and discussed_on is not None:
-        Touch.objects.create(
-            thread=thread,
-            channel=Channel.PRACTICE_MEETING,
-            happened_on=discussed_on,
-            recorded_by=membership.user,
-            note="Discussed at the practice meeting.",
+        # The practice meeting is one touch: a corrected date moves it, not adds another.
+        earlier = (
+            Touch.objects.filter(
+                thread=thread, channel=Channel.PRACTICE_MEETING, happened_on=before_discussed_on
+            ).first()
+            if before_discussed_on
+            else None
         )
+        if earlier is not None:
+            Touch.objects.filter(pk=earlier.pk).update(happened_on=discussed_on)
+        else:
+            Touch.objects.create(
+                thread=thread,
+                channel=Channel.PRACTICE_MEETING,
+                happened_on=discussed_on,
+                recorded_by=membership.user,
+                note="Discussed at the practice meeting.",
+            )
     audit_record(
         actor=membership.user,
         action="briefing.acknowledged",

@@ -229,6 +229,9 @@ def load_demo() -> list[DemoLogin]:
                 DemoLogin(rep.email, f"representative of {first_pcn.name}", collective.name)
             )
             logins.append(DemoLogin(member.email, f"member ({practice.name})", collective.name))
+            from cascade.demo import load_thread_demo
+
+            load_thread_demo(convenor)
     return logins
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from cascade.models import Briefing
 from alliance.tests.browser import new_page, problems, serious_violations, sign_in
 from collectives.demo import DEMO_PASSWORD
 from collectives.models import CollectiveOrganisation, Invitation, Membership
@@ -134,6 +135,16 @@ def _pages_for(convenor_pk_lookup: dict[str, int]) -> list[str]:
         f"/directory/people/{convenor_pk_lookup['person']}/edit/",
         "/directory/imports/",
         "/api/v1/docs/",
+        f"/c/{slug}/briefings/",
+        f"/c/{slug}/briefings/?q=zzz-nothing",
+        f"/c/{slug}/briefings/{convenor_pk_lookup['briefing']}/",
+        f"/c/{slug}/briefings/{convenor_pk_lookup['briefing']}/thread/",
+        f"/c/{slug}/briefings/{convenor_pk_lookup['briefing']}/touches/",
+        f"/c/{slug}/briefings/practices/{convenor_pk_lookup['practice']}/",
+        f"/c/{slug}/who-we-are/",
+        f"/c/{slug}/who-we-are/edit/",
+        f"/c/{slug}/notifications/",
+        "/account/notifications/",
     ]
 
 
@@ -173,6 +184,8 @@ def test_every_page_passes_axe_and_the_csp(browser, site, demo, mailbox):
         "invitation": invitation.pk,
         "federation": Organisation.objects.get(kind="federation", name__startswith="Island").pk,
         "person": Person.objects.order_by("pk").first().pk,
+        "briefing": Briefing.objects.get(collective=convenor.collective).pk,
+        "practice": Membership.objects.get(user__email="member@example.org").organisation_id,
     }
     User.objects.filter(email="convenor@example.org").update(is_superuser=True)
     found: list[str] = []
