@@ -14,10 +14,12 @@ class BriefingForm(forms.Form):
         label="In plain English: what the group decided",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Short sentences and everyday words. Practices read this first.",
+        error_messages={"required": "Say in plain English what the group decided."},
     )
     meaning = forms.CharField(
         label="What it means for your practice",
         widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what the decision means for a practice."},
     )
     action = forms.CharField(
         label="What you need to do",
@@ -45,6 +47,7 @@ class AcknowledgeForm(forms.Form):
         label="Did the decision reach your practice?",
         choices=Acknowledgement.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose discussed, understood or we have questions."},
     )
     discussed_on = forms.DateField(
         label="Date of the practice meeting",
@@ -66,6 +69,7 @@ class ActionForm(forms.Form):
         label="Is the action in place at your practice?",
         choices=[c for c in ActionStatus.choices if c[0]],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose in place or exception."},
     )
     reason = forms.CharField(
         label="Why is your practice an exception?",
@@ -75,24 +79,38 @@ class ActionForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label="Your question", widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label="Your question",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write your question."},
+    )
 
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
-        label="Your answer (every practice sees it)", widget=forms.Textarea(attrs={"rows": 4})
+        label="Your answer (every practice sees it)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write the answer."},
     )
 
 
 class TouchForm(forms.Form):
     channel = forms.ChoiceField(
-        label="How did the briefing reach them?", choices=Channel.choices, widget=forms.RadioSelect
+        label="How did the briefing reach them?",
+        choices=Channel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the briefing reached them."},
     )
-    happened_on = forms.DateField(label="When", widget=forms.DateInput(attrs={"type": "date"}))
+    happened_on = forms.DateField(
+        label="When",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Give the date it reached them."},
+    )
     practices = forms.TypedMultipleChoiceField(
         label="Which practices",
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one practice."},
     )
     note = forms.CharField(label="Note (optional)", required=False, max_length=300)
 
@@ -106,6 +124,7 @@ class AboutForm(forms.Form):
         label="What the leadership group is and what it does",
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text="In plain English, for a practice manager who has never heard of the group.",
+        error_messages={"required": "Say what the leadership group is and what it does."},
     )
     confirm_hard = forms.BooleanField(
         label="Publish it as it is, although it reads hard", required=False

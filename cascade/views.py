@@ -473,7 +473,11 @@ def practice(request: HttpRequest, membership: Membership, organisation: int) ->
     """One practice: every decision and where its thread stands."""
     member = (
         CollectiveOrganisation.objects.select_related("organisation")
-        .filter(collective_id=membership.collective_id, organisation_id=organisation)
+        .filter(
+            collective_id=membership.collective_id,
+            organisation_id=organisation,
+            organisation__kind="practice",
+        )
         .first()
     )
     if member is None:

@@ -22,6 +22,7 @@ class PreferenceForm(forms.Form):
         choices=Frequency.choices,
         widget=forms.RadioSelect,
         help_text="Everything also shows in Alliance, under Notifications, as it happens.",
+        error_messages={"required": "Choose how often we e-mail you."},
     )
 
 
