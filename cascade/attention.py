@@ -1,4 +1,5 @@
-"""'What needs your attention' from the golden thread, in at most three queries:
+"""'What needs your attention' from the golden thread, in at most two queries for anyone
+(the practice's or the PCN's, and the facilitator's):
 
 - a briefing the person's practice has not acknowledged (or whose action it has not
   reported);
@@ -14,18 +15,20 @@ from django.urls import reverse
 
 from cascade.models import Question, Thread
 from cascade.services import PRACTICE_ROLES
-from collectives.models import ORGANISATION_ROLES, Membership
+from collectives.models import ORGANISATION_ROLES, Membership, Role
 from home.attention import AttentionItem
 
 #: Briefings listed one by one for a practice; more than this are summed up in one item.
 SHOWN = 5
+FACILITATOR_ROLES = (Role.CONVENOR, Role.REPRESENTATIVE, Role.DEPUTY)
 
 
 def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
     slug = membership.collective.slug
     items: list[AttentionItem] = []
     organisation_id = membership.organisation_id
-    if organisation_id is not None and membership.role in PRACTICE_ROLES:
+    kind = membership.organisation.kind if membership.organisation else None
+    if organisation_id is not None and kind == "practice" and membership.role in PRACTICE_ROLES:
         waiting = list(
             Thread.objects.filter(
                 briefing__collective_id=membership.collective_id, practice_id=organisation_id
@@ -69,7 +72,7 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
                     action="See every briefing",
                 )
             )
-    if organisation_id is not None and membership.role in ORGANISATION_ROLES:
+    if organisation_id is not None and kind == "pcn" and membership.role in ORGANISATION_ROLES:
         unreached = list(
             Thread.objects.filter(
                 briefing__collective_id=membership.collective_id,
@@ -101,6 +104,8 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
                     action="See who has not heard",
                 )
             )
+    if membership.role not in FACILITATOR_ROLES:
+        return items  # facilitators are convenors, representatives and deputies
     asked = Question.objects.filter(
         thread__briefing__collective_id=membership.collective_id, answered_at__isnull=True
     )

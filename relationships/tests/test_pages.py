@@ -128,7 +128,9 @@ def test_survey_pages_run_a_fixed_number_of_queries(client, survey, django_asser
     many |= {u: _count(client, u) for u in urls if "answer" not in u}
     assert many == few
     for url in urls:
-        with django_assert_max_num_queries(20):
+        # 20 before the golden thread; its attention items (briefings for the person's
+        # practice, questions for a facilitator) add two queries to every collective page.
+        with django_assert_max_num_queries(22):
             client.get(url)
 
 
