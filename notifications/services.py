@@ -113,20 +113,27 @@ def immediate_send(*, keys: list[str], user_ids: list[int]) -> int:
     pending = Notification.objects.filter(
         key__in=keys, user_id__in=immediate, emailed_at__isnull=True
     ).values_list("pk", flat=True)
+    failed: Exception | None = None
     for pk in list(pending):
-        with transaction.atomic():
-            notification = (
-                Notification.objects.select_for_update()
-                .filter(pk=pk, emailed_at__isnull=True)
-                .select_related("user", "collective")
-                .first()
-            )
-            if notification is None:
-                continue  # another run sent it
-            send_one(notification)
-            notification.emailed_at = timezone.now()
-            notification.save(update_fields=["emailed_at"])
-            sent += 1
+        try:
+            with transaction.atomic():
+                notification = (
+                    Notification.objects.select_for_update()
+                    .filter(pk=pk, emailed_at__isnull=True)
+                    .select_related("user", "collective")
+                    .first()
+                )
+                if notification is None:
+                    continue  # another run sent it
+                send_one(notification)
+                notification.emailed_at = timezone.now()
+                notification.save(update_fields=["emailed_at"])
+                sent += 1
+        except Exception as error:  # one address that fails must not hold up the others
+            logger.exception("Could not e-mail notification %s", pk)
+            failed = failed or error
+    if failed is not None:
+        raise failed  # so the job is retried for the ones that failed
     return sent
 
 
@@ -157,6 +164,7 @@ def digests_send(*, frequency: str, now: dt.datetime | None = None) -> int:
         .distinct()
     )
     sent = 0
+    failed: Exception | None = None
     for user_id in list(user_ids):
         try:
             with transaction.atomic():
@@ -177,7 +185,13 @@ def digests_send(*, frequency: str, now: dt.datetime | None = None) -> int:
                 )
         except (IntegrityError, _NothingToSend):
             continue  # this period's digest went already, or nothing is left to send
+        except Exception as error:  # one address that fails must not hold up the others
+            logger.exception("Could not e-mail the %s digest to user %s", frequency, user_id)
+            failed = failed or error
+            continue
         sent += 1
+    if failed is not None:
+        raise failed
     return sent
 
 
