@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from cascade.models import Briefing
 from alliance.tests.browser import new_page, problems, serious_violations, sign_in
+from cascade.models import Briefing
 from collectives.demo import DEMO_PASSWORD
 from collectives.models import CollectiveOrganisation, Invitation, Membership
 from directory.models import Organisation, Person
