@@ -13,8 +13,8 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from cascade.access import PRACTICE_ROLES
 from cascade.models import Question, Thread
-from cascade.services import PRACTICE_ROLES
 from collectives.models import ORGANISATION_ROLES, Membership, Role
 from home.attention import AttentionItem
 

@@ -10,7 +10,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
-from cascade import services
+from cascade import services, who_we_are
 from collectives.models import Collective, CollectiveOrganisation, Membership, Role
 from decisions import services as decision_services
 from decisions.models import Decision
@@ -92,5 +92,5 @@ def load_thread_demo(convenor: Membership) -> None:
         **BRIEFING,
     )
     services.briefing_publish(actor_membership=convenor, briefing=briefing)
-    services.about_save(actor_membership=convenor, text=ABOUT)
-    services.about_publish(actor_membership=convenor)
+    who_we_are.about_save(actor_membership=convenor, text=ABOUT)
+    who_we_are.about_publish(actor_membership=convenor)

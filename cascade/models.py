@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -64,6 +65,9 @@ class Briefing(models.Model):
 
     def __str__(self) -> str:
         return f"Briefing: {self.decision.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cascade:briefing", args=[self.collective.slug, self.pk])
 
     @property
     def is_published(self) -> bool:

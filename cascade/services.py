@@ -1,14 +1,7 @@
-"""Writes for the golden thread. Every rule is here, so pages and API share it.
-
-Who may do what:
-- the decision's facilitator (or a convenor) writes and publishes the briefing, answers
-  questions, and may record a touch for any practice;
-- a PCN's Clinical Director (its representative or deputy in the collective) records the
-  PCN meeting and other touches for the PCN's practices;
-- a practice's own people (its manager, partners: any member of the collective working for
-  it, observers and guests aside) acknowledge, ask questions, report the action and record
-  their own touches.
-"""
+"""Writes for the golden thread: the briefing, its publication to every practice, touches,
+acknowledgements, questions and actions. Every rule is here (who may act is in
+cascade.access), so pages and API share it. Chasers are in cascade.chasers, and "who we
+are" in cascade.about."""
 
 from __future__ import annotations
 
@@ -18,12 +11,19 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_record
+from cascade.access import (
+    collective_practices,
+    facilitates,
+    leads_pcn,
+    pcn_leads,
+    practice_contacts,
+    require_facilitator,
+    speaks_for_practice,
+)
 from cascade.models import (
-    AboutPage,
     Acknowledgement,
     ActionStatus,
     Briefing,
@@ -33,105 +33,9 @@ from cascade.models import (
     Touch,
 )
 from cascade.readability import Readability, measure
-from collectives.access import require_convenor
-from collectives.models import ORGANISATION_ROLES, CollectiveOrganisation, Membership, Role
+from collectives.models import Membership
 from decisions.models import Decision
-from directory.models import OrganisationKind, OrganisationRelationship, RelationshipKind
 from notifications.services import notify
-
-#: A practice that has not acknowledged this many days after publication is chased, first
-#: through its PCN's Clinical Director...
-CHASE_CD_AFTER = dt.timedelta(days=7)
-#: ...then, if still not reached, directly.
-CHASE_PRACTICE_AFTER = dt.timedelta(days=10)
-#: Roles whose holders work for a practice and may answer for it.
-PRACTICE_ROLES = (Role.REPRESENTATIVE, Role.DEPUTY, Role.MEMBER, Role.CONVENOR)
-
-
-# Who is who -------------------------------------------------------------------------------
-
-
-def facilitates(membership: Membership, briefing: Briefing) -> bool:
-    return membership.collective_id == briefing.collective_id and (
-        membership.is_convenor or membership.user_id == briefing.decision.proposal.facilitator_id
-    )
-
-
-def _require_facilitator(membership: Membership, briefing: Briefing) -> None:
-    if not facilitates(membership, briefing):
-        raise PermissionDenied("Only the decision's facilitator (or a convenor) can do that.")
-
-
-def speaks_for_practice(membership: Membership, practice_id: int) -> bool:
-    return membership.organisation_id == practice_id and membership.role in PRACTICE_ROLES
-
-
-def leads_pcn(membership: Membership, pcn_id: int | None) -> bool:
-    """A PCN's Clinical Director speaks for it: its representative or deputy."""
-    return (
-        pcn_id is not None
-        and membership.organisation_id == pcn_id
-        and membership.role in ORGANISATION_ROLES
-    )
-
-
-def practice_contacts(collective_id: int, practice_ids: list[int]) -> dict[int, list[Any]]:
-    """The people of each practice who hear about briefings, by practice."""
-    found: dict[int, list[Any]] = defaultdict(list)
-    for m in Membership.objects.filter(
-        collective_id=collective_id,
-        organisation_id__in=practice_ids,
-        role__in=PRACTICE_ROLES,
-        user__is_active=True,
-    ).select_related("user"):
-        found[m.organisation_id].append(m.user)  # type: ignore[index]
-    return found
-
-
-def pcn_leads(collective_id: int, pcn_ids: list[int]) -> dict[int, list[Any]]:
-    """Each PCN's Clinical Director(s): its representative and deputies in the collective."""
-    found: dict[int, list[Any]] = defaultdict(list)
-    for m in Membership.objects.filter(
-        collective_id=collective_id,
-        organisation_id__in=pcn_ids,
-        role__in=ORGANISATION_ROLES,
-        user__is_active=True,
-    ).select_related("user"):
-        found[m.organisation_id].append(m.user)  # type: ignore[index]
-    return found
-
-
-def collective_practices(collective_id: int) -> list[tuple[int, int | None]]:
-    """(practice, its current PCN) for every practice member of the collective."""
-    practices = list(
-        CollectiveOrganisation.objects.filter(
-            collective_id=collective_id, organisation__kind=OrganisationKind.PRACTICE
-        )
-        .order_by("organisation__name")
-        .values_list("organisation_id", flat=True)
-    )
-    pcns: dict[int, int] = {}
-    for child, parent in (
-        OrganisationRelationship.objects.filter(
-            organisation_id__in=practices, kind=RelationshipKind.PCN_MEMBER, end_date__isnull=True
-        )
-        .order_by("start_date", "pk")
-        .values_list("organisation_id", "parent_id")
-    ):
-        pcns[child] = parent  # the latest open spell wins
-    return [(p, pcns.get(p)) for p in practices]
-
-
-# Paths -------------------------------------------------------------------------------------
-
-
-def briefing_path(briefing: Briefing) -> str:
-    return reverse("cascade:briefing", args=[briefing.collective.slug, briefing.pk])
-
-
-def _dashboard_path(briefing: Briefing) -> str:
-    return reverse("cascade:briefing_thread", args=[briefing.collective.slug, briefing.pk])
-
 
 # The briefing -----------------------------------------------------------------------------
 
@@ -216,7 +120,7 @@ def briefing_publish(
         .select_related("collective", "decision__proposal")
         .get(pk=briefing.pk)
     )
-    _require_facilitator(actor_membership, briefing)
+    require_facilitator(actor_membership, briefing)
     if briefing.is_published:
         raise ValidationError("This briefing is already published.")
     figures = readability_of(briefing, briefing.collective)
@@ -273,7 +177,7 @@ def briefing_publish(
         f"What it means for your practice: {briefing.meaning}{need}\n\n"
         "Please acknowledge it: tell us it was discussed at your practice meeting, that "
         "you understood it, or that you have questions.",
-        path=briefing_path(briefing),
+        path=briefing.get_absolute_url(),
         now=now,
     )
     by_pcn: dict[int, list[str]] = defaultdict(list)
@@ -290,7 +194,7 @@ def briefing_publish(
             f"Please take it to your next PCN meeting and record that you did, so that its "
             f"{len(names)} practice{'s' if len(names) != 1 else ''} ({', '.join(names)}) "
             "hear it from you too.",
-            path=briefing_path(briefing),
+            path=briefing.get_absolute_url(),
             now=now,
         )
     audit_record(
@@ -499,7 +403,7 @@ def _ask(membership: Membership, thread: Thread, text: str) -> Question:
         subject=f"A question on {briefing.decision.title}",
         body=f"{thread.practice.name} asks: {question.text}\n\nAnswer it on the briefing; "
         "the answer shows there for every practice.",
-        path=briefing_path(briefing) + f"#question-{question.pk}",
+        path=briefing.get_absolute_url() + f"#question-{question.pk}",
     )
     audit_record(
         actor=membership.user,
@@ -530,7 +434,7 @@ def question_answer(*, actor_membership: Membership, question: Question, answer:
         .get(pk=question.pk)
     )
     briefing = question.thread.briefing
-    _require_facilitator(actor_membership, briefing)
+    require_facilitator(actor_membership, briefing)
     if not answer.strip():
         raise ValidationError({"answer": "Write the answer."})
     first = question.answered_at is None
@@ -544,7 +448,7 @@ def question_answer(*, actor_membership: Membership, question: Question, answer:
             key=f"question:{question.pk}:answered",
             subject=f"Your question on {briefing.decision.title} is answered",
             body=f"You asked: {question.text}\n\nThe answer: {question.answer}",
-            path=briefing_path(briefing) + f"#question-{question.pk}",
+            path=briefing.get_absolute_url() + f"#question-{question.pk}",
         )
     audit_record(
         actor=actor_membership.user,
@@ -581,142 +485,3 @@ def action_report(
         after={"action_status": status, "reason": thread.action_reason},
     )
     return thread
-
-
-# Chasers ------------------------------------------------------------------------------------
-
-
-def chasers_send(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Chase practices not reached: after 7 days through their PCN's Clinical Director
-    (one message per CD and briefing listing the PCN's practices not reached), after 10
-    days the practice itself. A practice whose PCN has no Clinical Director in Alliance is
-    chased directly at 7 days. Each chase is recorded on the thread, so a retried job
-    sends nothing twice. Returns how many threads were chased each way."""
-    now = now or timezone.now()
-    counts = {"cd": 0, "practice": 0}
-    due = (
-        Thread.objects.filter(
-            acknowledged_at__isnull=True,
-            briefing__published_at__lte=now - CHASE_CD_AFTER,
-        )
-        .filter(practice_chased_at__isnull=True)
-        .select_related("briefing__collective", "briefing__decision", "practice", "pcn")
-        .order_by("briefing_id", "pcn_id", "practice__name")
-    )
-    by_briefing: dict[int, list[Thread]] = defaultdict(list)
-    for thread in due:
-        by_briefing[thread.briefing_id].append(thread)
-    for threads in by_briefing.values():
-        with transaction.atomic():
-            counts_here = _chase_briefing(threads, now)
-        counts["cd"] += counts_here["cd"]
-        counts["practice"] += counts_here["practice"]
-    return counts
-
-
-def _chase_briefing(threads: list[Thread], now: dt.datetime) -> dict[str, int]:
-    briefing = threads[0].briefing
-    collective, title = briefing.collective, briefing.decision.title
-    assert briefing.published_at is not None
-    age = now - briefing.published_at
-    leads = pcn_leads(collective.pk, sorted({t.pcn_id for t in threads if t.pcn_id}))
-    counts = {"cd": 0, "practice": 0}
-    to_cd: dict[int, list[Thread]] = defaultdict(list)
-    to_practice: list[Thread] = []
-    for t in threads:
-        has_cd = bool(t.pcn_id and leads.get(t.pcn_id))
-        if has_cd and t.cd_chased_at is None:
-            to_cd[t.pcn_id].append(t)  # type: ignore[index]
-        elif not has_cd or age >= CHASE_PRACTICE_AFTER:
-            to_practice.append(t)
-    for pcn_id, pcn_threads in to_cd.items():
-        names = [t.practice.name for t in pcn_threads]
-        notify(
-            users=leads[pcn_id],
-            collective=collective,
-            key=f"briefing:{briefing.pk}:chase-cd:{pcn_id}",
-            subject=f"{len(names)} of your practices have not acknowledged: {title}",
-            body=f"A week after {collective.name} published “{title}”, these practices of "
-            f"{pcn_threads[0].pcn.name if pcn_threads[0].pcn else 'your PCN'} have not "
-            f"acknowledged it: {', '.join(names)}.\n\nPlease make sure it reaches them, "
-            "for example at your next PCN meeting, and record the touch.",
-            path=briefing_path(briefing),
-            now=now,
-        )
-        Thread.objects.filter(pk__in=[t.pk for t in pcn_threads]).update(cd_chased_at=now)
-        counts["cd"] += len(pcn_threads)
-    if to_practice:
-        contacts = practice_contacts(collective.pk, [t.practice_id for t in to_practice])
-        for t in to_practice:
-            notify(
-                users=contacts.get(t.practice_id, []),
-                collective=collective,
-                key=f"briefing:{briefing.pk}:chase-practice",
-                subject=f"Please acknowledge: {title}",
-                body=f"{collective.name} published “{title}” on "
-                f"{timezone.localdate(briefing.published_at):%d %B %Y} and has not heard "
-                f"that it reached {t.practice.name}.\n\n{briefing.summary}\n\n"
-                "Please tell us it was discussed, understood, or that you have questions.",
-                path=briefing_path(briefing),
-                now=now,
-            )
-        Thread.objects.filter(pk__in=[t.pk for t in to_practice]).update(practice_chased_at=now)
-        counts["practice"] += len(to_practice)
-    return counts
-
-
-# Who we are ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def about_save(*, actor_membership: Membership, text: str) -> AboutPage:
-    require_convenor(actor_membership)
-    if not text.strip():
-        raise ValidationError({"text": "Say what the leadership group is and what it does."})
-    collective = actor_membership.collective
-    page = AboutPage.objects.select_for_update().filter(collective=collective).first()
-    adding = page is None
-    page = page or AboutPage(collective=collective)
-    figures = measure(text, threshold=collective.readability_threshold)
-    page.text = text.strip()
-    page.reading_ease, page.grade = figures.reading_ease, figures.grade
-    page.published_at = page.published_by = None
-    page.published_below_threshold = False
-    page.save()
-    audit_record(
-        actor=actor_membership.user,
-        action="about_page.created" if adding else "about_page.changed",
-        obj=page,
-        collective=collective,
-        after={"reading_ease": round(figures.reading_ease, 1)},
-    )
-    return page
-
-
-@transaction.atomic
-def about_publish(*, actor_membership: Membership, confirm_hard: bool = False) -> AboutPage:
-    """Publish the 'who we are' text; under the readability threshold only when confirmed."""
-    require_convenor(actor_membership)
-    collective = actor_membership.collective
-    page = AboutPage.objects.select_for_update().filter(collective=collective).first()
-    if page is None:
-        raise ValidationError("Write the text first.")
-    figures = measure(page.text, threshold=collective.readability_threshold)
-    if figures.below_threshold and not confirm_hard:
-        raise ValidationError(
-            f"The text reads hard (reading ease {figures.reading_ease:.0f}, under "
-            f"{figures.threshold:.0f}). Rewrite it, or confirm that you want to publish it "
-            "as it is.",
-            code="needs_confirmation",
-        )
-    page.published_at, page.published_by = timezone.now(), actor_membership.user
-    page.published_below_threshold = figures.below_threshold
-    page.save()
-    audit_record(
-        actor=actor_membership.user,
-        action="about_page.published",
-        obj=page,
-        collective=collective,
-        after={"reading_ease": round(figures.reading_ease, 1)},
-    )
-    return page

@@ -64,7 +64,7 @@ def test_a_practice_manager_is_asked_to_acknowledge_then_to_report_the_action(ar
     manager = area.manager_of(practice)
     page = _home(client, manager)
     assert "Acknowledge: One phlebotomy service" in page
-    assert f'href="{services.briefing_path(briefing)}"' in page
+    assert f'href="{briefing.get_absolute_url()}"' in page
     assert "Is it in place?" not in page
     services.acknowledge(
         membership=manager, thread=_thread(briefing, practice), acknowledgement="understood"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from alliance.testing import MembershipFactory
 from alliance.tests.browser import new_page, problems, serious_violations, sign_in
-from cascade import services
+from cascade import chasers, services
 from cascade.models import Briefing, Thread, Touch
 from cascade.tests.conftest import HARD, PLAIN, build_collective
 from collectives.models import Role
@@ -144,9 +144,9 @@ def test_a_decision_reaches_every_practice(browser, site, transactional_db, mail
     mailbox.clear()
     week_ago = briefing.published_at - dt.timedelta(days=7)
     Briefing.objects.filter(pk=briefing.pk).update(published_at=week_ago)
-    assert services.chasers_send(now=week_ago + dt.timedelta(days=6)) == {"cd": 0, "practice": 0}
+    assert chasers.chasers_send(now=week_ago + dt.timedelta(days=6)) == {"cd": 0, "practice": 0}
     assert mailbox.messages == []
-    counts = services.chasers_send()
+    counts = chasers.chasers_send()
     assert counts == {"cd": 8, "practice": 0}
     assert _recipients(mailbox) == sorted(m.user.email for m in area.cds[1:])
     chase_d = next(m for m in mailbox.messages if m["To"] == area.cds[3].user.email)
@@ -154,7 +154,7 @@ def test_a_decision_reaches_every_practice(browser, site, transactional_db, mail
     assert "Practice D1, Practice D2, Practice D3, Practice D4, Practice D5" in body
     chase_b = next(m for m in mailbox.messages if m["To"] == area.cds[1].user.email)
     assert "Practice B5" in chase_b.get_body(("plain",)).get_content()
-    assert services.chasers_send() == {"cd": 0, "practice": 0}  # a retry sends nothing
+    assert chasers.chasers_send() == {"cd": 0, "practice": 0}  # a retry sends nothing
 
     # The dashboard, by hand: 20 e-mail touches at publication + 5 at PCN A's meeting + 1 at
     # A1's practice meeting = 26 touches over 20 practices = 1.30 per practice; the index is

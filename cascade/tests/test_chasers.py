@@ -9,7 +9,7 @@ import zoneinfo
 import pytest
 
 from alliance.testing import MemberOrganisationFactory, MembershipFactory, OrganisationFactory
-from cascade import services
+from cascade import chasers, services
 from cascade.models import Thread
 from cascade.tests.conftest import PLAIN
 from collectives.models import Role
@@ -46,7 +46,7 @@ def _acknowledge(area, briefing, *practices):
 
 def _chase(capture, now):
     with capture(execute=True):
-        return services.chasers_send(now=now)
+        return chasers.chasers_send(now=now)
 
 
 def _to(mailbox):
@@ -84,9 +84,9 @@ def test_at_seven_days_each_cd_with_unreached_practices_gets_one_email_naming_th
     assert "these practices of PCN B have not acknowledged it: " in text
     assert "Practice B3, Practice B4, Practice B5." in text
     assert "Practice B1" not in text and "Practice B2" not in text
-    assert f"https://alliance.example{services.briefing_path(briefing)}" in text
+    assert f"https://alliance.example{briefing.get_absolute_url()}" in text
     html = to_b.get_body(("html",)).get_content()
-    assert f'href="https://alliance.example{services.briefing_path(briefing)}"' in html
+    assert f'href="https://alliance.example{briefing.get_absolute_url()}"' in html
     to_c = next(m for m in mailbox.messages if m["To"] == area.cds[2].user.email)
     assert to_c["Subject"] == "5 of your practices have not acknowledged: One phlebotomy service"
     # The practices themselves are not chased yet.

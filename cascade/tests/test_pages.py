@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from alliance.testing import MembershipFactory
-from cascade import services
+from cascade import services, who_we_are
 from cascade.models import AboutPage, Briefing, Channel, Question, Thread, Touch
 from cascade.readability import measure
 from cascade.tests.conftest import HARD, PLAIN, Collective, build_collective
@@ -672,8 +672,8 @@ def _activity(area: Collective) -> Briefing:
         )
     _draft(area, decision=_decide(area, "Shared winter rota"))
     _decide(area, "Extended hours")
-    services.about_save(actor_membership=area.convenor, text=PLAIN["summary"])
-    services.about_publish(actor_membership=area.convenor, confirm_hard=True)
+    who_we_are.about_save(actor_membership=area.convenor, text=PLAIN["summary"])
+    who_we_are.about_publish(actor_membership=area.convenor, confirm_hard=True)
     return briefing
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from alliance.testing import MemberOrganisationFactory, MembershipFactory
 from audit.models import AuditEntry
-from cascade import selectors, services
+from cascade import selectors, services, who_we_are
 from cascade.models import AboutPage, Briefing, Channel, Question, Thread, Touch
 from cascade.tests.conftest import HARD, PLAIN
 from collectives.models import Role
@@ -213,7 +213,7 @@ def test_publishing_opens_a_thread_to_every_practice_with_its_pcn(
     text = to_manager.get_body(("plain",)).get_content()
     assert PLAIN["summary"] in text
     assert "by 01 September 2031: " + PLAIN["action"] in text
-    assert services.briefing_path(briefing) in text
+    assert briefing.get_absolute_url() in text
     to_cd = next(m for m in mailbox.messages if m["To"] == area.cds[1].user.email)
     assert to_cd["Subject"] == "Please take to your next PCN meeting: One phlebotomy service"
     cd_text = " ".join(to_cd.get_body(("plain",)).get_content().split())
@@ -750,9 +750,9 @@ ABOUT_HARD = " ".join(HARD.values()).strip()
 
 
 def test_a_convenor_saves_and_publishes_a_plain_about_page(area):
-    page = services.about_save(actor_membership=area.convenor, text=ABOUT_PLAIN)
+    page = who_we_are.about_save(actor_membership=area.convenor, text=ABOUT_PLAIN)
     assert page.published_at is None
-    page = services.about_publish(actor_membership=area.convenor)
+    page = who_we_are.about_publish(actor_membership=area.convenor)
     assert page.published_at is not None
     assert page.published_by == area.convenor.user
     assert not page.published_below_threshold
@@ -763,20 +763,20 @@ def test_a_convenor_saves_and_publishes_a_plain_about_page(area):
 
 
 def test_a_hard_about_page_needs_a_confirmation(area):
-    services.about_save(actor_membership=area.convenor, text=ABOUT_HARD)
+    who_we_are.about_save(actor_membership=area.convenor, text=ABOUT_HARD)
     with pytest.raises(ValidationError) as error:
-        services.about_publish(actor_membership=area.convenor)
+        who_we_are.about_publish(actor_membership=area.convenor)
     assert error.value.code == "needs_confirmation"
     assert AboutPage.objects.get().published_at is None
-    page = services.about_publish(actor_membership=area.convenor, confirm_hard=True)
+    page = who_we_are.about_publish(actor_membership=area.convenor, confirm_hard=True)
     assert page.published_at is not None
     assert page.published_below_threshold
 
 
 def test_changing_the_about_page_takes_it_down_until_published_again(area):
-    services.about_save(actor_membership=area.convenor, text=ABOUT_PLAIN)
-    services.about_publish(actor_membership=area.convenor)
-    page = services.about_save(actor_membership=area.convenor, text=ABOUT_PLAIN + " Welcome.")
+    who_we_are.about_save(actor_membership=area.convenor, text=ABOUT_PLAIN)
+    who_we_are.about_publish(actor_membership=area.convenor)
+    page = who_we_are.about_save(actor_membership=area.convenor, text=ABOUT_PLAIN + " Welcome.")
     assert page.published_at is None
     assert AboutPage.objects.count() == 1
     assert "about_page.changed" in _actions()
@@ -785,16 +785,16 @@ def test_changing_the_about_page_takes_it_down_until_published_again(area):
 def test_only_convenors_write_or_publish_the_about_page(area):
     for someone in (area.cds[0], area.managers[0]):
         with pytest.raises(PermissionDenied):
-            services.about_save(actor_membership=someone, text=ABOUT_PLAIN)
-    services.about_save(actor_membership=area.convenor, text=ABOUT_PLAIN)
+            who_we_are.about_save(actor_membership=someone, text=ABOUT_PLAIN)
+    who_we_are.about_save(actor_membership=area.convenor, text=ABOUT_PLAIN)
     with pytest.raises(PermissionDenied):
-        services.about_publish(actor_membership=area.cds[0])
+        who_we_are.about_publish(actor_membership=area.cds[0])
     assert AboutPage.objects.get().published_at is None
 
 
 def test_an_about_page_needs_text_before_publishing(area):
     with pytest.raises(ValidationError):
-        services.about_publish(actor_membership=area.convenor)
+        who_we_are.about_publish(actor_membership=area.convenor)
     with pytest.raises(ValidationError):
-        services.about_save(actor_membership=area.convenor, text="  ")
+        who_we_are.about_save(actor_membership=area.convenor, text="  ")
     assert not AboutPage.objects.exists()

@@ -1,0 +1,104 @@
+"""'Who we are': what the leadership group is and does."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from alliance.forms import add_service_errors
+from cascade import selectors, who_we_are
+from cascade.forms import (
+    AboutForm,
+)
+from cascade.models import AboutPage
+from cascade.views.common import readability_for
+from collectives.decorators import collective_page
+from collectives.models import CollectiveOrganisation, Membership
+
+
+@collective_page("about")
+def about(request: HttpRequest, membership: Membership) -> HttpResponse:
+    from relationships.selectors import awareness_over_time
+
+    collective = membership.collective
+    page = AboutPage.objects.filter(collective=collective).first()
+    leaders = list(
+        CollectiveOrganisation.objects.filter(collective=collective, is_leadership=True)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    speakers: dict[int, list[Membership]] = {}
+    for m in (
+        Membership.objects.filter(
+            collective=collective,
+            role__in=("representative", "deputy"),
+            organisation_id__in=[x.organisation_id for x in leaders],
+        )
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    ):
+        speakers.setdefault(m.organisation_id, []).append(m)  # type: ignore[arg-type]
+    recent = list(selectors.briefings_for_collective(collective=collective, published=True)[:5])
+    return render(
+        request,
+        "cascade/about.html",
+        {
+            "title": f"Who we are: {collective.name}",
+            "membership": membership,
+            "collective": collective,
+            "page": page if page and (page.published_at or membership.is_convenor) else None,
+            "leaders": [(x.organisation, speakers.get(x.organisation_id, [])) for x in leaders],
+            "recent": recent,
+            "awareness": awareness_over_time(collective=collective),
+            "breadcrumbs": [
+                {
+                    "text": collective.name,
+                    "href": reverse("home:collective", args=[collective.slug]),
+                }
+            ],
+        },
+    )
+
+
+@collective_page("about", convenor_only=True)
+def about_edit(request: HttpRequest, membership: Membership) -> HttpResponse:
+    collective = membership.collective
+    page = AboutPage.objects.filter(collective=collective).first()
+    initial = {"text": page.text if page else collective.description}
+    form = AboutForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            who_we_are.about_save(actor_membership=membership, text=form.cleaned_data["text"])
+            if "publish" in request.POST:
+                who_we_are.about_publish(
+                    actor_membership=membership, confirm_hard=form.cleaned_data["confirm_hard"]
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "“Who we are” is published." if "publish" in request.POST else "Saved as a draft.",
+            )
+            return redirect(reverse("cascade:about", args=[collective.slug]))
+    data = form.data if form.is_bound else initial
+    return render(
+        request,
+        "cascade/about_form.html",
+        {
+            "title": "Edit “Who we are”",
+            "membership": membership,
+            "form": form,
+            "r": readability_for(membership, str(data.get("text") or "")),
+            "breadcrumbs": [
+                {
+                    "text": collective.name,
+                    "href": reverse("home:collective", args=[collective.slug]),
+                },
+                {"text": "Who we are", "href": reverse("cascade:about", args=[collective.slug])},
+            ],
+        },
+    )

@@ -1,0 +1,41 @@
+"""What the golden-thread pages share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.urls import reverse
+
+from cascade import access, services
+from cascade.models import Briefing
+from collectives.models import Membership
+
+
+def briefing_for(membership: Membership, pk: int) -> Briefing:
+    """A briefing of the member's collective; a draft only for who may publish it."""
+    found = (
+        Briefing.objects.select_related("decision__proposal", "collective", "author")
+        .filter(collective_id=membership.collective_id, pk=pk)
+        .first()
+    )
+    if found is None or (not found.is_published and not access.facilitates(membership, found)):
+        raise Http404("No such briefing.")
+    return found
+
+
+def crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
+    slug = membership.collective.slug
+    return [
+        {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
+        {"text": "Golden thread", "href": reverse("cascade:briefings", args=[slug])},
+        *({"text": t, "href": h} for t, h in extra),
+    ]
+
+
+def url_of(membership: Membership, briefing: Briefing, name: str = "briefing") -> str:
+    return reverse(f"cascade:{name}", args=[membership.collective.slug, briefing.pk])
+
+
+def readability_for(membership: Membership, text: str) -> Any:
+    return services.readability_of(text, membership.collective)
