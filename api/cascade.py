@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -316,33 +316,36 @@ class BriefingTouches(generics.ListAPIView):
         )
 
 
-class BriefingAcknowledgement(APIView):
+class _OwnThreadWrite(APIView):
+    """A PUT by the caller's practice on its own thread, through one service."""
+
+    serializer_class = ThreadOutput
+    input_class: type[serializers.Serializer]
+    service: Callable[..., Any]
+
+    def put(self, request: Request, slug: str, pk: int) -> Response:
+        membership, briefing = _briefing(request, slug, pk)
+        thread = _own_thread(membership, briefing)
+        data = _valid(self.input_class, request)
+        _call(self.service, membership=membership, thread=thread, **data)
+        return Response(ThreadOutput(_own_row(membership, briefing)).data)
+
+
+@extend_schema_view(put=extend_schema(request=AcknowledgementInput, responses=ThreadOutput))
+class BriefingAcknowledgement(_OwnThreadWrite):
     """The caller's practice says the briefing reached it: discussed at the practice meeting
     (also a touch), understood, or we have questions (the question goes to the facilitator)."""
 
-    serializer_class = ThreadOutput
-
-    @extend_schema(request=AcknowledgementInput, responses=ThreadOutput)
-    def put(self, request: Request, slug: str, pk: int) -> Response:
-        membership, briefing = _briefing(request, slug, pk)
-        thread = _own_thread(membership, briefing)
-        data = _valid(AcknowledgementInput, request)
-        _call(services.acknowledge, membership=membership, thread=thread, **data)
-        return Response(ThreadOutput(_own_row(membership, briefing)).data)
+    input_class = AcknowledgementInput
+    service = staticmethod(services.acknowledge)
 
 
-class BriefingAction(APIView):
+@extend_schema_view(put=extend_schema(request=ActionInput, responses=ThreadOutput))
+class BriefingAction(_OwnThreadWrite):
     """The caller's practice reports whether the action is in place."""
 
-    serializer_class = ThreadOutput
-
-    @extend_schema(request=ActionInput, responses=ThreadOutput)
-    def put(self, request: Request, slug: str, pk: int) -> Response:
-        membership, briefing = _briefing(request, slug, pk)
-        thread = _own_thread(membership, briefing)
-        data = _valid(ActionInput, request)
-        _call(services.action_report, membership=membership, thread=thread, **data)
-        return Response(ThreadOutput(_own_row(membership, briefing)).data)
+    input_class = ActionInput
+    service = staticmethod(services.action_report)
 
 
 class BriefingQuestions(APIView):

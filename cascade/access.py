@@ -48,30 +48,26 @@ def leads_pcn(membership: Membership, pcn_id: int | None) -> bool:
     )
 
 
-def practice_contacts(collective_id: int, practice_ids: list[int]) -> dict[int, list[Any]]:
-    """The people of each practice who hear about briefings, by practice."""
+def _people(collective_id: int, organisation_ids: list[int], roles: Any) -> dict[int, list[Any]]:
     found: dict[int, list[Any]] = defaultdict(list)
     for m in Membership.objects.filter(
         collective_id=collective_id,
-        organisation_id__in=practice_ids,
-        role__in=PRACTICE_ROLES,
+        organisation_id__in=organisation_ids,
+        role__in=roles,
         user__is_active=True,
     ).select_related("user"):
         found[m.organisation_id].append(m.user)  # type: ignore[index]
     return found
+
+
+def practice_contacts(collective_id: int, practice_ids: list[int]) -> dict[int, list[Any]]:
+    """The people of each practice who hear about briefings, by practice."""
+    return _people(collective_id, practice_ids, PRACTICE_ROLES)
 
 
 def pcn_leads(collective_id: int, pcn_ids: list[int]) -> dict[int, list[Any]]:
     """Each PCN's Clinical Director(s): its representative and deputies in the collective."""
-    found: dict[int, list[Any]] = defaultdict(list)
-    for m in Membership.objects.filter(
-        collective_id=collective_id,
-        organisation_id__in=pcn_ids,
-        role__in=ORGANISATION_ROLES,
-        user__is_active=True,
-    ).select_related("user"):
-        found[m.organisation_id].append(m.user)  # type: ignore[index]
-    return found
+    return _people(collective_id, pcn_ids, ORGANISATION_ROLES)
 
 
 def collective_practices(collective_id: int) -> list[tuple[int, int | None]]:
