@@ -50,6 +50,29 @@ class Collective:
     def cd_of(self, pcn: Any) -> Membership:
         return next(m for m in self.cds if m.organisation_id == pcn.pk)
 
+    def decide(self, title: str, *, facilitator: Any = None) -> Decision:
+        """Another decision, recorded by consensus of the Clinical Directors."""
+        return record_decision(self.convenor, self.cds, title, facilitator=facilitator)
+
+
+def record_decision(
+    convenor: Membership, speakers: list[Membership], title: str, *, facilitator: Any = None
+) -> Decision:
+    proposal = decision_services.proposal_create(
+        actor_membership=convenor,
+        title=title,
+        problem="Each practice runs its own clinics.",
+        text="The federation runs one service for all practices.",
+        facilitator=facilitator,
+    )
+    decision_services.proposal_move(actor_membership=convenor, proposal=proposal, phase="consent")
+    for speaker in speakers:
+        decision_services.position_state(membership=speaker, proposal=proposal, stance="support")
+    proposal.refresh_from_db()
+    return decision_services.decision_record(
+        actor_membership=convenor, proposal=proposal, summary=title
+    )
+
 
 def build_collective(convenor: Membership, *, pcns: int = 4, per_pcn: int = 5) -> Collective:
     collective = convenor.collective
@@ -87,19 +110,7 @@ def build_collective(convenor: Membership, *, pcns: int = 4, per_pcn: int = 5) -
                     user__email=f"pm{i}{j}@example.org",
                 )
             )
-    proposal = decision_services.proposal_create(
-        actor_membership=convenor,
-        title="One phlebotomy service",
-        problem="Each practice runs its own clinics.",
-        text="The federation runs one phlebotomy service for all practices.",
-    )
-    decision_services.proposal_move(actor_membership=convenor, proposal=proposal, phase="consent")
-    for cd in cds:
-        decision_services.position_state(membership=cd, proposal=proposal, stance="support")
-    proposal.refresh_from_db()
-    decision = decision_services.decision_record(
-        actor_membership=convenor, proposal=proposal, summary="One phlebotomy service."
-    )
+    decision = record_decision(convenor, cds, "One phlebotomy service")
     return Collective(convenor, pcn_orgs, cds, practices, managers, decision)
 
 

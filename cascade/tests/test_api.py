@@ -16,7 +16,6 @@ from cascade import services
 from cascade.models import Briefing, Thread, Touch
 from cascade.tests.conftest import HARD, PLAIN, build_collective
 from collectives.models import Role
-from decisions import services as decision_services
 
 JSON = "application/json"
 
@@ -51,24 +50,6 @@ def _published(area, decision=None, now=None, text=PLAIN):
     return services.briefing_publish(
         actor_membership=area.convenor, briefing=briefing, confirm_hard=True, now=now
     )
-
-
-def _another_decision(area, title):
-    proposal = decision_services.proposal_create(
-        actor_membership=area.convenor, title=title, problem="A problem.", text="A solution."
-    )
-    decision_services.proposal_move(
-        actor_membership=area.convenor, proposal=proposal, phase="consent"
-    )
-    for cd in area.cds:
-        decision_services.position_state(membership=cd, proposal=proposal, stance="support")
-    proposal.refresh_from_db()
-    return decision_services.decision_record(
-        actor_membership=area.convenor, proposal=proposal, summary=title
-    )
-
-
-# Writing and publishing -------------------------------------------------------------------
 
 
 def test_the_facilitator_writes_a_draft_and_sees_how_plainly_it_reads(client, area):
@@ -161,10 +142,10 @@ def test_a_draft_is_not_found_by_who_cannot_publish_it(client, area):
 
 def test_the_list_is_paginated_newest_first_with_drafts_first_for_the_facilitator(client, area):
     older = _published(area, now=timezone.now() - dt.timedelta(days=2))
-    newer = _published(area, decision=_another_decision(area, "One pathology courier"))
+    newer = _published(area, decision=area.decide("One pathology courier"))
     draft = services.briefing_save(
         actor_membership=area.convenor,
-        decision=_another_decision(area, "One winter plan"),
+        decision=area.decide("One winter plan"),
         **HARD,
     )
     client.force_login(area.managers[0].user)

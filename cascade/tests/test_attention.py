@@ -14,26 +14,6 @@ from cascade.attention import briefings_needing_you
 from cascade.models import Question, Thread
 from cascade.tests.conftest import PLAIN
 from collectives.models import Membership
-from decisions import services as decision_services
-
-
-def _decision(area, title, *, facilitator=None):
-    proposal = decision_services.proposal_create(
-        actor_membership=area.convenor,
-        title=title,
-        problem="Something to solve.",
-        text="What we propose.",
-        facilitator=facilitator,
-    )
-    decision_services.proposal_move(
-        actor_membership=area.convenor, proposal=proposal, phase="consent"
-    )
-    for cd in area.cds:
-        decision_services.position_state(membership=cd, proposal=proposal, stance="support")
-    proposal.refresh_from_db()
-    return decision_services.decision_record(
-        actor_membership=area.convenor, proposal=proposal, summary=title
-    )
 
 
 def _publish(area, decision=None, *, action=True, by=None):
@@ -154,7 +134,7 @@ def test_the_facilitator_sees_questions_to_answer(area, client):
 
 def test_a_facilitator_who_is_not_a_convenor_sees_only_their_decisions_questions(area, client):
     cd = area.cds[2]
-    own = _publish(area, _decision(area, "Shared rota", facilitator=cd.user), by=cd)
+    own = _publish(area, area.decide("Shared rota", facilitator=cd.user), by=cd)
     theirs = _publish(area)
     for briefing in (own, theirs):
         services.question_ask(
@@ -176,7 +156,7 @@ def test_the_provider_runs_at_most_three_queries_however_many_briefings(
 ):
     published = [_publish(area)]
     for i in range(briefings - 1):
-        published.append(_publish(area, _decision(area, f"Decision {i + 2}")))
+        published.append(_publish(area, area.decide(f"Decision {i + 2}")))
     for briefing in published:
         services.question_ask(
             membership=area.managers[0],

@@ -188,20 +188,7 @@ def test_a_practice_whose_pcn_has_no_cd_is_chased_directly_at_seven_days(
 def test_two_briefings_are_chased_separately(
     area, briefing, mailbox, django_capture_on_commit_callbacks
 ):
-    from decisions import services as decision_services
-
-    proposal = decision_services.proposal_create(
-        actor_membership=area.convenor, title="Shared rota", problem="Gaps.", text="A rota."
-    )
-    decision_services.proposal_move(
-        actor_membership=area.convenor, proposal=proposal, phase="consent"
-    )
-    for cd in area.cds:
-        decision_services.position_state(membership=cd, proposal=proposal, stance="support")
-    proposal.refresh_from_db()
-    decision = decision_services.decision_record(
-        actor_membership=area.convenor, proposal=proposal, summary="A rota."
-    )
+    decision = area.decide("Shared rota")
     second = services.briefing_publish(
         actor_membership=area.convenor,
         briefing=services.briefing_save(

@@ -21,7 +21,6 @@ from cascade.models import AboutPage, Briefing, Channel, Question, Thread, Touch
 from cascade.readability import measure
 from cascade.tests.conftest import HARD, PLAIN, Collective, build_collective
 from collectives.models import Role
-from decisions import services as decision_services
 from decisions.models import Decision
 from notifications.models import Frequency, Notification, NotificationPreference
 
@@ -72,25 +71,6 @@ def _published(area: Collective, text: dict[str, str] = PLAIN, decision: Decisio
 def _thread(briefing: Briefing, practice: Any) -> Thread:
     return Thread.objects.select_related("briefing__decision__proposal", "practice").get(
         briefing=briefing, practice=practice
-    )
-
-
-def _decide(area: Collective, title: str) -> Decision:
-    """Another decision recorded by consensus of the area's Clinical Directors."""
-    proposal = decision_services.proposal_create(
-        actor_membership=area.convenor,
-        title=title,
-        problem="Something to decide.",
-        text=f"The group decides: {title}.",
-    )
-    decision_services.proposal_move(
-        actor_membership=area.convenor, proposal=proposal, phase="consent"
-    )
-    for cd in area.cds:
-        decision_services.position_state(membership=cd, proposal=proposal, stance="support")
-    proposal.refresh_from_db()
-    return decision_services.decision_record(
-        actor_membership=area.convenor, proposal=proposal, summary=f"{title}."
     )
 
 
@@ -465,7 +445,7 @@ def test_the_dashboard_lists_briefings_with_figures_and_searches(client, area):
         thread=_thread(briefing, area.practices[0]),
         acknowledgement="understood",
     )
-    _draft(area, decision=_decide(area, "Shared winter rota"))
+    _draft(area, decision=area.decide("Shared winter rota"))
     page = _text(client.get(url))
     assert "1 published briefing" in page
     assert f'href="{url}{briefing.pk}/thread/">One phlebotomy service</a>' in page
@@ -489,7 +469,7 @@ def test_the_dashboard_paginates_at_25(client, convenor):
     small = build_collective(convenor, pcns=1, per_pcn=1)
     _published(small)
     for n in range(25):
-        _published(small, decision=_decide(small, f"Decision number {n + 1:02d}"))
+        _published(small, decision=small.decide(f"Decision number {n + 1:02d}"))
     client.force_login(small.managers[0].user)
     url = f"{_base(small)}/briefings/"
     page = _text(client.get(url))
@@ -670,8 +650,8 @@ def _activity(area: Collective) -> Briefing:
         services.pcn_meeting_record(
             actor_membership=cd, briefing=briefing, pcn_id=pcn.pk, met_on=TODAY()
         )
-    _draft(area, decision=_decide(area, "Shared winter rota"))
-    _decide(area, "Extended hours")
+    _draft(area, decision=area.decide("Shared winter rota"))
+    area.decide("Extended hours")
     who_we_are.about_save(actor_membership=area.convenor, text=PLAIN["summary"])
     who_we_are.about_publish(actor_membership=area.convenor, confirm_hard=True)
     return briefing

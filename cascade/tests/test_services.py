@@ -15,7 +15,6 @@ from cascade import selectors, services, who_we_are
 from cascade.models import AboutPage, Briefing, Channel, Question, Thread, Touch
 from cascade.tests.conftest import HARD, PLAIN
 from collectives.models import Role
-from decisions import services as decision_services
 from notifications.models import Notification
 
 ACTION_BY = dt.date(2031, 9, 1)
@@ -38,25 +37,6 @@ def _publish(area, briefing, *, by=None, **kwargs):
 
 def _thread(briefing, practice):
     return Thread.objects.get(briefing=briefing, practice=practice)
-
-
-def _another_decision(area, title, *, facilitator=None):
-    proposal = decision_services.proposal_create(
-        actor_membership=area.convenor,
-        title=title,
-        problem="Something to solve.",
-        text="What we propose.",
-        facilitator=facilitator,
-    )
-    decision_services.proposal_move(
-        actor_membership=area.convenor, proposal=proposal, phase="consent"
-    )
-    for cd in area.cds:
-        decision_services.position_state(membership=cd, proposal=proposal, stance="support")
-    proposal.refresh_from_db()
-    return decision_services.decision_record(
-        actor_membership=area.convenor, proposal=proposal, summary=title
-    )
 
 
 def _actions():
@@ -87,7 +67,7 @@ def test_saving_again_rewrites_the_one_briefing(area):
 
 def test_a_facilitator_who_is_not_a_convenor_may_write_and_publish(area):
     cd = area.cds[0]
-    decision = _another_decision(area, "Shared rota", facilitator=cd.user)
+    decision = area.decide("Shared rota", facilitator=cd.user)
     briefing = _save(area, decision=decision, by=cd)
     _publish(area, briefing, by=cd)
     assert Briefing.objects.get(pk=briefing.pk).is_published
@@ -592,7 +572,7 @@ def _scenario(area):
         status="exception",
         reason="Our phlebotomist stays until March.",
     )
-    second_decision = _another_decision(area, "Shared rota")
+    second_decision = area.decide("Shared rota")
     second = _publish(area, _save(area, HARD, decision=second_decision), confirm_hard=True)
     return first, second
 
@@ -710,7 +690,7 @@ def test_every_write_leaves_an_audit_entry(area):
 def test_rewriting_and_answering_leave_audit_entries(area, published):
     question = _ask(area, published, area.practices[0])
     services.question_answer(actor_membership=area.convenor, question=question, answer="Yes.")
-    decision = _another_decision(area, "Shared rota")
+    decision = area.decide("Shared rota")
     _save(area, decision=decision)
     _save(area, {**PLAIN, "summary": "Shorter."}, decision=decision)
     actions = list(
