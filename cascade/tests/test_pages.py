@@ -721,3 +721,56 @@ def test_every_page_runs_the_same_queries_for_4_practices_as_for_20(
         client.get(url)
         with django_assert_max_num_queries(25, info=name):
             assert client.get(url).status_code == 200
+
+
+def test_a_practice_of_another_collective_gets_404_on_every_briefing_page_and_endpoint(
+    client, area
+):
+    """The people of a practice in collective B see nothing of A's golden thread, on A's
+    URLs or on A's objects under B's own URL."""
+    briefing = _published(area)
+    question = services.question_ask(
+        membership=area.managers[0], thread=_thread(briefing, area.practices[0]), text="Why?"
+    )
+    from alliance.testing import MemberOrganisationFactory
+
+    practice_b = MemberOrganisationFactory().organisation
+    manager_b = MembershipFactory(role=Role.MEMBER, organisation=practice_b)
+    client.force_login(manager_b.user)
+    pk, q = briefing.pk, question.pk
+    practice = area.practices[0].pk
+    paths = [
+        f"briefings/{pk}/",
+        f"briefings/{pk}/thread/",
+        f"briefings/{pk}/publish/",
+        f"briefings/{pk}/acknowledge/",
+        f"briefings/{pk}/action/",
+        f"briefings/{pk}/touches/",
+        f"briefings/{pk}/questions/",
+        f"briefings/{pk}/questions/{q}/answer/",
+        f"briefings/practices/{practice}/",
+        f"decisions/{area.decision.pk}/briefing/",
+    ]
+    api = [
+        f"briefings/{pk}/",
+        f"briefings/{pk}/threads/",
+        f"briefings/{pk}/touches/",
+        f"briefings/{pk}/questions/",
+        f"briefings/{pk}/acknowledgement/",
+    ]
+    for slug in (_slug(area), manager_b.collective.slug):
+        for path in paths:
+            for method in (client.get, client.post):
+                assert method(f"/c/{slug}/{path}").status_code == 404, (slug, path)
+        for path in api:
+            url = f"/api/v1/collectives/{slug}/{path}"
+            assert client.get(url).status_code in (404, 405), url
+            assert client.put(url, {}, content_type="application/json").status_code in (
+                404,
+                405,
+            ), url
+    assert client.get(f"/c/{_slug(area)}/briefings/").status_code == 404
+    assert client.get(f"/c/{_slug(area)}/who-we-are/").status_code == 404
+    own = _text(client.get(f"/c/{manager_b.collective.slug}/briefings/"))
+    assert "One phlebotomy service" not in own
+    assert Thread.objects.filter(acknowledged_at__isnull=False).count() == 0
