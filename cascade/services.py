@@ -116,7 +116,7 @@ def briefing_publish(
     needs `confirm_hard`."""
     now = now or timezone.now()
     briefing = (
-        Briefing.objects.select_for_update()
+        Briefing.objects.select_for_update(of=("self",))
         .select_related("collective", "decision__proposal")
         .get(pk=briefing.pk)
     )
@@ -324,7 +324,7 @@ def _require_practice(membership: Membership, thread: Thread) -> None:
 
 def _lock_thread(thread: Thread) -> Thread:
     return (
-        Thread.objects.select_for_update()
+        Thread.objects.select_for_update(of=("self",))
         .select_related("briefing__collective", "briefing__decision__proposal", "practice")
         .get(pk=thread.pk)
     )
@@ -427,7 +427,7 @@ def question_ask(*, membership: Membership, thread: Thread, text: str) -> Questi
 @transaction.atomic
 def question_answer(*, actor_membership: Membership, question: Question, answer: str) -> Question:
     question = (
-        Question.objects.select_for_update()
+        Question.objects.select_for_update(of=("self",))
         .select_related(
             "thread__briefing__collective", "thread__briefing__decision__proposal", "asked_by"
         )

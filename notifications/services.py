@@ -118,7 +118,7 @@ def immediate_send(*, keys: list[str], user_ids: list[int]) -> int:
         try:
             with transaction.atomic():
                 notification = (
-                    Notification.objects.select_for_update()
+                    Notification.objects.select_for_update(of=("self",))
                     .filter(pk=pk, emailed_at__isnull=True)
                     .select_related("user", "collective")
                     .first()
@@ -172,7 +172,7 @@ def digests_send(*, frequency: str, now: dt.datetime | None = None) -> int:
                     user_id=user_id, frequency=frequency, period_start=start, sent_at=now
                 )
                 pending = list(
-                    Notification.objects.select_for_update()
+                    Notification.objects.select_for_update(of=("self",))
                     .filter(user_id=user_id, emailed_at__isnull=True, created_at__lte=now)
                     .select_related("collective", "user")
                     .order_by("collective__name", "created_at", "id")
