@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "decisions",
     "notifications",
     "cascade",
+    "habits",
     "home",
     "api",
 ]

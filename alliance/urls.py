@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("relationships.urls")),
     path("", include("decisions.urls")),
     path("", include("cascade.urls")),
+    path("", include("habits.urls")),
     path("", include("notifications.urls")),
     path("invitations/<str:token>/", invitation_accept, name="invitation_accept"),
     path("accounts/", include("allauth.urls")),

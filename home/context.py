@@ -22,6 +22,7 @@ SECTIONS = [
     ("about", "Who we are", "cascade:about", False),
     ("notifications", "Notifications", "notifications:inbox", False),
     ("surveys", "Trust surveys", "relationships:rounds", False),
+    ("relationships", "Relationships", "habits:overview", False),
     ("directory", "Directory", "directory:search", False),
     ("invitations", "Invitations", "collectives:invitations", True),
     ("audit", "Audit log", "audit:log", True),

@@ -27,6 +27,7 @@ PUBLIC = {
     "api:schema",
     "api:docs",
     "invitation_accept",  # reached with a secret token; tested in collectives
+    "habits:feed_ics",  # a private calendar feed reached with a secret token; tested in habits
 }
 SIGNED_IN_WITHOUT_COLLECTIVE = {
     "home:index",
@@ -94,7 +95,31 @@ def _fill(route: str, slug: str, pk: int | None, organisation: int = 0) -> str:
     return path.replace("<int:pcn>", str(organisation)).replace("<int:pk>", str(pk))
 
 
+# Which habits model a route's <pk> names (pages "habits:<word>...", API "api:<word>...").
+HABITS_PK_MODELS = {
+    "contact": "Contact",
+    "rhythm": "Rhythm",
+    "nudge": "Nudge",
+    "ask": "Ask",
+    "put_it_right": "PutItRight",
+}
+
+
+def _habits_model(name: str) -> Any:
+    from habits import models
+
+    bare = name.split(":")[-1]
+    for word, model in HABITS_PK_MODELS.items():
+        if bare.startswith(word):
+            return getattr(models, model)
+    return None
+
+
 def _pk_model(name: str) -> Any:
+    if name.startswith("habits:") or (name.startswith("api:") and _habits_model(name)):
+        found = _habits_model(name)
+        assert found is not None, f"{name}: add the model its <pk> names to HABITS_PK_MODELS"
+        return found
     if name == "cascade:write":
         from decisions.models import Decision
 
@@ -197,7 +222,40 @@ def collective_b(outsider):
     )
     notification = Notification.objects.filter(collective=b).first()
     assert notification is not None
+    from habits import models as habits_models
+    from habits import services as habits_services
+
+    contact = habits_services.contact_add(
+        actor_membership=outsider,
+        organisations=[org.organisation.pk, practice_b.pk],
+        mode="phone",
+        happened_at=timezone.now(),
+    )
+    rhythm = habits_services.rhythm_agree(
+        actor_membership=outsider,
+        name="B's weekly call",
+        scope="pair",
+        organisations=[org.organisation.pk, practice_b.pk],
+        modes=["phone"],
+        period="weekly",
+        starts_on=timezone.localdate(),
+    )
+    nudge = habits_models.Nudge.objects.create(collective=b, key="b", rule="test", text="B's")
+    nudge.organisations.set([org.organisation.pk, practice_b.pk])
+    ask = habits_services.ask_post(actor_membership=person, what="B needs a hand")
+    put_right = habits_services.put_it_right_record(
+        actor_membership=person,
+        mistake="We double-booked.",
+        impact="Patients waited.",
+        will_do="Check the rota.",
+        apologises_to=[practice_b.pk],
+    )
     return {
+        habits_models.Contact: contact.pk,
+        habits_models.Rhythm: rhythm.pk,
+        habits_models.Nudge: nudge.pk,
+        habits_models.Ask: ask.pk,
+        habits_models.PutItRight: put_right.pk,
         Briefing: briefing.pk,
         Notification: notification.pk,
         Proposal: proposal.pk,
@@ -213,10 +271,17 @@ def collective_b(outsider):
 
 def _snapshot() -> tuple[int, ...]:
     from cascade.models import AboutPage, Briefing, Question, Thread, Touch
+    from habits.models import Ask, Contact, Nudge, Offer, PutItRightResponse, Rhythm
     from notifications.models import Notification
     from relationships.models import Response, SurveyRound
 
     return (
+        Contact.objects.count(),
+        Rhythm.objects.filter(ends_on__isnull=True).count(),
+        Nudge.objects.filter(dismissed_at__isnull=True, snoozed_until__isnull=True).count(),
+        Ask.objects.filter(status="open").count(),
+        Offer.objects.count(),
+        PutItRightResponse.objects.count(),
         Briefing.objects.filter(published_at__isnull=False).count(),
         Thread.objects.filter(acknowledged_at__isnull=False).count(),
         Thread.objects.exclude(action_status="").count(),

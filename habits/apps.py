@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HabitsConfig(AppConfig):
+    name = "habits"
+    verbose_name = "Relationship health II: the five habits"

@@ -1,0 +1,650 @@
+"""Writes for the habits: contacts (by hand, by the week's e-mail count, from a calendar),
+rhythms and their calendar feeds, nudges, asks for help and put-it-right records.
+
+Who may act: a member of the collective who works for one of the organisations concerned
+(a convenor may act for any). Every organisation named must be a member of the collective.
+Every write is audited; a calendar file is read whole before anything is written, so a
+broken file stores nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from collectives.models import CollectiveOrganisation, Membership, Role
+from directory.models import Person
+from habits.models import (
+    Ask,
+    AskStatus,
+    CalendarFeed,
+    Contact,
+    ContactParticipant,
+    Mode,
+    Nudge,
+    Offer,
+    Period,
+    PutItRight,
+    PutItRightResponse,
+    Rhythm,
+    Scope,
+    Source,
+)
+
+#: Roles whose holders may act for the organisation they work for.
+ACTING_ROLES = (Role.REPRESENTATIVE, Role.DEPUTY, Role.MEMBER, Role.CONVENOR)
+
+
+def _members(collective_id: int, organisation_ids: Iterable[int]) -> list[int]:
+    """The given organisations, checked to be members of the collective, in order."""
+    wanted = list(dict.fromkeys(int(pk) for pk in organisation_ids))
+    found = set(
+        CollectiveOrganisation.objects.filter(
+            collective_id=collective_id, organisation_id__in=wanted
+        ).values_list("organisation_id", flat=True)
+    )
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        raise ValidationError({"organisations": "Choose member organisations of the collective."})
+    return wanted
+
+
+def _require_acting(membership: Membership, organisation_ids: Iterable[int]) -> None:
+    if membership.role == Role.OBSERVER or membership.role == Role.GUEST:
+        raise PermissionDenied("Observers and guests read; they do not record.")
+    if membership.is_convenor:
+        return
+    if membership.role not in ACTING_ROLES or membership.organisation_id not in set(
+        organisation_ids
+    ):
+        raise PermissionDenied("You can record only what involves your own organisation.")
+
+
+# Contacts ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_add(
+    *,
+    actor_membership: Membership,
+    organisations: Iterable[int],
+    mode: str,
+    happened_at: dt.datetime,
+    duration_minutes: int | None = None,
+    participants: Iterable[Any] = (),
+    note: str = "",
+) -> Contact:
+    """Log a contact between two or more member organisations."""
+    collective_id = actor_membership.collective_id
+    organisation_ids = _members(collective_id, organisations)
+    _require_acting(actor_membership, organisation_ids)
+    errors = {}
+    if len(organisation_ids) < 2:
+        errors["organisations"] = "A contact is between at least two organisations."
+    if mode not in Mode.values:
+        errors["mode"] = "Choose e-mail, phone, video, in person or other."
+    if happened_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["happened_at"] = "The date cannot be in the future."
+    if duration_minutes is not None and not 0 < duration_minutes <= 24 * 60:
+        errors["duration_minutes"] = "Give the length in minutes, between 1 and 1,440."
+    if errors:
+        raise ValidationError(errors)
+    contact = Contact.objects.create(
+        collective_id=collective_id,
+        happened_at=happened_at,
+        mode=mode,
+        duration_minutes=duration_minutes,
+        note=note.strip(),
+        recorded_by=actor_membership.user,
+    )
+    contact.organisations.set(organisation_ids)
+    people = {p.pk: p for p in participants}
+    people.setdefault(actor_membership.user_id, actor_membership.user)
+    ContactParticipant.objects.bulk_create(
+        [ContactParticipant(contact=contact, user_id=pk) for pk in people]
+    )
+    audit_record(
+        actor=actor_membership.user,
+        action="contact.logged",
+        obj=contact,
+        collective=actor_membership.collective,
+        after={"mode": mode, "organisations": organisation_ids},
+    )
+    return contact
+
+
+@transaction.atomic
+def email_count_set(
+    *, actor_membership: Membership, other_organisation: int, week_of: dt.date, count: int
+) -> Contact | None:
+    """'We exchanged 9 e-mails with Riverside this week': one count per pair and week,
+    replaced when given again (0 removes it)."""
+    own = actor_membership.organisation_id
+    if own is None:
+        raise PermissionDenied("Only someone who works for a member organisation counts e-mails.")
+    organisation_ids = _members(actor_membership.collective_id, [own, other_organisation])
+    _require_acting(actor_membership, organisation_ids)
+    if len(organisation_ids) < 2:
+        raise ValidationError({"other_organisation": "Choose another organisation."})
+    if not 0 <= count <= 1000:
+        raise ValidationError({"count": "Give a number of e-mails between 0 and 1,000."})
+    monday = week_of - dt.timedelta(days=week_of.weekday())
+    if monday > timezone.localdate():
+        raise ValidationError({"week_of": "The week cannot be in the future."})
+    start = timezone.make_aware(dt.datetime.combine(monday, dt.time(12)))
+    existing = (
+        Contact.objects.filter(
+            collective_id=actor_membership.collective_id,
+            source=Source.WEEKLY_COUNT,
+            happened_at=start,
+            organisations=own,
+        )
+        .filter(organisations=other_organisation)
+        .first()
+    )
+    before = {"count": existing.count} if existing else None
+    if existing is not None:
+        existing.delete()
+    contact = None
+    if count:
+        contact = Contact.objects.create(
+            collective_id=actor_membership.collective_id,
+            happened_at=start,
+            mode=Mode.EMAIL,
+            count=count,
+            source=Source.WEEKLY_COUNT,
+            recorded_by=actor_membership.user,
+        )
+        contact.organisations.set(organisation_ids)
+    audit_record(
+        actor=actor_membership.user,
+        action="contact.emails_counted",
+        obj=contact or actor_membership.collective,
+        collective=actor_membership.collective,
+        before=before,
+        after={"count": count, "week_of": monday.isoformat(), "organisations": organisation_ids},
+    )
+    return contact
+
+
+@dataclass
+class CalendarImport:
+    """What a calendar import did, and what the person still needs to match."""
+
+    created: list[Contact] = field(default_factory=list)
+    already_logged: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    not_between_organisations: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _directory(collective_id: int) -> tuple[dict[str, tuple[int, Any]], dict[str, Any]]:
+    """E-mail address -> (organisation, user) for the collective's members, and -> Person."""
+    users: dict[str, tuple[int, Any]] = {}
+    for m in Membership.objects.filter(
+        collective_id=collective_id, organisation__isnull=False
+    ).select_related("user"):
+        users[m.user.email.lower()] = (m.organisation_id, m.user)  # type: ignore[assignment]
+    members = CollectiveOrganisation.objects.filter(collective_id=collective_id).values(
+        "organisation_id"
+    )
+    people = {
+        p.email.lower(): p
+        for p in Person.objects.filter(organisation_id__in=members).exclude(email="")
+    }
+    return users, people
+
+
+@transaction.atomic
+def calendar_import(
+    *,
+    actor_membership: Membership,
+    data: bytes,
+    filename: str,
+    matches: dict[str, int] | None = None,
+) -> CalendarImport:
+    """Log the meetings of an exported calendar file. Organiser and attendee addresses are
+    matched to the collective's people; `matches` maps addresses the person matched by hand
+    to member organisations. A meeting is logged when it brings together at least two
+    member organisations, once (by its UID). The whole file is read before anything is
+    written; a broken file raises ics.ICSError and stores nothing."""
+    from habits.ics import read_meetings
+
+    result = read_meetings(data, filename=filename)  # raises ICSError on a broken file
+    collective_id = actor_membership.collective_id
+    chosen = _members(collective_id, (matches or {}).values()) if matches else []
+    by_hand = dict(zip((matches or {}).keys(), chosen, strict=True)) if matches else {}
+    users, people = _directory(collective_id)
+    outcome = CalendarImport(skipped=list(result.skipped))
+    known = set(
+        Contact.objects.filter(collective_id=collective_id)
+        .exclude(calendar_uid="")
+        .values_list("calendar_uid", flat=True)
+    )
+    unmatched: set[str] = set()
+    for meeting in result.meetings:
+        organisations: list[int] = []
+        participant_users: list[Any] = []
+        participant_people: list[Any] = []
+        if actor_membership.organisation_id:
+            organisations.append(actor_membership.organisation_id)
+            participant_users.append(actor_membership.user)
+        for address in (meeting.organiser, *meeting.attendees):
+            if not address:
+                continue
+            if address in users:
+                organisation_id, user = users[address]
+                organisations.append(organisation_id)
+                participant_users.append(user)
+            elif address in people:
+                organisations.append(people[address].organisation_id)
+                participant_people.append(people[address])
+            elif address.lower() in {k.lower() for k in by_hand}:
+                organisations.append(
+                    next(v for k, v in by_hand.items() if k.lower() == address.lower())
+                )
+            else:
+                unmatched.add(address)
+        organisations = list(dict.fromkeys(organisations))
+        if meeting.uid in known:
+            outcome.already_logged.append(meeting.title)
+            continue
+        if len(organisations) < 2:
+            outcome.not_between_organisations.append(meeting.title)
+            continue
+        if meeting.start > timezone.now():
+            outcome.skipped.append(f"“{meeting.title}” is in the future")
+            continue
+        _require_acting(actor_membership, organisations)
+        contact = Contact.objects.create(
+            collective_id=collective_id,
+            happened_at=meeting.start,
+            mode=meeting.mode if meeting.mode in Mode.values else Mode.OTHER,
+            duration_minutes=meeting.duration_minutes,
+            source=Source.CALENDAR,
+            calendar_uid=meeting.uid[:255],
+            recorded_by=actor_membership.user,
+        )
+        contact.organisations.set(organisations)
+        seen_users = {u.pk: u for u in participant_users}
+        ContactParticipant.objects.bulk_create(
+            [ContactParticipant(contact=contact, user_id=pk) for pk in seen_users]
+            + [
+                ContactParticipant(contact=contact, person=p)
+                for p in {p.pk: p for p in participant_people}.values()
+            ]
+        )
+        known.add(meeting.uid)
+        outcome.created.append(contact)
+    outcome.unmatched = sorted(unmatched)
+    audit_record(
+        actor=actor_membership.user,
+        action="contact.calendar_imported",
+        obj=actor_membership.collective,
+        collective=actor_membership.collective,
+        after={
+            "file": filename,
+            "created": len(outcome.created),
+            "already_logged": len(outcome.already_logged),
+            "unmatched": len(outcome.unmatched),
+        },
+    )
+    return outcome
+
+
+# Rhythms and their calendar feed -----------------------------------------------------------
+
+
+@transaction.atomic
+def rhythm_agree(
+    *,
+    actor_membership: Membership,
+    name: str,
+    scope: str,
+    organisations: Iterable[int],
+    modes: list[str],
+    period: str,
+    starts_on: dt.date,
+    min_minutes: int | None = None,
+    owner: Any = None,
+    pcn: int | None = None,
+) -> Rhythm:
+    """Agree a rhythm: a pair of organisations, a PCN's practices, or the leadership group."""
+    organisation_ids = _members(actor_membership.collective_id, organisations)
+    _require_acting(actor_membership, organisation_ids)
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Name the rhythm, e.g. 'Weekly call'."
+    if scope not in Scope.values:
+        errors["scope"] = "Choose a pair, a PCN or the leadership group."
+    elif scope == Scope.PAIR and len(organisation_ids) != 2:
+        errors["organisations"] = "A pair's rhythm is between exactly two organisations."
+    elif len(organisation_ids) < 2:
+        errors["organisations"] = "A rhythm is between at least two organisations."
+    if not modes or any(m not in Mode.values for m in modes):
+        errors["modes"] = "Choose how you keep it: phone, video, in person..."
+    if period not in Period.values:
+        errors["period"] = "Choose weekly, every two weeks or monthly."
+    if errors:
+        raise ValidationError(errors)
+    rhythm = Rhythm.objects.create(
+        collective_id=actor_membership.collective_id,
+        name=name.strip(),
+        scope=scope,
+        modes=sorted(set(modes)),
+        period=period,
+        min_minutes=min_minutes,
+        owner=owner or actor_membership.user,
+        starts_on=starts_on,
+        pcn_id=pcn,
+    )
+    rhythm.organisations.set(organisation_ids)
+    audit_record(
+        actor=actor_membership.user,
+        action="rhythm.agreed",
+        obj=rhythm,
+        collective=actor_membership.collective,
+        after={"name": rhythm.name, "period": period, "organisations": organisation_ids},
+    )
+    return rhythm
+
+
+@transaction.atomic
+def rhythm_end(*, actor_membership: Membership, rhythm: Rhythm, ends_on: dt.date) -> Rhythm:
+    rhythm = Rhythm.objects.select_for_update().get(pk=rhythm.pk)
+    if rhythm.collective_id != actor_membership.collective_id:
+        raise PermissionDenied("That rhythm belongs to another collective.")
+    _require_acting(actor_membership, rhythm.organisations.values_list("pk", flat=True))
+    if ends_on < rhythm.starts_on:
+        raise ValidationError({"ends_on": "A rhythm cannot end before it starts."})
+    rhythm.ends_on = ends_on
+    rhythm.save(update_fields=["ends_on"])
+    audit_record(
+        actor=actor_membership.user,
+        action="rhythm.ended",
+        obj=rhythm,
+        collective=actor_membership.collective,
+        after={"ends_on": ends_on.isoformat()},
+    )
+    return rhythm
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_create(*, actor_membership: Membership) -> tuple[CalendarFeed, str]:
+    """A new private feed URL for the person's rhythms; any earlier one is revoked. The
+    token is returned once and only its hash is kept."""
+    now = timezone.now()
+    CalendarFeed.objects.filter(
+        user=actor_membership.user,
+        collective_id=actor_membership.collective_id,
+        revoked_at__isnull=True,
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(
+        user=actor_membership.user,
+        collective_id=actor_membership.collective_id,
+        token_hash=_hash(token),
+    )
+    audit_record(
+        actor=actor_membership.user,
+        action="calendar_feed.created",
+        obj=feed,
+        collective=actor_membership.collective,
+    )
+    return feed, token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, actor_membership: Membership) -> int:
+    revoked = CalendarFeed.objects.filter(
+        user=actor_membership.user,
+        collective_id=actor_membership.collective_id,
+        revoked_at__isnull=True,
+    ).update(revoked_at=timezone.now())
+    audit_record(
+        actor=actor_membership.user,
+        action="calendar_feed.revoked",
+        obj=actor_membership.collective,
+        collective=actor_membership.collective,
+        after={"revoked": revoked},
+    )
+    return revoked
+
+
+def calendar_feed_for_token(token: str) -> CalendarFeed | None:
+    """The live feed this secret opens, or None (unknown or revoked)."""
+    return (
+        CalendarFeed.objects.select_related("user", "collective")
+        .filter(token_hash=_hash(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+
+
+# Nudges -----------------------------------------------------------------------------------
+
+
+def _nudge_for(membership: Membership, nudge: Nudge) -> Nudge:
+    if nudge.collective_id != membership.collective_id:
+        raise PermissionDenied("That nudge belongs to another collective.")
+    _require_acting(membership, nudge.organisations.values_list("pk", flat=True))
+    return nudge
+
+
+@transaction.atomic
+def nudge_dismiss(*, actor_membership: Membership, nudge: Nudge) -> Nudge:
+    nudge = _nudge_for(actor_membership, Nudge.objects.select_for_update().get(pk=nudge.pk))
+    nudge.dismissed_at, nudge.dismissed_by = timezone.now(), actor_membership.user
+    nudge.save(update_fields=["dismissed_at", "dismissed_by"])
+    audit_record(
+        actor=actor_membership.user,
+        action="nudge.dismissed",
+        obj=nudge,
+        collective=actor_membership.collective,
+    )
+    return nudge
+
+
+@transaction.atomic
+def nudge_snooze(*, actor_membership: Membership, nudge: Nudge, days: int = 7) -> Nudge:
+    if not 1 <= days <= 90:
+        raise ValidationError({"days": "Snooze for between 1 and 90 days."})
+    nudge = _nudge_for(actor_membership, Nudge.objects.select_for_update().get(pk=nudge.pk))
+    nudge.snoozed_until = timezone.now() + dt.timedelta(days=days)
+    nudge.save(update_fields=["snoozed_until"])
+    audit_record(
+        actor=actor_membership.user,
+        action="nudge.snoozed",
+        obj=nudge,
+        collective=actor_membership.collective,
+        after={"until": nudge.snoozed_until.isoformat()},
+    )
+    return nudge
+
+
+# Asks for help ----------------------------------------------------------------------------
+
+
+def _own_organisation(membership: Membership) -> int:
+    if membership.organisation_id is None or membership.role not in ACTING_ROLES:
+        raise PermissionDenied("Only someone who works for a member organisation can do that.")
+    return membership.organisation_id
+
+
+@transaction.atomic
+def ask_post(
+    *,
+    actor_membership: Membership,
+    what: str,
+    needed_by: dt.date | None = None,
+    to_organisations: Iterable[int] = (),
+) -> Ask:
+    """Ask for help: to everyone, or to chosen organisations."""
+    own = _own_organisation(actor_membership)
+    _members(actor_membership.collective_id, [own])
+    chosen = _members(actor_membership.collective_id, to_organisations)
+    if not what.strip():
+        raise ValidationError({"what": "Say what you need help with."})
+    if needed_by is not None and needed_by < timezone.localdate():
+        raise ValidationError({"needed_by": "The date cannot be in the past."})
+    if own in chosen:
+        raise ValidationError({"to_organisations": "Ask other organisations, not your own."})
+    ask = Ask.objects.create(
+        collective_id=actor_membership.collective_id,
+        organisation_id=own,
+        what=what.strip(),
+        needed_by=needed_by,
+        to_everyone=not chosen,
+        asked_by=actor_membership.user,
+    )
+    ask.addressed_to.set(chosen)
+    audit_record(
+        actor=actor_membership.user,
+        action="ask.posted",
+        obj=ask,
+        collective=actor_membership.collective,
+        after={"to": chosen or "everyone"},
+    )
+    return ask
+
+
+@transaction.atomic
+def offer_make(*, actor_membership: Membership, ask: Ask, text: str) -> Offer:
+    own = _own_organisation(actor_membership)
+    ask = Ask.objects.select_for_update().get(pk=ask.pk)
+    if ask.collective_id != actor_membership.collective_id:
+        raise PermissionDenied("That ask belongs to another collective.")
+    if ask.status != AskStatus.OPEN:
+        raise ValidationError("This ask is no longer open.")
+    if own == ask.organisation_id:
+        raise ValidationError("You cannot offer help to your own organisation's ask.")
+    if not ask.to_everyone and not ask.addressed_to.filter(pk=own).exists():
+        raise PermissionDenied("This ask went to other organisations.")
+    if not text.strip():
+        raise ValidationError({"text": "Say how you can help."})
+    offer = Offer.objects.create(
+        ask=ask, organisation_id=own, text=text.strip(), offered_by=actor_membership.user
+    )
+    audit_record(
+        actor=actor_membership.user,
+        action="offer.made",
+        obj=offer,
+        collective=actor_membership.collective,
+    )
+    return offer
+
+
+@transaction.atomic
+def ask_answer(
+    *, actor_membership: Membership, ask: Ask, offer: Offer | None = None, thanks: str = ""
+) -> Ask:
+    """The asker marks the ask answered and thanks the helper."""
+    ask = Ask.objects.select_for_update().get(pk=ask.pk)
+    if _own_organisation(actor_membership) != ask.organisation_id:
+        raise PermissionDenied("Only the organisation that asked can mark it answered.")
+    if ask.status != AskStatus.OPEN:
+        raise ValidationError("This ask is no longer open.")
+    if offer is not None and offer.ask_id != ask.pk:
+        raise ValidationError({"offer": "Choose an offer made on this ask."})
+    ask.status, ask.answered_at = AskStatus.ANSWERED, timezone.now()
+    ask.helped_by, ask.thanks = offer, thanks.strip()
+    ask.save()
+    audit_record(
+        actor=actor_membership.user,
+        action="ask.answered",
+        obj=ask,
+        collective=actor_membership.collective,
+        after={"offer": offer.pk if offer else None},
+    )
+    return ask
+
+
+# Put it right -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def put_it_right_record(
+    *,
+    actor_membership: Membership,
+    mistake: str,
+    impact: str,
+    will_do: str,
+    apologises_to: Iterable[int],
+    decision: Any = None,
+) -> PutItRight:
+    """'We got this wrong': the organisation records a mistake it made, its impact on
+    others, what it will do, and to whom it apologises."""
+    own = _own_organisation(actor_membership)
+    affected = _members(actor_membership.collective_id, apologises_to)
+    errors = {}
+    for name, value, message in (
+        ("mistake", mistake, "Say what went wrong."),
+        ("impact", impact, "Say what it meant for others."),
+        ("will_do", will_do, "Say what you will do about it."),
+    ):
+        if not value.strip():
+            errors[name] = message
+    if not affected:
+        errors["apologises_to"] = "Choose the organisations you apologise to."
+    elif own in affected:
+        errors["apologises_to"] = "Choose other organisations."
+    if decision is not None and decision.collective_id != actor_membership.collective_id:
+        errors["decision"] = "Choose a decision of this collective."
+    if errors:
+        raise ValidationError(errors)
+    record = PutItRight.objects.create(
+        collective_id=actor_membership.collective_id,
+        organisation_id=own,
+        mistake=mistake.strip(),
+        impact=impact.strip(),
+        will_do=will_do.strip(),
+        decision=decision,
+        recorded_by=actor_membership.user,
+    )
+    record.apologises_to.set(affected)
+    audit_record(
+        actor=actor_membership.user,
+        action="put_it_right.recorded",
+        obj=record,
+        collective=actor_membership.collective,
+        after={"apologises_to": affected},
+    )
+    return record
+
+
+@transaction.atomic
+def put_it_right_respond(
+    *, actor_membership: Membership, record: PutItRight, text: str
+) -> PutItRightResponse:
+    """An affected organisation responds (once; responding again replaces the text)."""
+    own = _own_organisation(actor_membership)
+    if record.collective_id != actor_membership.collective_id:
+        raise PermissionDenied("That record belongs to another collective.")
+    if not record.apologises_to.filter(pk=own).exists():
+        raise PermissionDenied("Only an organisation it apologises to can respond.")
+    if not text.strip():
+        raise ValidationError({"text": "Write your response."})
+    response, _ = PutItRightResponse.objects.update_or_create(
+        record=record,
+        organisation_id=own,
+        defaults={"text": text.strip(), "responded_by": actor_membership.user},
+    )
+    audit_record(
+        actor=actor_membership.user,
+        action="put_it_right.responded",
+        obj=response,
+        collective=actor_membership.collective,
+    )
+    return response
