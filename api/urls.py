@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import cascade, decisions, directory, docs, surveys, views
+from api import cascade, decisions, directory, docs, habits, surveys, views
 
 app_name = "api"
 
@@ -19,6 +19,11 @@ S = "collectives/<slug:slug>/surveys/"
 P = "collectives/<slug:slug>/proposals/"
 D = "collectives/<slug:slug>/decisions/"
 B = "collectives/<slug:slug>/briefings/"
+HC = "collectives/<slug:slug>/contacts/"
+HR = "collectives/<slug:slug>/rhythms/"
+HN = "collectives/<slug:slug>/nudges/"
+HA = "collectives/<slug:slug>/asks/"
+HP = "collectives/<slug:slug>/put-it-right/"
 
 urlpatterns = [
     path(S, _api(surveys.RoundList.as_view()), name="surveys"),
@@ -76,6 +81,30 @@ urlpatterns = [
         B + "<int:pk>/questions/<int:item_pk>/answer/",
         _api(cascade.BriefingQuestionAnswer.as_view()),
         name="briefing_question_answer",
+    ),
+    path(HC, _api(habits.ContactList.as_view()), name="contacts"),
+    path(
+        HC + "email-counts/",
+        _api(habits.ContactEmailCounts.as_view()),
+        name="contacts_email_counts",
+    ),
+    path(HC + "<int:pk>/", _api(habits.ContactDetail.as_view()), name="contact"),
+    path(HR, _api(habits.RhythmList.as_view()), name="rhythms"),
+    path(HR + "<int:pk>/", _api(habits.RhythmDetail.as_view()), name="rhythm"),
+    path(HR + "<int:pk>/end/", _api(habits.RhythmEnd.as_view()), name="rhythm_end"),
+    path(HN, _api(habits.NudgeList.as_view()), name="nudges"),
+    path(HN + "<int:pk>/dismiss/", _api(habits.NudgeDismiss.as_view()), name="nudge_dismiss"),
+    path(HN + "<int:pk>/snooze/", _api(habits.NudgeSnooze.as_view()), name="nudge_snooze"),
+    path(HA, _api(habits.AskList.as_view()), name="asks"),
+    path(HA + "<int:pk>/", _api(habits.AskDetail.as_view()), name="ask"),
+    path(HA + "<int:pk>/offers/", _api(habits.AskOffers.as_view()), name="ask_offers"),
+    path(HA + "<int:pk>/answer/", _api(habits.AskAnswer.as_view()), name="ask_answer"),
+    path(HP, _api(habits.PutItRightList.as_view()), name="put_it_rights"),
+    path(HP + "<int:pk>/", _api(habits.PutItRightDetail.as_view()), name="put_it_right"),
+    path(
+        HP + "<int:pk>/responses/",
+        _api(habits.PutItRightResponses.as_view()),
+        name="put_it_right_responses",
     ),
     path("schema/", _api(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", _api(docs.api_docs), name="docs"),

@@ -7,6 +7,9 @@
 - Golden thread: the collective thread dashboard (150 practices, 200 decisions) and one
   decision's thread page, measured the same way; with each page's query count, which must
   not grow with the number of practices or briefings.
+- Relationships overview: the habits' overview page for a collective of 40 organisations
+  with 3 years of contacts (30,000), measured the same way; with its query count, which
+  must not grow with the number of contacts.
 
 Times are medians of several repetitions; the ratios, not the seconds, are the result.
 """
@@ -126,6 +129,7 @@ def main() -> None:
         bench_analytics(survey, repeat=5)
         bench_map_in_chromium(convenor, survey, repeat=5)
         bench_golden_thread(repeat=30)
+        bench_relationships(repeat=30)
     print(f"(database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
 
 
@@ -409,6 +413,188 @@ def bench_golden_thread(repeat: int) -> None:
     for name, seconds in times.items():
         print(f"  {name:<22} {seconds * 1000:8.2f} ms   = {seconds / base:6.1f} x trivial")
     print("  queries (3 practices and 2 decisions -> 150 practices and 200 decisions):")
+    for name, (few, many) in counts.items():
+        same = "same" if few == many else "GROWS"
+        print(f"    {name:<22} {few:4d} -> {many:4d}   ({same})")
+
+
+def _relationships(organisations: int, contacts: int, prefix: str) -> Any:
+    """A collective of practices with `contacts` contacts spread over 3 years (e-mail
+    threads, weekly e-mail counts, calls, video calls and meetings between 2-3 of them),
+    a few rhythms, asks for help with offers, and put-it-right records with responses.
+    Built with bulk_create, the organisations of each contact as through-rows."""
+    import datetime as dt
+    import random
+
+    from django.utils import timezone
+
+    from alliance.testing import MembershipFactory
+    from collectives.models import CollectiveOrganisation, Role
+    from directory.models import Organisation
+    from habits.models import (
+        Ask,
+        AskStatus,
+        Contact,
+        Mode,
+        Offer,
+        PutItRight,
+        PutItRightResponse,
+        Rhythm,
+        Scope,
+        Source,
+    )
+
+    rng = random.Random(2028)  # noqa: S311 (fixed-seed test data, not secrets)
+    convenor: Any = MembershipFactory(role=Role.CONVENOR)
+    collective, user = convenor.collective, convenor.user
+    orgs = Organisation.objects.bulk_create(
+        Organisation(ods_code=f"{prefix}R{i:04d}", name=f"Bench practice {i}", kind="practice")
+        for i in range(organisations)
+    )
+    CollectiveOrganisation.objects.bulk_create(
+        CollectiveOrganisation(collective=collective, organisation=o, is_leadership=i < 8)
+        for i, o in enumerate(orgs)
+    )
+    now = timezone.now()
+    days = 3 * 365
+    modes = [Mode.EMAIL] * 5 + [Mode.PHONE] * 2 + [Mode.VIDEO] * 2 + [Mode.IN_PERSON, Mode.OTHER]
+    made = []
+    for _ in range(contacts):
+        mode = rng.choice(modes)
+        counted = mode == Mode.EMAIL and rng.random() < 0.3
+        made.append(
+            Contact(
+                collective=collective,
+                happened_at=now - dt.timedelta(minutes=rng.randint(60, days * 24 * 60)),
+                mode=mode,
+                duration_minutes=rng.choice([15, 30, 45, 60]) if mode != Mode.EMAIL else None,
+                count=rng.randint(2, 20) if counted else 1,
+                source=Source.WEEKLY_COUNT if counted else Source.MANUAL,
+                recorded_by=user,
+            )
+        )
+    made = Contact.objects.bulk_create(made, batch_size=2000)
+    through = Contact.organisations.through
+    through.objects.bulk_create(
+        (
+            through(contact_id=c.pk, organisation_id=o.pk)
+            for c in made
+            for o in rng.sample(orgs, 3 if rng.random() < 0.1 else 2)
+        ),
+        batch_size=5000,
+    )
+    started = now.date() - dt.timedelta(days=days)
+    rhythms = Rhythm.objects.bulk_create(
+        Rhythm(
+            collective=collective,
+            name=f"Bench rhythm {i}",
+            scope=Scope.PAIR if i else Scope.LEADERSHIP,
+            modes=["phone", "video"] if i % 2 else ["in_person"],
+            period=["weekly", "fortnightly", "monthly"][i % 3],
+            min_minutes=30 if i % 2 else None,
+            owner=user,
+            starts_on=started + dt.timedelta(days=30 * i),
+        )
+        for i in range(6)
+    )
+    Rhythm.organisations.through.objects.bulk_create(
+        Rhythm.organisations.through(rhythm_id=r.pk, organisation_id=o.pk)
+        for i, r in enumerate(rhythms)
+        for o in (orgs[:8] if i == 0 else orgs[2 * i : 2 * i + 2])
+    )
+    asks = Ask.objects.bulk_create(
+        Ask(
+            collective=collective,
+            organisation=orgs[i % organisations],
+            what=f"Can anyone help with bench need {i}?",
+            status=AskStatus.ANSWERED if i % 3 else AskStatus.OPEN,
+            asked_by=user,
+            asked_at=now - dt.timedelta(days=rng.randint(1, days)),
+            answered_at=now if i % 3 else None,
+        )
+        for i in range(60)
+    )
+    Offer.objects.bulk_create(
+        Offer(ask=a, organisation=orgs[(i + 1) % organisations], text="We can.", offered_by=user)
+        for i, a in enumerate(asks)
+        if i % 2
+    )
+    records = PutItRight.objects.bulk_create(
+        PutItRight(
+            collective=collective,
+            organisation=orgs[i % organisations],
+            mistake="We missed the handover.",
+            impact="Patients waited.",
+            will_do="A checklist.",
+            recorded_by=user,
+            recorded_at=now - dt.timedelta(days=rng.randint(1, days)),
+        )
+        for i in range(20)
+    )
+    PutItRight.apologises_to.through.objects.bulk_create(
+        PutItRight.apologises_to.through(
+            putitright_id=r.pk, organisation_id=orgs[(i + 1) % organisations].pk
+        )
+        for i, r in enumerate(records)
+    )
+    PutItRightResponse.objects.bulk_create(
+        PutItRightResponse(
+            record=r,
+            organisation=orgs[(i + 1) % organisations],
+            text="Thank you.",
+            responded_by=user,
+        )
+        for i, r in enumerate(records)
+        if i % 2
+    )
+    return convenor
+
+
+def bench_relationships(repeat: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from habits.models import Contact
+
+    def pages(convenor: Any) -> dict[str, str]:
+        return {
+            "trivial view": "/bench/trivial/",
+            "overview": f"/c/{convenor.collective.slug}/relationships/",
+        }
+
+    def queries(client: Client, url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            status = client.get(url).status_code
+        assert status == 200, f"{url}: {status}"
+        return len(captured)
+
+    small = _relationships(organisations=3, contacts=30, prefix="HS")
+    big = _relationships(organisations=40, contacts=30_000, prefix="HB")
+    counts: dict[str, list[int]] = {}
+    for convenor in (small, big):
+        client = Client()
+        client.force_login(convenor.user)
+        for name, url in pages(convenor).items():
+            client.get(url)
+            counts.setdefault(name, []).append(queries(client, url))
+    client = Client()
+    client.force_login(big.user)
+    times = {}
+    for name, url in pages(big).items():
+        times[name] = median_time(lambda u=url: client.get(u), repeat)  # type: ignore[misc]
+    base = times["trivial view"]
+    contacts = Contact.objects.filter(collective=big.collective).count()
+    through = Contact.organisations.through.objects.filter(
+        contact__collective=big.collective
+    ).count()
+    print(
+        f"Relationships overview (40 organisations, {contacts:,} contacts over 3 years, "
+        f"{through:,} contact-organisation rows; server time through the test client, "
+        "signed in):"
+    )
+    for name, seconds in times.items():
+        print(f"  {name:<22} {seconds * 1000:8.2f} ms   = {seconds / base:6.1f} x trivial")
+    print("  queries (3 organisations and 30 contacts -> 40 organisations and 30,000 contacts):")
     for name, (few, many) in counts.items():
         same = "same" if few == many else "GROWS"
         print(f"    {name:<22} {few:4d} -> {many:4d}   ({same})")

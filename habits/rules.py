@@ -284,7 +284,8 @@ def rhythm_record(
     rhythm: RhythmFact, contacts: Iterable[ContactFact], now: datetime
 ) -> list[PeriodOutcome]:
     """How each period in ``periods(rhythm, now)`` went: kept (True), missed (False, only
-    once the period is over) or still open (None)."""
+    once the period is over) or still open (None). Contacts after ``now`` (a meeting imported
+    from a calendar before it happens) do not keep anything yet."""
     judged = periods(rhythm, now)
     if not judged:
         return []
@@ -292,7 +293,7 @@ def rhythm_record(
     anchor = _monday(rhythm.starts_on)
     by_start: dict[date, int] = {}
     for contact in contacts:
-        if keeps(rhythm, contact):
+        if contact.on <= now and keeps(rhythm, contact):
             start = _period_start(kind, anchor, local_date(contact.on))
             by_start[start] = by_start.get(start, 0) + contact.count
     outcomes = []
@@ -329,10 +330,10 @@ def mode_mix(
     (from ``window_start(now, weeks)`` to ``now``, both included). A pair's mix counts the
     contacts both were in; a group's, those at least two of them were in; a single
     organisation's, all of its contacts. Bulk entries count as their ``count``."""
-    since = window_start(now, weeks)
+    since, until = window_start(now, weeks), now.astimezone(UTC)
     email = conversations = in_person = other = 0
     for contact in contacts:
-        if not since <= contact.on <= now:
+        if not since <= contact.on.astimezone(UTC) <= until:
             continue
         if not _involves(contact.organisations, organisations):
             continue
@@ -404,7 +405,8 @@ def nudges(
     rhythm_missed: the last ``missed_in_a_row`` (or more) complete periods of a rhythm were
     all missed, and the open period has not been kept yet. About the latest missed period:
     key ``rhythm_missed:<rhythm id>:<its first day>``, so the nudge stays the same while the
-    next period is open and a new one is raised if that is missed too.
+    next period is open and a new one is raised if that is missed too. A rhythm that has
+    ended (``ends_on`` before today) raises nothing.
     """
     _require_aware(now, "now")
     week = _week_key(now)
@@ -448,7 +450,10 @@ def nudges(
                     ),
                 )
             )
+    today = local_date(now)
     for rhythm in rhythms:
+        if rhythm.ends_on is not None and rhythm.ends_on < today:
+            continue  # an ended rhythm is history, not a prompt
         outcomes = rhythm_record(rhythm, contacts, now)
         if outcomes and outcomes[-1].kept is True and outcomes[-1].period.end > now:
             continue  # back on track in the open period

@@ -58,6 +58,12 @@ def _members(collective_id: int, organisation_ids: Iterable[int]) -> list[int]:
     return wanted
 
 
+def _members_or_none(collective_id: int, organisation_id: int) -> bool:
+    return CollectiveOrganisation.objects.filter(
+        collective_id=collective_id, organisation_id=organisation_id
+    ).exists()
+
+
 def _require_acting(membership: Membership, organisation_ids: Iterable[int]) -> None:
     if membership.role == Role.OBSERVER or membership.role == Role.GUEST:
         raise PermissionDenied("Observers and guests read; they do not record.")
@@ -96,6 +102,14 @@ def contact_add(
         errors["happened_at"] = "The date cannot be in the future."
     if duration_minutes is not None and not 0 < duration_minutes <= 24 * 60:
         errors["duration_minutes"] = "Give the length in minutes, between 1 and 1,440."
+    people = {p.pk: p for p in participants}
+    outside = set(people) - set(
+        Membership.objects.filter(collective_id=collective_id, user_id__in=people).values_list(
+            "user_id", flat=True
+        )
+    )
+    if outside:
+        errors["participants"] = "Choose people who are members of the collective."
     if errors:
         raise ValidationError(errors)
     contact = Contact.objects.create(
@@ -107,7 +121,6 @@ def contact_add(
         recorded_by=actor_membership.user,
     )
     contact.organisations.set(organisation_ids)
-    people = {p.pk: p for p in participants}
     people.setdefault(actor_membership.user_id, actor_membership.user)
     ContactParticipant.objects.bulk_create(
         [ContactParticipant(contact=contact, user_id=pk) for pk in people]
@@ -204,6 +217,16 @@ def _directory(collective_id: int) -> tuple[dict[str, tuple[int, Any]], dict[str
     return users, people
 
 
+def _calendar_key(meeting: Any) -> str:
+    """The key a meeting is logged once by: its UID as stored (at most 255 characters), or
+    for a meeting without one, a digest of its start, title and organiser."""
+    if meeting.uid:
+        uid: str = meeting.uid[:255]
+        return uid
+    seed = f"{meeting.start.isoformat()}|{meeting.title}|{meeting.organiser}"
+    return "no-uid:" + hashlib.sha256(seed.encode()).hexdigest()
+
+
 @transaction.atomic
 def calendar_import(
     *,
@@ -255,7 +278,8 @@ def calendar_import(
             else:
                 unmatched.add(address)
         organisations = list(dict.fromkeys(organisations))
-        if meeting.uid in known:
+        uid = _calendar_key(meeting)
+        if uid in known:
             outcome.already_logged.append(meeting.title)
             continue
         if len(organisations) < 2:
@@ -271,7 +295,7 @@ def calendar_import(
             mode=meeting.mode if meeting.mode in Mode.values else Mode.OTHER,
             duration_minutes=meeting.duration_minutes,
             source=Source.CALENDAR,
-            calendar_uid=meeting.uid[:255],
+            calendar_uid=uid,
             recorded_by=actor_membership.user,
         )
         contact.organisations.set(organisations)
@@ -283,7 +307,7 @@ def calendar_import(
                 for p in {p.pk: p for p in participant_people}.values()
             ]
         )
-        known.add(meeting.uid)
+        known.add(uid)
         outcome.created.append(contact)
     outcome.unmatched = sorted(unmatched)
     audit_record(
@@ -334,6 +358,15 @@ def rhythm_agree(
         errors["modes"] = "Choose how you keep it: phone, video, in person..."
     if period not in Period.values:
         errors["period"] = "Choose weekly, every two weeks or monthly."
+    if pcn is not None and not _members_or_none(actor_membership.collective_id, pcn):
+        errors["pcn"] = "Choose a PCN that is a member of the collective."
+    if (
+        owner is not None
+        and not Membership.objects.filter(
+            collective_id=actor_membership.collective_id, user=owner
+        ).exists()
+    ):
+        errors["owner"] = "Choose an owner who is a member of the collective."
     if errors:
         raise ValidationError(errors)
     rhythm = Rhythm.objects.create(
@@ -552,6 +585,8 @@ def ask_answer(
 ) -> Ask:
     """The asker marks the ask answered and thanks the helper."""
     ask = Ask.objects.select_for_update().get(pk=ask.pk)
+    if ask.collective_id != actor_membership.collective_id:
+        raise PermissionDenied("That ask belongs to another collective.")
     if _own_organisation(actor_membership) != ask.organisation_id:
         raise PermissionDenied("Only the organisation that asked can mark it answered.")
     if ask.status != AskStatus.OPEN:

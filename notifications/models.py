@@ -16,6 +16,7 @@ class Frequency(models.TextChoices):
     IMMEDIATE = "immediate", "As it happens: one e-mail each"
     DAILY = "daily", "A daily digest"
     WEEKLY = "weekly", "A weekly digest (on Mondays)"
+    NONE = "none", "No e-mails: only in Alliance"
 
 
 class NotificationPreference(models.Model):

@@ -1,43 +1,346 @@
-"""Nudges, asks for help and put-it-right pages (being built)."""
+"""Nudges, asks for help and put-it-right pages. Forms parse, habits.services enforce who
+may act; every object is looked up within the collective (404 otherwise)."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from alliance.forms import add_service_errors
+from collectives.decorators import collective_page
+from collectives.models import Membership
+from habits import services
+from habits.forms_community import (
+    AnswerForm,
+    AskForm,
+    OfferForm,
+    PutItRightForm,
+    ResponseForm,
+    SnoozeForm,
+)
+from habits.models import Ask, AskStatus, Nudge, Offer, PutItRight, PutItRightResponse
+from habits.nudges import open_nudges_for
+from habits.selectors.overview import ask_counts
+from habits.services import ACTING_ROLES
 
 
-def _not_yet(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404("Not built yet.")
+def _crumbs(membership: Membership, *more: tuple[str, str]) -> list[dict[str, str]]:
+    slug = membership.collective.slug
+    items = [
+        {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
+        {"text": "Relationships", "href": reverse("habits:overview", args=[slug])},
+    ]
+    items += [{"text": text, "href": reverse(name, args=[slug])} for text, name in more]
+    return items
 
 
-def nudges(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    return _not_yet(request)
+def _acts(membership: Membership) -> bool:
+    """Whether the person can ask, offer and respond for an organisation."""
+    return membership.organisation_id is not None and membership.role in ACTING_ROLES
 
 
-def nudge_action(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    return _not_yet(request)
+# Nudges -------------------------------------------------------------------------------------
 
 
-def asks(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    return _not_yet(request)
+@collective_page("relationships")
+def nudges(request: HttpRequest, membership: Membership) -> HttpResponse:
+    collective = membership.collective
+    if membership.is_convenor:
+        found: QuerySet[Nudge] = (
+            Nudge.objects.filter(collective=collective, dismissed_at__isnull=True)
+            .exclude(snoozed_until__gt=timezone.now())
+            .order_by("-created_at", "-id")
+        )
+    elif membership.organisation_id is not None:
+        found = open_nudges_for(collective=collective, organisation_id=membership.organisation_id)
+    else:
+        found = Nudge.objects.none()
+    return render(
+        request,
+        "habits/nudges.html",
+        {
+            "title": "Nudges",
+            "membership": membership,
+            "nudges": list(found.prefetch_related("organisations")[:100]),
+            "can_act": membership.is_convenor or _acts(membership),
+            "snooze_form": SnoozeForm(),
+            "breadcrumbs": _crumbs(membership, ("Nudges", "habits:nudges")),
+        },
+    )
 
 
-def ask_new(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    return _not_yet(request)
+@require_POST
+@collective_page("relationships")
+def nudge_action(
+    request: HttpRequest, membership: Membership, pk: int, action: str
+) -> HttpResponse:
+    if action not in ("dismiss", "snooze"):
+        raise Http404("No such action.")
+    nudge = get_object_or_404(Nudge, pk=pk, collective=membership.collective)
+    if action == "dismiss":
+        services.nudge_dismiss(actor_membership=membership, nudge=nudge)
+        messages.success(request, "Nudge dismissed.")
+    else:
+        form = SnoozeForm(request.POST)
+        days = (form.cleaned_data.get("days") if form.is_valid() else None) or 7
+        try:
+            nudge = services.nudge_snooze(actor_membership=membership, nudge=nudge, days=days)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            until = timezone.localtime(nudge.snoozed_until)
+            messages.success(request, f"Nudge snoozed until {until:%-d %B %Y}.")
+    return redirect(reverse("habits:nudges", args=[membership.collective.slug]))
 
 
-def ask_detail(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    return _not_yet(request)
+# Asks for help ----------------------------------------------------------------------------
 
 
-def put_it_rights(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    return _not_yet(request)
+def _visible_asks(membership: Membership) -> QuerySet[Ask]:
+    asks = Ask.objects.filter(collective=membership.collective)
+    if membership.is_convenor:
+        return asks
+    own = membership.organisation_id or 0
+    return asks.filter(Q(to_everyone=True) | Q(addressed_to=own) | Q(organisation=own)).distinct()
 
 
-def put_it_right_new(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    return _not_yet(request)
+@collective_page("relationships")
+def asks(request: HttpRequest, membership: Membership) -> HttpResponse:
+    base = _visible_asks(membership).select_related("organisation", "helped_by__organisation")
+    since = timezone.now() - dt.timedelta(days=365)
+    return render(
+        request,
+        "habits/asks.html",
+        {
+            "title": "Asks for help",
+            "membership": membership,
+            "open_asks": list(
+                base.filter(status=AskStatus.OPEN)
+                .prefetch_related("addressed_to")
+                .order_by("-asked_at", "-id")[:100]
+            ),
+            "answered": list(
+                base.filter(status=AskStatus.ANSWERED).order_by("-answered_at", "-id")[:20]
+            ),
+            "counts": ask_counts(collective=membership.collective, since=since),
+            "can_ask": _acts(membership),
+            "breadcrumbs": _crumbs(membership, ("Asks for help", "habits:asks")),
+        },
+    )
 
 
-def put_it_right_detail(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    return _not_yet(request)
+@collective_page("relationships")
+def ask_new(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = AskForm(
+        request.POST or None, collective=membership.collective, own=membership.organisation_id
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ask = services.ask_post(
+                actor_membership=membership,
+                what=data["what"],
+                needed_by=data["needed_by"],
+                to_organisations=[o.pk for o in data["organisations"]],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "to_organisations" in error.error_dict:
+                error = ValidationError({"organisations": error.error_dict["to_organisations"]})
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your ask is posted.")
+            return redirect(reverse("habits:ask", args=[membership.collective.slug, ask.pk]))
+    return render(
+        request,
+        "habits/ask_form.html",
+        {
+            "title": "Ask for help",
+            "membership": membership,
+            "form": form,
+            "breadcrumbs": _crumbs(
+                membership, ("Asks for help", "habits:asks"), ("Ask for help", "habits:ask_new")
+            ),
+        },
+    )
+
+
+@collective_page("relationships")
+def ask_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    ask = get_object_or_404(
+        _visible_asks(membership)
+        .select_related("organisation", "helped_by__organisation")
+        .prefetch_related(
+            "addressed_to",
+            Prefetch("offers", queryset=Offer.objects.select_related("organisation")),
+        ),
+        pk=pk,
+    )
+    offers = Offer.objects.filter(ask=ask).select_related("organisation")
+    own = membership.organisation_id
+    is_asker = _acts(membership) and own == ask.organisation_id
+    addressed = ask.to_everyone or any(o.pk == own for o in ask.addressed_to.all())
+    can_offer = _acts(membership) and ask.status == AskStatus.OPEN and not is_asker and addressed
+    offer_form = OfferForm(request.POST if "offer" in request.POST else None, prefix="offer")
+    answer_form = AnswerForm(
+        request.POST if "answer" in request.POST else None, offers=offers, prefix="answer"
+    )
+    if request.method == "POST":
+        url = reverse("habits:ask", args=[membership.collective.slug, ask.pk])
+        if "offer" in request.POST and offer_form.is_valid():
+            try:
+                services.offer_make(
+                    actor_membership=membership, ask=ask, text=offer_form.cleaned_data["text"]
+                )
+            except ValidationError as error:
+                add_service_errors(offer_form, error)
+            else:
+                messages.success(request, "Your offer is sent. Thank you for helping.")
+                return redirect(url)
+        elif "answer" in request.POST and answer_form.is_valid():
+            try:
+                services.ask_answer(
+                    actor_membership=membership,
+                    ask=ask,
+                    offer=answer_form.cleaned_data["offer"],
+                    thanks=answer_form.cleaned_data["thanks"],
+                )
+            except ValidationError as error:
+                add_service_errors(answer_form, error)
+            else:
+                messages.success(request, "Marked answered. Your thanks are shared.")
+                return redirect(url)
+        elif "offer" not in request.POST and "answer" not in request.POST:
+            raise Http404("Nothing to do.")
+    return render(
+        request,
+        "habits/ask.html",
+        {
+            "title": f"{ask.organisation.name} asks for help",
+            "membership": membership,
+            "ask": ask,
+            "offers": list(ask.offers.all()),
+            "is_asker": is_asker,
+            "can_offer": can_offer,
+            "offer_form": offer_form,
+            "answer_form": answer_form,
+            "breadcrumbs": _crumbs(membership, ("Asks for help", "habits:asks")),
+        },
+    )
+
+
+# Put it right -----------------------------------------------------------------------------
+
+
+@collective_page("relationships")
+def put_it_rights(request: HttpRequest, membership: Membership) -> HttpResponse:
+    records = list(
+        PutItRight.objects.filter(collective=membership.collective)
+        .select_related("organisation")
+        .prefetch_related("apologises_to", "responses")
+        .order_by("-recorded_at", "-id")[:100]
+    )
+    return render(
+        request,
+        "habits/put_it_rights.html",
+        {
+            "title": "Putting things right",
+            "membership": membership,
+            "records": records,
+            "can_record": _acts(membership),
+            "breadcrumbs": _crumbs(membership, ("Putting things right", "habits:put_it_rights")),
+        },
+    )
+
+
+@collective_page("relationships")
+def put_it_right_new(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = PutItRightForm(
+        request.POST or None, collective=membership.collective, own=membership.organisation_id
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.put_it_right_record(
+                actor_membership=membership,
+                mistake=data["mistake"],
+                impact=data["impact"],
+                will_do=data["will_do"],
+                apologises_to=[o.pk for o in data["apologises_to"]],
+                decision=data["decision"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Recorded. Thank you for owning it.")
+            return redirect(
+                reverse("habits:put_it_right", args=[membership.collective.slug, record.pk])
+            )
+    return render(
+        request,
+        "habits/put_it_right_form.html",
+        {
+            "title": "We got this wrong",
+            "membership": membership,
+            "form": form,
+            "breadcrumbs": _crumbs(
+                membership,
+                ("Putting things right", "habits:put_it_rights"),
+                ("We got this wrong", "habits:put_it_right_new"),
+            ),
+        },
+    )
+
+
+@collective_page("relationships")
+def put_it_right_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    record = get_object_or_404(
+        PutItRight.objects.filter(collective=membership.collective)
+        .select_related("organisation", "decision")
+        .prefetch_related(
+            "apologises_to",
+            Prefetch(
+                "responses",
+                queryset=PutItRightResponse.objects.select_related("organisation"),
+            ),
+        ),
+        pk=pk,
+    )
+    apologised = {o.pk for o in record.apologises_to.all()}
+    can_respond = _acts(membership) and membership.organisation_id in apologised
+    form = ResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.put_it_right_respond(
+                actor_membership=membership, record=record, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your response is shared.")
+            return redirect(
+                reverse("habits:put_it_right", args=[membership.collective.slug, record.pk])
+            )
+    responses = list(record.responses.all())
+    return render(
+        request,
+        "habits/put_it_right.html",
+        {
+            "title": f"{record.organisation.name} puts it right",
+            "membership": membership,
+            "record": record,
+            "responses": responses,
+            "can_respond": can_respond,
+            "responded": any(r.organisation_id == membership.organisation_id for r in responses),
+            "form": form,
+            "decision": record.decision,
+            "breadcrumbs": _crumbs(membership, ("Putting things right", "habits:put_it_rights")),
+        },
+    )

@@ -1,19 +1,97 @@
-"""The relationship-health overview and the collective timeline (being built)."""
+"""The relationship-health overview (the section's landing page) and the collective timeline."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from collectives.decorators import collective_page
+from collectives.models import Membership
+from habits.selectors import overview as read
+from relationships import selectors as trust
+
+PER_PAGE = 25
+MAX_PAGES = 40
 
 
-def _not_yet(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404("Not built yet.")
+def _crumbs(membership: Membership) -> list[dict[str, str]]:
+    slug = membership.collective.slug
+    return [
+        {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
+        {"text": "Relationships", "href": reverse("habits:overview", args=[slug])},
+    ]
 
 
-def overview(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    return _not_yet(request)
+@collective_page("relationships")
+def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
+    collective = membership.collective
+    now = timezone.now()
+    year_ago = now - dt.timedelta(days=365)
+    points, results = read.trust_over_time(collective=collective)
+    months, (answered, asked) = read.mode_mix_by_month(
+        collective=collective, now=now, asks_since=year_ago
+    )
+    rhythms = read.rhythms_kept(collective=collective, now=now)
+    kept = sum(r.kept for r in rhythms)
+    judged = kept + sum(r.missed for r in rhythms)
+    changes = read.pair_changes(collective=collective, results=results)
+    return render(
+        request,
+        "habits/overview.html",
+        {
+            "title": "Relationship health",
+            "membership": membership,
+            "points": points,
+            "trust_chart": trust.trend_chart(points, "mean_trust", 1, 4),
+            "months": months,
+            "mix_chart": read.mode_mix_chart(months),
+            "rhythms": rhythms,
+            "rhythms_kept": kept,
+            "rhythms_judged": judged,
+            "rhythms_share": read.share(kept, judged),
+            "asks_answered": answered,
+            "asks_made": asked,
+            "asks_share": read.share(answered, asked),
+            "first_round": points[-2].survey if len(points) > 1 else None,
+            "second_round": points[-1].survey if points else None,
+            "changes": changes,
+            "scatter": read.scatter_chart(changes),
+            "no_cause": read.NO_CAUSE,
+            "breadcrumbs": [
+                *_crumbs(membership)[:1],
+                {"text": "Relationships", "href": request.path},
+            ],
+        },
+    )
 
 
-def timeline(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    return _not_yet(request)
+@collective_page("relationships")
+def timeline(request: HttpRequest, membership: Membership) -> HttpResponse:
+    try:
+        page = max(1, min(MAX_PAGES, int(request.GET.get("page", "1"))))
+    except ValueError:
+        page = 1
+    events = read.timeline(
+        collective=membership.collective, now=timezone.now(), limit=page * PER_PAGE + 1
+    )
+    shown = events[(page - 1) * PER_PAGE : page * PER_PAGE]
+    return render(
+        request,
+        "habits/timeline.html",
+        {
+            "title": "Timeline",
+            "membership": membership,
+            "events": shown,
+            "page": page,
+            "has_previous": page > 1,
+            "has_next": len(events) > page * PER_PAGE and page < MAX_PAGES,
+            "breadcrumbs": [
+                *_crumbs(membership),
+                {"text": "Timeline", "href": request.path},
+            ],
+        },
+    )

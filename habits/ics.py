@@ -1,0 +1,386 @@
+"""Reading meetings from iCalendar (.ics) files that calendar programs export.
+
+A pure module: bytes in, meetings out, no database. Outlook/Exchange and Google Calendar
+exports are the ones people bring; their quirks (Windows time-zone names, folded lines,
+Teams and Meet links in odd properties) are handled here so the rest of the app only
+sees :class:`Meeting` values with UTC times and lower-cased e-mail addresses.
+
+Anything that stops the whole file being read raises :class:`ICSError` with a message a
+person can act on. Single events that cannot be used (no start time, cancelled) are left
+out and explained in :attr:`ICSReadResult.skipped`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import icalendar
+
+__all__ = ["MAX_BYTES", "ICSError", "ICSReadResult", "Meeting", "read_meetings"]
+
+MAX_BYTES = 5 * 1024 * 1024
+
+#: Floating times (no time zone) and all-day dates are read as UK local time.
+LONDON = ZoneInfo("Europe/London")
+
+#: Windows time-zone names as Outlook writes them in TZID, for the rare export that names
+#: one without its VTIMEZONE block. icalendar knows most of these too; this is the fallback.
+WINDOWS_ZONES = {
+    "GMT Standard Time": "Europe/London",
+    "Greenwich Standard Time": "Atlantic/Reykjavik",
+    "W. Europe Standard Time": "Europe/Berlin",
+    "Romance Standard Time": "Europe/Paris",
+    "Central Europe Standard Time": "Europe/Budapest",
+    "Central European Standard Time": "Europe/Warsaw",
+    "E. Europe Standard Time": "Europe/Chisinau",
+    "FLE Standard Time": "Europe/Kiev",
+    "GTB Standard Time": "Europe/Bucharest",
+    "Eastern Standard Time": "America/New_York",
+    "Pacific Standard Time": "America/Los_Angeles",
+    "India Standard Time": "Asia/Kolkata",
+    "UTC": "UTC",
+    "Coordinated Universal Time": "UTC",
+}
+
+_VIDEO_HOSTS = (
+    r"teams\.microsoft\.com|teams\.live\.com|zoom\.us|zoom\.com|meet\.google\.com|webex\.com"
+)
+_VIDEO_LINK = re.compile(
+    rf"(?:https?://)?(?:[\w-]+\.)*(?:{_VIDEO_HOSTS})(?![\w.-]*\w)", re.IGNORECASE
+)
+#: LOCATION values that name a way of meeting rather than a place.
+_NOT_A_PLACE = re.compile(
+    r"^(?:microsoft teams(?: meeting)?|teams(?: meeting| call)?|zoom(?: meeting| call)?"
+    r"|google meet|webex(?: meeting)?|skype(?: meeting)?|online|virtual|remote|video call"
+    r"|phone|telephone|phone call|conference call|tbc|tbd|n/?a|none)\.?$",
+    re.IGNORECASE,
+)
+_PHONE = re.compile(
+    r"\b(?:dial[- ]?in|call[- ]in|by (?:tele)?phone|phone call|telephone|teleconference"
+    r"|conference call|audio[- ]only)\b|\btel:|\bphone:"
+    r"|(?:\+44\s?(?:\(0\)\s?)?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"^\s*\w+://", re.IGNORECASE)
+_VIDEO_PROPERTIES = ("X-MICROSOFT-SKYPETEAMSMEETINGURL", "X-GOOGLE-CONFERENCE")
+_NOT_PEOPLE = frozenset({"RESOURCE", "ROOM"})
+
+
+class ICSError(ValueError):
+    """The file cannot be read at all; the message names it and says what to do."""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    uid: str
+    title: str
+    start: datetime
+    end: datetime | None
+    duration_minutes: int | None
+    all_day: bool
+    location: str
+    organiser: str
+    attendees: tuple[str, ...]
+    mode: str
+
+
+@dataclass(frozen=True)
+class ICSReadResult:
+    meetings: list[Meeting]
+    #: One sentence per event left out (or only partly read), saying why.
+    skipped: list[str] = field(default_factory=list)
+
+
+def read_meetings(data: bytes, *, filename: str) -> ICSReadResult:
+    """Read the meetings in an exported .ics file; raise ICSError if it cannot be read."""
+    if len(data) > MAX_BYTES:
+        raise ICSError(
+            f"{filename} is {len(data) / (1024 * 1024):.1f} MB; the largest file we read is "
+            f"{MAX_BYTES // (1024 * 1024)} MB. Export a shorter date range."
+        )
+    if not data.strip():
+        raise ICSError(f"{filename} is empty. Export your calendar again and upload that file.")
+    calendars = _decode_and_parse(data, filename)
+    events = [event for cal in calendars for event in cal.walk("VEVENT")]
+    if not events:
+        raise ICSError(
+            f"{filename} has no meetings in it. Check the date range and the calendar you exported."
+        )
+    return _read_events(events)
+
+
+# -- Decoding and parsing -------------------------------------------------------------------
+
+
+def _decode_and_parse(data: bytes, filename: str) -> list[icalendar.Calendar]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ICSError(
+            f"{filename} is not in a text encoding we can read (UTF-8 expected; this file is "
+            "UTF-16). Export it again as UTF-8, or open it in a text editor and save it as "
+            "UTF-8."
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return _parse(text, filename)
+    # Some older programs write Windows-1252. Accept it only if it is clearly that.
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = ""
+    if text and "\x00" not in text and _looks_like_calendar(text):
+        try:
+            return _parse(text, filename)
+        except ICSError:
+            pass
+    raise ICSError(
+        f"{filename} is not in a text encoding we can read (UTF-8 expected). Export it again "
+        "as UTF-8, or open it in a text editor and save it as UTF-8."
+    )
+
+
+def _lines(text: str) -> list[str]:
+    """Physical lines as a text editor counts them (not str.splitlines, which splits on more)."""
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def _looks_like_calendar(text: str) -> bool:
+    first = next((line.strip() for line in _lines(text) if line.strip()), "")
+    return first.upper() == "BEGIN:VCALENDAR"
+
+
+def _parse(text: str, filename: str) -> list[icalendar.Calendar]:
+    lines = _lines(text)
+    if not _looks_like_calendar(text):
+        first = next((line.strip() for line in lines if line.strip()), "")
+        if len(first) > 40:
+            first = first[:40] + "…"
+        raise ICSError(
+            f"{filename} is not an iCalendar file: it should start with BEGIN:VCALENDAR but "
+            f"starts with “{first}”. Export your calendar as .ics (iCalendar) and upload that."
+        )
+    last_line = max(i for i, line in enumerate(lines, start=1) if line.strip())
+    if lines[last_line - 1].strip().upper() != "END:VCALENDAR":
+        raise ICSError(
+            f"{filename} stops part-way through, at line {last_line}{_where(lines)}: "
+            "END:VCALENDAR, the calendar's last line, is missing. The file was probably cut "
+            "short in copying or downloading; export it again."
+        )
+    _check_nesting(lines, filename)
+    try:
+        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+    except Exception as error:  # icalendar raises ValueError, KeyError, IndexError...
+        detail = str(error).split("\n", 1)[0][:120]
+        raise ICSError(
+            f"{filename} is damaged and could not be read as a calendar ({detail}). Export it "
+            "again from your calendar program."
+        ) from error
+    if not calendars:
+        raise ICSError(
+            f"{filename} is damaged and could not be read as a calendar. Export it again from "
+            "your calendar program."
+        )
+    return list(calendars)
+
+
+def _check_nesting(lines: list[str], filename: str) -> None:
+    """Every BEGIN has its END, in order; otherwise say at which line it goes wrong."""
+    open_blocks: list[tuple[str, int]] = []
+    for number, line in enumerate(lines, start=1):
+        if line.startswith((" ", "\t")):  # a folded continuation, not a property
+            continue
+        key, _, value = line.rstrip().partition(":")
+        name = value.strip().upper()
+        if key.upper() == "BEGIN":
+            open_blocks.append((name, number))
+        elif key.upper() == "END":
+            if not open_blocks or open_blocks[-1][0] != name:
+                problem = (
+                    f"END:{name} where END:{open_blocks[-1][0]} was expected"
+                    if open_blocks
+                    else f"END:{name} after the calendar has ended"
+                )
+                raise ICSError(
+                    f"{filename} is damaged at line {number}: it has {problem}. Export it again "
+                    "from your calendar program."
+                )
+            open_blocks.pop()
+    if open_blocks:
+        name, number = open_blocks[-1]
+        raise ICSError(
+            f"{filename} is damaged: BEGIN:{name} at line {number} is never closed. Export it "
+            "again from your calendar program."
+        )
+
+
+def _where(lines: list[str]) -> str:
+    """Say which meeting was open when the file stopped, from its raw (folded) lines."""
+    in_event = False
+    summary = previous = ""
+    for i, line in enumerate(lines):
+        upper = line.upper().rstrip()
+        if upper == "BEGIN:VEVENT":
+            in_event, summary = True, ""
+        elif upper == "END:VEVENT":
+            in_event, previous = False, summary
+        elif in_event and upper.split(":", 1)[0].split(";", 1)[0] == "SUMMARY":
+            unfolded = line
+            for follow in lines[i + 1 :]:
+                if not follow.startswith((" ", "\t")):
+                    break
+                unfolded += follow[1:]
+            summary = _unescape(unfolded.split(":", 1)[1]).strip() if ":" in unfolded else ""
+    if not in_event:
+        return ""
+    if summary:
+        return f", inside the meeting “{summary}”"
+    if previous:
+        return f", inside the meeting after “{previous}”"
+    return ", inside a meeting"
+
+
+def _unescape(value: str) -> str:
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], value)
+
+
+# -- Events ---------------------------------------------------------------------------------
+
+
+def _read_events(events: list[icalendar.Component]) -> ICSReadResult:
+    meetings: list[Meeting] = []
+    skipped: list[str] = []
+    series = {str(e.get("UID", "")) for e in events if e.get("RRULE") or e.get("RDATE")}
+    for event in events:
+        title = _text(event.get("SUMMARY"))
+        named = f"“{title}”" if title else "An untitled meeting"
+        uid = _text(event.get("UID"))
+        if "RECURRENCE-ID" in event and uid and uid in series:
+            skipped.append(f"{named} is a changed occurrence of a repeating meeting: not read")
+            continue
+        if _text(event.get("STATUS")).upper() == "CANCELLED":
+            skipped.append(f"{named} was cancelled")
+            continue
+        if "DTSTART" not in event:
+            skipped.append(f"{named} has no start time")
+            continue
+        start_value = event.decoded("DTSTART")
+        if not isinstance(start_value, date):
+            skipped.append(f"{named} has a start time we cannot read ({start_value})")
+            continue
+        meeting = _meeting(event, uid, title, start_value)
+        meetings.append(meeting)
+        if event.get("RRULE") or event.get("RDATE"):
+            skipped.append(f"{named} repeats: only its first occurrence was read")
+    return ICSReadResult(meetings=meetings, skipped=skipped)
+
+
+def _meeting(event: icalendar.Component, uid: str, title: str, start_value: date) -> Meeting:
+    all_day = not isinstance(start_value, datetime) or (
+        _text(event.get("X-MICROSOFT-CDO-ALLDAYEVENT")).upper() == "TRUE"
+        and start_value.time() == time(0)
+    )
+    start = _utc(event, "DTSTART", start_value)
+    end: datetime | None = None
+    if "DTEND" in event:
+        end_value = event.decoded("DTEND")
+        if isinstance(end_value, date):
+            end = _utc(event, "DTEND", end_value)
+    elif "DURATION" in event:
+        duration = event.decoded("DURATION")
+        if isinstance(duration, timedelta):
+            end = start + duration
+    elif all_day:
+        end = _utc(event, "DTSTART", _as_date(start_value) + timedelta(days=1))
+    if end is not None and end < start:
+        end = None
+    duration_minutes = None
+    if end is not None and not all_day:
+        duration_minutes = int((end - start).total_seconds() // 60)
+
+    organiser = _address(event.get("ORGANIZER"))
+    attendees: list[str] = []
+    for attendee in _as_list(event.get("ATTENDEE")):
+        cutype = str(getattr(attendee, "params", {}).get("CUTYPE", "")).upper()
+        address = _address(attendee)
+        is_person = cutype not in _NOT_PEOPLE
+        if is_person and address and address != organiser and address not in attendees:
+            attendees.append(address)
+    location = _text(event.get("LOCATION"))
+    return Meeting(
+        uid=uid,
+        title=title,
+        start=start,
+        end=end,
+        duration_minutes=duration_minutes,
+        all_day=all_day,
+        location=location,
+        organiser=organiser,
+        attendees=tuple(attendees),
+        mode=_mode(event, location),
+    )
+
+
+def _as_date(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _utc(event: icalendar.Component, name: str, value: date) -> datetime:
+    if not isinstance(value, datetime):
+        return datetime.combine(value, time(0), tzinfo=LONDON).astimezone(UTC)
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=_zone(event[name].params.get("TZID")))
+    return value.astimezone(UTC)
+
+
+def _zone(tzid: object) -> tzinfo:
+    """A zone for a TZID icalendar could not resolve; UK time if we do not know it either."""
+    name = str(tzid or "").strip().strip('"')
+    for candidate in (name, WINDOWS_ZONES.get(name, "")):
+        if candidate:
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return LONDON
+
+
+def _mode(event: icalendar.Component, location: str) -> str:
+    if any(_text(event.get(name)) for name in _VIDEO_PROPERTIES):
+        return "video"
+    texts = [location, _text(event.get("DESCRIPTION")), _text(event.get("URL"))]
+    if any(_VIDEO_LINK.search(text) for text in texts):
+        return "video"
+    if location and not (
+        _NOT_A_PLACE.match(location) or _URL.match(location) or _PHONE.search(location)
+    ):
+        return "in_person"
+    if any(_PHONE.search(text) for text in texts[:2]):
+        return "phone"
+    return "other"
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):  # a property given twice: the first one counts
+        value = value[0] if value else ""
+    return str(value).strip()
+
+
+def _as_list(value: object) -> Iterable[object]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _address(value: object) -> str:
+    text = _text(value)
+    if text[:7].lower() == "mailto:":
+        text = text[7:]
+    return text.strip().lower()

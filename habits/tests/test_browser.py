@@ -1,0 +1,182 @@
+"""The five habits end to end in real Chromium: a practice manager logs contacts, imports
+a calendar export and matches an unknown attendee, agrees a weekly rhythm, sees a nudge and
+snoozes it, asks for help that another practice answers, and puts something right; the
+overview and the timeline show it all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from alliance.testing import MemberOrganisationFactory, MembershipFactory
+from alliance.tests.browser import new_page, problems, serious_violations, sign_in
+from collectives.models import Role
+from habits.models import Ask, Contact, Nudge, PutItRight, Rhythm
+from habits.nudges import nudges_refresh
+
+pytestmark = pytest.mark.browser
+ARTEFACTS = Path(__file__).resolve().parents[2] / "test-results" / "habits"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ics"
+
+
+def _shot(page, name):
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+
+
+def _checked(page, label, found):
+    found += [f"{label}: {v}" for v in serious_violations(page)]
+    found += [f"{label}: {p}" for p in problems(page)]
+
+
+def test_a_practice_manager_keeps_the_five_habits(browser, site, transactional_db):
+    convenor = MembershipFactory(role=Role.CONVENOR)
+    collective = convenor.collective
+    orgs = {}
+    for name in ("Oakwood Surgery", "Riverside Practice", "Hillside Surgery", "Island ICB"):
+        orgs[name] = MemberOrganisationFactory(
+            collective=collective, organisation__name=name
+        ).organisation
+    jo = MembershipFactory(
+        collective=collective,
+        role=Role.MEMBER,
+        organisation=orgs["Oakwood Surgery"],
+        user__email="jo.hart@nhs.net",
+        user__full_name="Jo Hart",
+    )
+    sam = MembershipFactory(
+        collective=collective,
+        role=Role.REPRESENTATIVE,
+        organisation=orgs["Riverside Practice"],
+        user__email="sam.okafor@nhs.net",
+        user__full_name="Sam Okafor",
+    )
+    base = f"{site.url}/c/{collective.slug}/relationships"
+    found: list[str] = []
+    page = new_page(browser)
+    sign_in(page, site.url, jo.user.email)
+
+    # Three contacts, quick-added: the form remembers the last partner and mode.
+    page.goto(f"{base}/contacts/")
+    _checked(page, "contacts, empty", found)
+    for n, mode in enumerate(("Phone call", "Video call", "In-person meeting")):
+        if n == 0:
+            page.get_by_label("Other organisation").select_option(label="Riverside Practice")
+        else:
+            selected = page.get_by_label("Other organisation").input_value()
+            assert selected == str(orgs["Riverside Practice"].pk), "last partner not kept"
+        page.get_by_label(mode, exact=True).check()
+        page.get_by_label("Length in minutes (optional)").fill("25")
+        page.get_by_role("button", name="Log the contact").click()
+        assert problems(page) == []
+    assert Contact.objects.filter(mode__in=["phone", "video", "in_person"]).count() == 3
+    assert page.get_by_label("In-person meeting", exact=True).is_checked()  # last mode kept
+    _shot(page, "contacts")
+    _checked(page, "contacts", found)
+
+    # A calendar export (Outlook's format): the two meetings with Riverside are logged; the
+    # ICB's finance team is not known yet, so their call waits until it is matched.
+    page.goto(f"{base}/contacts/import/")
+    _checked(page, "calendar import", found)
+    page.get_by_label("Calendar file (.ics)").set_input_files(str(FIXTURES / "outlook.ics"))
+    page.get_by_role("button", name="Import the meetings").click()
+    assert page.get_by_role("heading", name="Logged (2)").is_visible()
+    assert page.get_by_text("Call with ICB finance").is_visible()  # only one organisation
+    card = page.locator(".nhsuk-card").filter(has_text="finance.team@example.org")
+    card.get_by_label("Organisation").select_option(label="Island ICB")
+    card.get_by_role("button", name="Match and import again").click()
+    assert page.get_by_role("heading", name="Logged (1)").is_visible()
+    assert Contact.objects.filter(source="calendar").count() == 3
+    assert Contact.objects.filter(organisations=orgs["Island ICB"], mode="phone").exists()
+    _shot(page, "calendar-import")
+    _checked(page, "calendar import, matched", found)
+
+    # A weekly rhythm with Riverside.
+    page.goto(f"{base}/rhythms/new/")
+    _checked(page, "new rhythm", found)
+    page.get_by_label("Name").fill("Weekly call with Riverside")
+    page.get_by_label("Two organisations", exact=True).check()
+    page.get_by_label("With (for two organisations)").select_option(label="Riverside Practice")
+    page.get_by_label("Video call", exact=True).check()
+    page.get_by_label("Phone call", exact=True).check()
+    page.get_by_label("Weekly", exact=True).check()
+    page.get_by_role("button", name="Agree the rhythm").click()
+    assert Rhythm.objects.get().name == "Weekly call with Riverside"
+    assert problems(page) == []
+    page.goto(f"{base}/rhythms/")
+    assert page.get_by_text("Weekly call with Riverside").first.is_visible()
+    _checked(page, "rhythms", found)
+
+    # Nine e-mails with Hillside this week and no conversation: the nightly job nudges.
+    page.goto(f"{base}/contacts/emails/")
+    _checked(page, "e-mail counts", found)
+    page.get_by_label("Hillside Surgery").fill("9")
+    page.get_by_role("button", name="Save this week's counts").click()
+    assert problems(page) == []
+    [nudge] = nudges_refresh(collective=collective)
+    assert "Hillside Surgery and Oakwood Surgery: 9 emails and no conversation" in nudge.text
+    page.goto(f"{site.url}/c/{collective.slug}/")
+    assert page.get_by_text("9 emails and no conversation").first.is_visible()
+    page.goto(f"{base}/nudges/")
+    assert page.get_by_text("9 emails and no conversation").is_visible()
+    _shot(page, "nudge")
+    _checked(page, "nudges", found)
+    page.get_by_role("button", name="Snooze").click()
+    assert Nudge.objects.get().snoozed_until > timezone.now()
+    assert page.get_by_text("9 emails and no conversation").count() == 0
+    _checked(page, "nudges, snoozed", found)
+
+    # An ask for help, answered by Riverside.
+    page.goto(f"{base}/asks/new/")
+    _checked(page, "new ask", found)
+    page.get_by_label("What do you need help with?").fill(
+        "Can anyone cover a cervical screening clinic on Friday morning?"
+    )
+    page.get_by_role("button", name="Post your ask").click()
+    ask = Ask.objects.get()
+    other = new_page(browser)
+    sign_in(other, site.url, sam.user.email)
+    other.goto(f"{base}/asks/{ask.pk}/")
+    _checked(other, "ask, to offer", found)
+    other.get_by_label("How can your organisation help?").fill("Our nurse can do it.")
+    other.get_by_role("button", name="Send your offer").click()
+    assert problems(other) == []
+    page.goto(f"{base}/asks/{ask.pk}/")
+    page.get_by_label("Our nurse can do it.", exact=False).first.check()
+    page.get_by_label("Say thank you").fill("Thank you, Riverside!")
+    page.get_by_role("button", name="Mark answered").click()
+    ask.refresh_from_db()
+    assert ask.status == "answered" and ask.helped_by.organisation == orgs["Riverside Practice"]
+    _shot(page, "ask-answered")
+    _checked(page, "ask, answered", found)
+
+    # Putting something right with Hillside.
+    page.goto(f"{base}/put-it-right/new/")
+    _checked(page, "new put-it-right", found)
+    page.get_by_label("What did we get wrong?").fill("We sent your patients to the wrong clinic.")
+    page.get_by_label("What did it mean for others?").fill("Your reception took the calls.")
+    page.get_by_label("What will we do about it?").fill("We have fixed our referral template.")
+    page.get_by_label("Hillside Surgery").check()
+    page.get_by_role("button", name="Record it").click()
+    assert PutItRight.objects.get().apologises_to.get() == orgs["Hillside Surgery"]
+    _checked(page, "put it right", found)
+
+    # The overview and the timeline show it all.
+    page.goto(f"{base}/")
+    asks = page.locator(".nhsuk-summary-list__row", has_text="Asks for help answered")
+    assert "100% (1 of 1)" in asks.inner_text()
+    assert page.get_by_text("This appears once two survey rounds have closed.").is_visible()
+    _shot(page, "overview")
+    _checked(page, "overview", found)
+    page.goto(f"{base}/timeline/")
+    for text in (
+        "Weekly call with Riverside",
+        "cervical screening",
+        "wrong clinic",
+    ):
+        assert page.get_by_text(text, exact=False).count() >= 1, text
+    _shot(page, "timeline")
+    _checked(page, "timeline", found)
+    assert found == []

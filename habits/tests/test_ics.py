@@ -1,0 +1,546 @@
+"""Reading meetings from the .ics files Outlook and Google Calendar export (habits.ics)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from habits.ics import MAX_BYTES, ICSError, Meeting, read_meetings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ics"
+LONDON = ZoneInfo("Europe/London")
+
+
+def read(name: str):
+    return read_meetings((FIXTURES / name).read_bytes(), filename=name)
+
+
+def by_title(meetings: list[Meeting]) -> dict[str, Meeting]:
+    return {m.title: m for m in meetings}
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def calendar(*event_lines: str, preamble: str = "") -> bytes:
+    """A minimal calendar around one VEVENT given as unfolded lines."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Test//EN",
+        *([preamble] if preamble else []),
+        "BEGIN:VEVENT",
+        "UID:test-1@example.org",
+        *event_lines,
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+# -- Outlook ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["outlook.ics", "google.ics"])
+def test_fixtures_keep_the_crlf_endings_and_folded_lines_of_real_exports(name):
+    # A checkout that turned CRLF into LF would stop these fixtures testing what exports do.
+    data = (FIXTURES / name).read_bytes()
+    assert data.count(b"\r\n") == data.count(b"\n")
+    assert b"\r\n " in data
+    assert max(len(line) for line in data.split(b"\r\n")) <= 75
+
+
+def test_outlook_export_reads_every_meeting_in_file_order():
+    result = read("outlook.ics")
+    assert [m.title for m in result.meetings] == [
+        "Estates working group",
+        "PCN clinical directors: Teams catch-up",
+        "Call with ICB finance",
+        "Practice closed: protected learning time",
+    ]
+    assert result.skipped == []
+
+
+def test_outlook_meeting_at_nine_in_winter_is_nine_utc():
+    meeting = by_title(read("outlook.ics").meetings)["Estates working group"]
+    assert meeting.start == utc(2024, 1, 10, 9, 0)
+    assert meeting.end == utc(2024, 1, 10, 10, 30)
+    assert meeting.duration_minutes == 90
+    assert meeting.all_day is False
+
+
+def test_outlook_meeting_at_nine_in_summer_is_eight_utc():
+    meeting = by_title(read("outlook.ics").meetings)["PCN clinical directors: Teams catch-up"]
+    assert meeting.start == utc(2024, 6, 10, 8, 0)
+    assert meeting.end == utc(2024, 6, 10, 8, 45)
+    assert meeting.duration_minutes == 45
+
+
+def test_outlook_attendees_are_lower_cased_deduplicated_without_organiser_or_room():
+    meeting = by_title(read("outlook.ics").meetings)["Estates working group"]
+    assert meeting.organiser == "jo.hart@nhs.net"
+    # Sam is invited twice (once as MAILTO: with capitals); Jo organises; the room is a resource.
+    assert meeting.attendees == ("sam.okafor@nhs.net", "priya.shah@example.org")
+
+
+def test_outlook_organiser_address_is_lower_cased():
+    meeting = by_title(read("outlook.ics").meetings)["PCN clinical directors: Teams catch-up"]
+    assert meeting.organiser == "amir.rahman@nhs.net"
+    assert meeting.attendees == ("jo.hart@nhs.net", "sam.okafor@nhs.net", "lea.martin@example.org")
+
+
+def test_outlook_teams_meeting_is_video_even_though_it_has_a_dial_in_number():
+    meeting = by_title(read("outlook.ics").meetings)["PCN clinical directors: Teams catch-up"]
+    assert meeting.location == "Microsoft Teams Meeting"
+    assert meeting.mode == "video"
+
+
+def test_outlook_meeting_in_a_room_is_in_person():
+    meeting = by_title(read("outlook.ics").meetings)["Estates working group"]
+    assert meeting.location == "Meeting Room 2, Riverside Health Centre"
+    assert meeting.mode == "in_person"
+
+
+def test_outlook_dial_in_location_is_a_phone_call():
+    meeting = by_title(read("outlook.ics").meetings)["Call with ICB finance"]
+    assert meeting.start == utc(2024, 3, 20, 14, 0)
+    assert meeting.duration_minutes == 30
+    assert meeting.mode == "phone"
+
+
+def test_outlook_all_day_event_in_summer_starts_at_uk_midnight():
+    meeting = by_title(read("outlook.ics").meetings)["Practice closed: protected learning time"]
+    assert meeting.all_day is True
+    assert meeting.start == utc(2024, 6, 11, 23, 0)
+    assert meeting.end == utc(2024, 6, 12, 23, 0)
+    assert meeting.duration_minutes is None
+    assert meeting.organiser == ""
+    assert meeting.attendees == ()
+    assert meeting.mode == "other"
+
+
+def test_outlook_uid_is_unfolded():
+    meeting = read("outlook.ics").meetings[0]
+    assert meeting.uid == (
+        "040000008200E00074C5B7101A82E0080000000030D3C81B4B2FDA01000000000000000010000000"
+        "F4B1A77C2E0B7B4C9A0C6D1F2B3E4A51"
+    )
+
+
+# -- Google Calendar -------------------------------------------------------------------------
+
+
+def test_google_export_reads_meetings_and_lists_what_it_left_out():
+    result = read("google.ics")
+    assert [m.title for m in result.meetings] == [
+        "Riverside & Northgate partnership: quarterly review",
+        "Data sharing agreement",
+        "Hub closed",
+        "Weekly huddle",
+    ]
+    assert result.skipped == [
+        "“Weekly huddle” repeats: only its first occurrence was read",
+        "“Weekly huddle” is a changed occurrence of a repeating meeting: not read",
+        "“Flu clinic planning” was cancelled",
+    ]
+
+
+def test_google_in_person_meeting():
+    meeting = by_title(read("google.ics").meetings)[
+        "Riverside & Northgate partnership: quarterly review"
+    ]
+    assert meeting.uid == "1n4d7q2k9s0b3v6x8z5c1m7p4r@google.com"
+    assert meeting.start == utc(2024, 6, 5, 8, 0)  # 09:00 BST
+    assert meeting.duration_minutes == 90
+    assert meeting.location == "Northgate Surgery, 4 Station Road, Anytown AN2 3CD, UK"
+    assert meeting.organiser == "priya.shah@example.org"
+    assert meeting.attendees == ("jo.hart@nhs.net", "tom.price@example.org")
+    assert meeting.mode == "in_person"
+
+
+def test_google_meet_call_is_video_even_though_it_has_join_by_phone():
+    meeting = by_title(read("google.ics").meetings)["Data sharing agreement"]
+    assert meeting.start == utc(2024, 1, 15, 9, 30)
+    assert meeting.end == utc(2024, 1, 15, 10, 15)
+    assert meeting.duration_minutes == 45
+    assert meeting.location == ""
+    assert meeting.organiser == "tom.price@example.org"
+    assert meeting.attendees == ("priya.shah@example.org", "jo.hart@nhs.net")
+    assert meeting.mode == "video"
+
+
+def test_google_all_day_event_in_winter_starts_at_midnight_utc():
+    meeting = by_title(read("google.ics").meetings)["Hub closed"]
+    assert meeting.all_day is True
+    assert meeting.start == utc(2024, 3, 29, 0, 0)
+    assert meeting.end == utc(2024, 3, 30, 0, 0)
+    assert meeting.duration_minutes is None
+
+
+def test_google_weekly_meeting_keeps_only_its_first_occurrence():
+    huddles = [m for m in read("google.ics").meetings if m.title == "Weekly huddle"]
+    assert len(huddles) == 1
+    assert huddles[0].start == utc(2024, 1, 8, 8, 30)  # Europe/London via Google's VTIMEZONE
+    assert huddles[0].duration_minutes == 15
+    assert huddles[0].attendees == ("sam.okafor@nhs.net",)
+
+
+def test_google_cancelled_meeting_is_left_out():
+    assert "Flu clinic planning" not in by_title(read("google.ics").meetings)
+
+
+# -- Encodings -------------------------------------------------------------------------------
+
+
+def test_windows_1252_file_is_read_when_it_is_clearly_that():
+    [meeting] = read("latin1.ics").meetings
+    assert meeting.title == "Coffee with Léa about the café-style waiting room"
+    assert meeting.location == "Café Rouge, High Street"
+    assert meeting.organiser == "lea.martin@example.org"
+    assert meeting.mode == "in_person"
+
+
+def test_utf8_with_byte_order_mark_is_read():
+    data = "\ufeff".encode() + calendar("SUMMARY:Café", "DTSTART:20240101T100000Z")
+    [meeting] = read_meetings(data, filename="bom.ics").meetings
+    assert meeting.title == "Café"
+
+
+def test_utf16_file_is_refused():
+    with pytest.raises(ICSError) as error:
+        read("utf16.ics")
+    assert str(error.value) == (
+        "utf16.ics is not in a text encoding we can read (UTF-8 expected; this file is UTF-16). "
+        "Export it again as UTF-8, or open it in a text editor and save it as UTF-8."
+    )
+
+
+def test_bytes_that_are_neither_utf8_nor_windows_1252_are_refused():
+    data = calendar("SUMMARY:Bad XX byte", "DTSTART:20240101T100000Z").replace(b"XX", b"\x81")
+    with pytest.raises(ICSError) as error:
+        read_meetings(data, filename="odd.ics")
+    assert str(error.value) == (
+        "odd.ics is not in a text encoding we can read (UTF-8 expected). Export it again as "
+        "UTF-8, or open it in a text editor and save it as UTF-8."
+    )
+
+
+# -- Broken files ----------------------------------------------------------------------------
+
+
+def test_truncated_file_names_the_line_where_it_stopped():
+    with pytest.raises(ICSError) as error:
+        read("truncated.ics")
+    assert str(error.value) == (
+        "truncated.ics stops part-way through, at line 87, inside the meeting after "
+        "“Estates working group”: END:VCALENDAR, the calendar's last line, is missing. "
+        "The file was probably cut short in copying or downloading; export it again."
+    )
+
+
+def test_truncated_file_names_the_meeting_when_its_title_was_read():
+    data = calendar("SUMMARY:Board", "DTSTART:20240101T100000Z").split(b"END:VEVENT")[0]
+    with pytest.raises(ICSError, match=r"at line 7, inside the meeting “Board”: END:VCALENDAR"):
+        read_meetings(data, filename="cut.ics")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VCALENDAR\r\n",
+            "d.ics is damaged at line 4: it has END:VCALENDAR where END:VEVENT was expected. "
+            "Export it again from your calendar program.",
+        ),
+        (
+            b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\nEND:VCALENDAR\r\n",
+            "d.ics is damaged at line 3: it has END:VCALENDAR after the calendar has ended. "
+            "Export it again from your calendar program.",
+        ),
+        (
+            b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nEND:VEVENT\r\nBEGIN:VCALENDAR\r\n"
+            b"END:VCALENDAR\r\n",
+            "d.ics is damaged: BEGIN:VCALENDAR at line 1 is never closed. Export it again from "
+            "your calendar program.",
+        ),
+    ],
+)
+def test_badly_nested_file_names_the_line(data, message):
+    with pytest.raises(ICSError) as error:
+        read_meetings(data, filename="d.ics")
+    assert str(error.value) == message
+
+
+def test_folded_line_that_looks_like_an_end_is_not_one():
+    data = calendar("SUMMARY:Board", "DESCRIPTION:Agenda", " END:VEVENT", "DTSTART:20240101T1000Z")
+    data = data.replace(b"T1000Z", b"T100000Z")
+    [meeting] = read_meetings(data, filename="m.ics").meetings
+    assert meeting.title == "Board"
+
+
+def test_calendar_with_no_events_is_refused():
+    with pytest.raises(ICSError) as error:
+        read("no-events.ics")
+    assert str(error.value) == (
+        "no-events.ics has no meetings in it. Check the date range and the calendar you exported."
+    )
+
+
+def test_csv_is_not_a_calendar():
+    with pytest.raises(ICSError) as error:
+        read("not-a-calendar.ics")
+    assert str(error.value) == (
+        "not-a-calendar.ics is not an iCalendar file: it should start with BEGIN:VCALENDAR but "
+        "starts with “Subject,Start Date,Start Time,End Date,E…”. Export your calendar as .ics "
+        "(iCalendar) and upload that."
+    )
+
+
+@pytest.mark.parametrize("data", [b"", b"\r\n  \r\n"])
+def test_empty_file_is_refused(data):
+    with pytest.raises(ICSError) as error:
+        read_meetings(data, filename="meetings.ics")
+    assert str(error.value) == (
+        "meetings.ics is empty. Export your calendar again and upload that file."
+    )
+
+
+def test_ten_megabyte_file_is_refused_before_parsing():
+    data = b"BEGIN:VCALENDAR\r\n" + b"X" * (10 * 1024 * 1024 - 17)
+    assert len(data) == 10 * 1024 * 1024
+    with pytest.raises(ICSError) as error:
+        read_meetings(data, filename="meetings.ics")
+    assert str(error.value) == (
+        "meetings.ics is 10.0 MB; the largest file we read is 5 MB. Export a shorter date range."
+    )
+
+
+def test_file_of_exactly_the_limit_is_not_refused_for_size():
+    padding = b"X-PAD:" + b"x" * 60 + b"\r\n"
+    body = calendar("SUMMARY:Big", "DTSTART:20240101T100000Z")
+    head, tail = body.split(b"BEGIN:VEVENT")
+    filler = padding * ((MAX_BYTES - len(body)) // len(padding))
+    data = head + filler + b"BEGIN:VEVENT" + tail
+    data = data.replace(b"X-PAD:", b"X-PAD:" + b"x" * (MAX_BYTES - len(data)), 1)
+    assert len(data) == MAX_BYTES
+    assert [m.title for m in read_meetings(data, filename="big.ics").meetings] == ["Big"]
+
+
+# -- Events that are left out ----------------------------------------------------------------
+
+
+def test_event_without_a_start_is_skipped_and_listed():
+    data = calendar("SUMMARY:Board").replace(
+        b"END:VCALENDAR",
+        b"BEGIN:VEVENT\r\nUID:2\r\nSUMMARY:Lunch\r\nDTSTART:20240101T120000Z\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:3\r\nDTEND:20240101T120000Z\r\nEND:VEVENT\r\nEND:VCALENDAR",
+    )
+    result = read_meetings(data, filename="m.ics")
+    assert [m.title for m in result.meetings] == ["Lunch"]
+    assert result.skipped == ["“Board” has no start time", "An untitled meeting has no start time"]
+
+
+def test_event_with_an_unreadable_start_is_skipped_and_listed():
+    result = read_meetings(calendar("SUMMARY:Board", "DTSTART:2024-01-01"), filename="m.ics")
+    assert result.meetings == []
+    assert result.skipped == ["“Board” has a start time we cannot read (2024-01-01)"]
+
+
+def test_changed_occurrence_without_its_series_is_read_as_a_meeting():
+    data = calendar(
+        "SUMMARY:Moved huddle",
+        "RECURRENCE-ID:20240115T083000Z",
+        "DTSTART:20240115T093000Z",
+    )
+    result = read_meetings(data, filename="m.ics")
+    assert [m.start for m in result.meetings] == [utc(2024, 1, 15, 9, 30)]
+    assert result.skipped == []
+
+
+# -- Time zones ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dtstart", "expected"),
+    [
+        ("DTSTART:20240610T090000Z", utc(2024, 6, 10, 9)),
+        ("DTSTART;TZID=Europe/London:20240610T090000", utc(2024, 6, 10, 8)),
+        ("DTSTART;TZID=Europe/London:20240110T090000", utc(2024, 1, 10, 9)),
+        ("DTSTART;TZID=GMT Standard Time:20240610T090000", utc(2024, 6, 10, 8)),
+        ('DTSTART;TZID="GMT Standard Time":20240110T090000', utc(2024, 1, 10, 9)),
+        ("DTSTART;TZID=W. Europe Standard Time:20240610T090000", utc(2024, 6, 10, 7)),
+        ("DTSTART;TZID=W. Europe Standard Time:20240110T090000", utc(2024, 1, 10, 8)),
+        ("DTSTART:20240610T090000", utc(2024, 6, 10, 8)),  # floating: UK time
+        ("DTSTART:20240110T090000", utc(2024, 1, 10, 9)),
+        ("DTSTART;TZID=Somewhere Unknown:20240610T090000", utc(2024, 6, 10, 8)),
+        ("DTSTART;VALUE=DATE:20240610", utc(2024, 6, 9, 23)),
+        ("DTSTART;VALUE=DATE:20240110", utc(2024, 1, 10, 0)),
+    ],
+)
+def test_start_times_are_converted_to_utc(dtstart, expected):
+    [meeting] = read_meetings(calendar("SUMMARY:M", dtstart), filename="m.ics").meetings
+    assert meeting.start == expected
+    assert meeting.start.tzinfo is UTC
+
+
+def test_duration_property_gives_the_end():
+    data = calendar("SUMMARY:M", "DTSTART:20240110T090000Z", "DURATION:PT1H15M")
+    [meeting] = read_meetings(data, filename="m.ics").meetings
+    assert meeting.end == utc(2024, 1, 10, 10, 15)
+    assert meeting.duration_minutes == 75
+
+
+def test_meeting_without_end_has_no_duration():
+    [meeting] = read_meetings(
+        calendar("SUMMARY:M", "DTSTART:20240110T090000Z"), filename="m.ics"
+    ).meetings
+    assert meeting.end is None
+    assert meeting.duration_minutes is None
+
+
+def test_outlook_all_day_flag_on_midnight_times_marks_all_day():
+    data = calendar(
+        "SUMMARY:Away day",
+        "DTSTART;TZID=GMT Standard Time:20240610T000000",
+        "DTEND;TZID=GMT Standard Time:20240611T000000",
+        "X-MICROSOFT-CDO-ALLDAYEVENT:TRUE",
+    )
+    [meeting] = read_meetings(data, filename="m.ics").meetings
+    assert meeting.all_day is True
+    assert meeting.start == utc(2024, 6, 9, 23)
+    assert meeting.duration_minutes is None
+
+
+# -- Mode ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "mode"),
+    [
+        (["LOCATION:https://us02web.zoom.us/j/81234567890?pwd=abc"], "video"),
+        (["LOCATION:Room 4", "DESCRIPTION:Join: https://nhs.webex.com/meet/jo.hart"], "video"),
+        (["URL:https://meet.google.com/abc-defg-hij"], "video"),
+        (["X-MICROSOFT-SKYPETEAMSMEETINGURL:https://teams.microsoft.com/l/meetup-join/x"], "video"),
+        (["LOCATION:The Old Surgery\\, Church Lane"], "in_person"),
+        (["LOCATION:Zoom"], "other"),
+        (["DESCRIPTION:Dial in on 0161 496 0123"], "phone"),
+        (["LOCATION:Phone"], "other"),
+        (["LOCATION:Telephone", "DESCRIPTION:I will ring you on 07700 900123"], "phone"),
+        (["DESCRIPTION:Agenda to follow"], "other"),
+        ([], "other"),
+        (["LOCATION:https://example.org/room-booking/4"], "other"),
+    ],
+)
+def test_mode_comes_from_links_and_locations(lines, mode):
+    data = calendar("SUMMARY:M", "DTSTART:20240110T090000Z", *lines)
+    [meeting] = read_meetings(data, filename="m.ics").meetings
+    assert meeting.mode == mode
+
+
+# -- Round trip ------------------------------------------------------------------------------
+
+_PLACES = [
+    "Meeting Room 2, Riverside Health Centre",
+    "Northgate Surgery; 4 Station Road",
+    "Café Rouge \\ upstairs",
+    "Board room",
+]
+_VIDEO_LINKS = [
+    "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0",
+    "https://meet.google.com/qwe-rtyu-iop",
+    "https://us02web.zoom.us/j/81234567890",
+    "https://nhs.webex.com/meet/jo.hart",
+]
+_text = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40
+).map(str.strip)
+_emails = st.from_regex(r"[a-z][a-z0-9.]{0,10}@(example\.org|nhs\.net)", fullmatch=True)
+
+
+@st.composite
+def meetings(draw) -> Meeting:
+    all_day = draw(st.booleans())
+    mode = draw(st.sampled_from(["video", "in_person", "phone", "other"]))
+    if all_day:
+        day = draw(st.dates(date(2000, 1, 1), date(2037, 12, 31)))
+        days = draw(st.integers(1, 5))
+        start = datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
+        end = datetime.combine(day + timedelta(days=days), time(0), tzinfo=LONDON).astimezone(UTC)
+        duration = None
+    else:
+        start = draw(
+            st.datetimes(datetime(2000, 1, 1), datetime(2037, 12, 31), timezones=st.just(UTC))
+        ).replace(microsecond=0)
+        duration = draw(st.none() | st.integers(0, 600))
+        end = None if duration is None else start + timedelta(minutes=duration)
+    if mode == "in_person":
+        location = draw(st.sampled_from(_PLACES))
+    elif mode == "video":
+        location = draw(st.sampled_from(["", "Microsoft Teams Meeting", *_PLACES]))
+    else:
+        location = ""
+    organiser = draw(st.just("") | _emails)
+    attendees = draw(st.lists(_emails.filter(lambda e: e != organiser), unique=True, max_size=4))
+    return Meeting(
+        uid=draw(st.from_regex(r"[A-Za-z0-9@.\-]{1,60}", fullmatch=True)),
+        title=draw(_text),
+        start=start,
+        end=end,
+        duration_minutes=duration,
+        all_day=all_day,
+        location=location,
+        organiser=organiser,
+        attendees=tuple(attendees),
+        mode=mode,
+    )
+
+
+def write_calendar(items: list[Meeting], *, zones: str) -> bytes:
+    """Write meetings as an .ics file; zones is "utc", "tzid" (no VTIMEZONE) or "vtimezone"."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Alliance tests//EN")
+    cal.add("version", "2.0")
+    for index, meeting in enumerate(items):
+        event = icalendar.Event()
+        event.add("uid", meeting.uid)
+        if meeting.title:
+            event.add("summary", meeting.title)
+        if meeting.all_day:
+            event.add("dtstart", meeting.start.astimezone(LONDON).date())
+            assert meeting.end is not None
+            event.add("dtend", meeting.end.astimezone(LONDON).date())
+        else:
+            tz = LONDON if zones != "utc" and index % 2 else UTC
+            event.add("dtstart", meeting.start.astimezone(tz))
+            if meeting.end is not None:
+                event.add("dtend", meeting.end.astimezone(tz))
+        if meeting.location:
+            event.add("location", meeting.location)
+        if meeting.mode == "video":
+            event.add("url", _VIDEO_LINKS[index % len(_VIDEO_LINKS)])
+        elif meeting.mode == "phone":
+            event.add("description", "Dial-in: 0161 496 0123, PIN 4471#")
+        if meeting.organiser:
+            event.add("organizer", icalendar.vCalAddress(f"mailto:{meeting.organiser}"))
+            event.add("attendee", icalendar.vCalAddress(f"MAILTO:{meeting.organiser.upper()}"))
+        for attendee in meeting.attendees:
+            event.add("attendee", icalendar.vCalAddress(f"mailto:{attendee}"))
+        cal.add_component(event)
+    if zones == "vtimezone":
+        cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(meetings(), min_size=1, max_size=5), st.sampled_from(["utc", "tzid", "vtimezone"]))
+def test_meetings_written_with_icalendar_read_back_the_same(items, zones):
+    result = read_meetings(write_calendar(items, zones=zones), filename="round-trip.ics")
+    assert result.meetings == items
+    assert result.skipped == []
