@@ -179,4 +179,30 @@ def test_a_practice_manager_keeps_the_five_habits(browser, site, transactional_d
         assert page.get_by_text(text, exact=False).count() >= 1, text
     _shot(page, "timeline")
     _checked(page, "timeline", found)
+
+    # Every other page of the section, for axe and the CSP.
+    contact = Contact.objects.filter(mode="phone", source="manual").get()
+    rhythm, record = Rhythm.objects.get(), PutItRight.objects.get()
+    for path in (
+        f"/contacts/{contact.pk}/",
+        f"/rhythms/{rhythm.pk}/",
+        f"/rhythms/{rhythm.pk}/end/",
+        "/rhythms/feed/",
+        "/asks/",
+        "/put-it-right/",
+        f"/put-it-right/{record.pk}/",
+        "/contacts/?mode=email",
+    ):
+        page.goto(base + path)
+        _checked(page, path, found)
+    hillside = MembershipFactory(
+        collective=collective, role=Role.MEMBER, organisation=orgs["Hillside Surgery"]
+    )
+    third = new_page(browser)
+    sign_in(third, site.url, hillside.user.email)
+    third.goto(f"{base}/put-it-right/{record.pk}/")
+    third.get_by_label("Your response").fill("Thank you for telling us.")
+    third.get_by_role("button", name="Send your response").click()
+    assert third.get_by_text("Thank you for telling us.").is_visible()
+    _checked(third, "put it right, responded", found)
     assert found == []
