@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -39,6 +39,7 @@ from api.briefing_serializers import (
     TouchInput,
     TouchOutput,
 )
+from api.common import call_service, valid_input
 from cascade import access, selectors, services
 from cascade.models import Briefing, Question, Thread, Touch
 from cascade.readability import Readability
@@ -89,29 +90,27 @@ def _own_row(membership: Membership, briefing: Briefing) -> selectors.PracticeRo
 
 
 def _call(write: Callable[..., T], **kwargs: Any) -> T:
-    """Run a service; its PermissionDenied is a 403 and its ValidationError a 400."""
-    try:
-        return write(**kwargs)
-    except PermissionDenied as exc:
-        raise drf_exceptions.PermissionDenied(str(exc)) from None
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            detail: dict[str, list[str]] = exc.message_dict
-        elif any(e.code == "needs_confirmation" for e in exc.error_list):
-            detail = {
-                "confirm_hard": [
-                    f"{m} To publish it as it is, send confirm_hard: true." for m in exc.messages
-                ]
-            }
-        else:
-            detail = {"non_field_errors": exc.messages}
-        raise drf_exceptions.ValidationError(detail) from None
+    """common.call_service, with "publish it although it reads hard" named as the field
+    the caller must send."""
 
+    def guarded(**given: Any) -> T:
+        try:
+            return write(**given)
+        except ValidationError as exc:
+            if hasattr(exc, "error_list") and any(
+                e.code == "needs_confirmation" for e in exc.error_list
+            ):
+                raise ValidationError(
+                    {
+                        "confirm_hard": [
+                            f"{m} To publish it as it is, send confirm_hard: true."
+                            for m in exc.messages
+                        ]
+                    }
+                ) from None
+            raise
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
+    return call_service(guarded, **kwargs)
 
 
 def _readability(r: Readability) -> dict[str, Any]:
@@ -184,7 +183,7 @@ class BriefingList(generics.ListAPIView):
     )
     def post(self, request: Request, slug: str) -> Response:
         membership = get_membership_for_user(request.user, slug)
-        data = _valid(BriefingInput, request)
+        data = valid_input(BriefingInput, request)
         decision = Decision.objects.filter(
             collective_id=membership.collective_id, pk=data["decision"]
         ).first()
@@ -245,7 +244,7 @@ class BriefingPublish(APIView):
     @extend_schema(request=PublishInput, responses=BriefingDetailOutput)
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership, briefing = _briefing(request, slug, pk)
-        data = _valid(PublishInput, request)
+        data = valid_input(PublishInput, request)
         _call(
             services.briefing_publish,
             actor_membership=membership,
@@ -281,7 +280,7 @@ class BriefingTouches(generics.ListAPIView):
     @extend_schema(request=TouchInput, responses={201: TouchesRecordedOutput})
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership, briefing = _briefing(request, slug, pk)
-        data = _valid(TouchInput, request)
+        data = valid_input(TouchInput, request)
         wanted = set(data["practices"])
         threads = list(
             Thread.objects.filter(briefing=briefing, practice_id__in=wanted)
@@ -326,7 +325,7 @@ class _OwnThreadWrite(APIView):
     def put(self, request: Request, slug: str, pk: int) -> Response:
         membership, briefing = _briefing(request, slug, pk)
         thread = _own_thread(membership, briefing)
-        data = _valid(self.input_class, request)
+        data = valid_input(self.input_class, request)
         _call(self.service, membership=membership, thread=thread, **data)
         return Response(ThreadOutput(_own_row(membership, briefing)).data)
 
@@ -374,7 +373,7 @@ class BriefingQuestions(APIView):
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership, briefing = _briefing(request, slug, pk)
         thread = _own_thread(membership, briefing)
-        data = _valid(QuestionInput, request)
+        data = valid_input(QuestionInput, request)
         question = _call(
             services.question_ask, membership=membership, thread=thread, text=data["text"]
         )
@@ -403,7 +402,7 @@ class BriefingQuestionAnswer(APIView):
     def post(self, request: Request, slug: str, pk: int, item_pk: int) -> Response:
         membership, briefing = _briefing(request, slug, pk)
         question = _question(briefing, item_pk)
-        data = _valid(AnswerInput, request)
+        data = valid_input(AnswerInput, request)
         _call(
             services.question_answer,
             actor_membership=membership,

@@ -6,19 +6,17 @@ fetched within the caller's collective (an object of another collective is not f
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.common import call_service
 from collectives.access import get_membership_for_user
 from collectives.models import Membership
 from decisions import services
@@ -232,19 +230,6 @@ def _decision(membership: Membership, pk: int) -> Decision:
     return decision
 
 
-def _call(write: Callable[..., T], **kwargs: Any) -> T:
-    """Run a service; its PermissionDenied is a 403 and its ValidationError a 400."""
-    try:
-        return write(**kwargs)
-    except PermissionDenied as exc:
-        raise drf_exceptions.PermissionDenied(str(exc)) from None
-    except ValidationError as exc:
-        detail = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-        raise drf_exceptions.ValidationError(detail) from None
-
-
 def _positions(proposal: Proposal) -> QuerySet[Position]:
     return proposal.positions.select_related("organisation", "version").order_by(
         "organisation__name"
@@ -305,7 +290,7 @@ class ProposalPositions(APIView):
         membership, proposal = _proposal(request, slug, pk)
         data = PositionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        position = _call(
+        position = call_service(
             services.position_state,
             membership=membership,
             proposal=proposal,
@@ -338,7 +323,9 @@ class ProposalItemWithdraw(APIView):
     @extend_schema(request=None, responses=TrackedItemOutput)
     def post(self, request: Request, slug: str, pk: int, item_pk: int) -> Response:
         membership, proposal = _proposal(request, slug, pk)
-        item = _call(services.item_withdraw, membership=membership, item=_item(proposal, item_pk))
+        item = call_service(
+            services.item_withdraw, membership=membership, item=_item(proposal, item_pk)
+        )
         return Response(TrackedItemOutput(_item(proposal, item.pk)).data)
 
 
@@ -350,7 +337,7 @@ class ProposalItemAccept(APIView):
     @extend_schema(request=None, responses=TrackedItemOutput)
     def post(self, request: Request, slug: str, pk: int, item_pk: int) -> Response:
         membership, proposal = _proposal(request, slug, pk)
-        item = _call(
+        item = call_service(
             services.item_accept_resolution, membership=membership, item=_item(proposal, item_pk)
         )
         return Response(TrackedItemOutput(_item(proposal, item.pk)).data)
@@ -367,7 +354,7 @@ class ProposalDecision(APIView):
         membership, proposal = _proposal(request, slug, pk)
         data = DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        decision = _call(
+        decision = call_service(
             services.decision_record,
             actor_membership=membership,
             proposal=proposal,

@@ -14,17 +14,17 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions as drf_exceptions
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.common import call_service, valid_input, valid_query
 from api.habit_serializers import (
     AskAnswerInput,
     AskDetailOutput,
@@ -73,37 +73,6 @@ T = TypeVar("T")
 # Input and errors -------------------------------------------------------------------------
 
 
-def _call(write: Callable[..., T], *, renames: dict[str, str] | None = None, **kwargs: Any) -> T:
-    """Run a service; its PermissionDenied is a 403 and its ValidationError a 400 naming the
-    request's fields (``renames`` maps a service's field names to the request's)."""
-    try:
-        return write(**kwargs)
-    except PermissionDenied as exc:
-        raise drf_exceptions.PermissionDenied(str(exc)) from None
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            detail: dict[str, list[str]] = {
-                (renames or {}).get(name, name): messages
-                for name, messages in exc.message_dict.items()
-            }
-        else:
-            detail = {"non_field_errors": exc.messages}
-        raise drf_exceptions.ValidationError(detail) from None
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
-def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    """The query string's filters, checked: a bad one is a 400 naming it."""
-    data = serializer_class(data=request.query_params)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
 def _refuse(field: str, message: str) -> drf_exceptions.ValidationError:
     return drf_exceptions.ValidationError({field: [message]})
 
@@ -147,7 +116,7 @@ class ContactList(generics.ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         membership = get_membership_for_user(request.user, self.kwargs["slug"])
-        filters = _query(ContactFilter, request)
+        filters = valid_query(ContactFilter, request)
         organisation = filters.get("organisation")
         if organisation is not None and not _is_member(membership, organisation):
             raise _refuse("organisation", "Choose a member organisation of the collective.")
@@ -170,7 +139,7 @@ class ContactList(generics.ListAPIView):
     @extend_schema(request=ContactInput, responses={201: ContactDetailOutput})
     def post(self, request: Request, slug: str) -> Response:
         membership = get_membership_for_user(request.user, slug)
-        data = _valid(ContactInput, request)
+        data = valid_input(ContactInput, request)
         wanted = set(data["participants"])
         people = [
             m.user
@@ -180,7 +149,7 @@ class ContactList(generics.ListAPIView):
         ]
         if wanted - {u.pk for u in people}:
             raise _refuse("participants", "Choose people who are members of the collective.")
-        contact = _call(
+        contact = call_service(
             services.contact_add,
             actor_membership=membership,
             organisations=data["organisations"],
@@ -213,8 +182,8 @@ class ContactEmailCounts(APIView):
     @extend_schema(request=EmailCountInput, responses=EmailCountOutput)
     def put(self, request: Request, slug: str) -> Response:
         membership = get_membership_for_user(request.user, slug)
-        data = _valid(EmailCountInput, request)
-        contact = _call(
+        data = valid_input(EmailCountInput, request)
+        contact = call_service(
             services.email_count_set,
             renames={"organisations": "other_organisation"},
             actor_membership=membership,
@@ -299,8 +268,8 @@ class RhythmList(generics.ListAPIView):
     @extend_schema(request=RhythmInput, responses={201: RhythmOutput})
     def post(self, request: Request, slug: str) -> Response:
         membership = get_membership_for_user(request.user, slug)
-        data = _valid(RhythmInput, request)
-        rhythm = _call(
+        data = valid_input(RhythmInput, request)
+        rhythm = call_service(
             services.rhythm_agree,
             actor_membership=membership,
             name=data["name"],
@@ -335,8 +304,8 @@ class RhythmEnd(APIView):
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership = get_membership_for_user(request.user, slug)
         rhythm = _rhythm(membership, pk)
-        data = _valid(RhythmEndInput, request)
-        _call(
+        data = valid_input(RhythmEndInput, request)
+        call_service(
             services.rhythm_end,
             actor_membership=membership,
             rhythm=rhythm,
@@ -396,7 +365,7 @@ class NudgeDismiss(APIView):
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership = get_membership_for_user(request.user, slug)
         nudge = _nudge(membership, pk)
-        _call(services.nudge_dismiss, actor_membership=membership, nudge=nudge)
+        call_service(services.nudge_dismiss, actor_membership=membership, nudge=nudge)
         return Response(NudgeOutput(_nudge(membership, pk)).data)
 
 
@@ -410,8 +379,10 @@ class NudgeSnooze(APIView):
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership = get_membership_for_user(request.user, slug)
         nudge = _nudge(membership, pk)
-        data = _valid(SnoozeInput, request)
-        _call(services.nudge_snooze, actor_membership=membership, nudge=nudge, days=data["days"])
+        data = valid_input(SnoozeInput, request)
+        call_service(
+            services.nudge_snooze, actor_membership=membership, nudge=nudge, days=data["days"]
+        )
         return Response(NudgeOutput(_nudge(membership, pk)).data)
 
 
@@ -467,7 +438,7 @@ class AskList(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Ask]:
         membership = get_membership_for_user(self.request.user, self.kwargs["slug"])
-        filters = _query(AskFilter, self.request)
+        filters = valid_query(AskFilter, self.request)
         asks = _asks(membership)
         if filters.get("status"):
             asks = asks.filter(status=filters["status"])
@@ -476,8 +447,8 @@ class AskList(generics.ListAPIView):
     @extend_schema(request=AskInput, responses={201: AskDetailOutput})
     def post(self, request: Request, slug: str) -> Response:
         membership = get_membership_for_user(request.user, slug)
-        data = _valid(AskInput, request)
-        ask = _call(
+        data = valid_input(AskInput, request)
+        ask = call_service(
             services.ask_post,
             actor_membership=membership,
             what=data["what"],
@@ -511,8 +482,10 @@ class AskOffers(APIView):
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership = get_membership_for_user(request.user, slug)
         ask = _ask(membership, pk)
-        data = _valid(OfferInput, request)
-        offer = _call(services.offer_make, actor_membership=membership, ask=ask, text=data["text"])
+        data = valid_input(OfferInput, request)
+        offer = call_service(
+            services.offer_make, actor_membership=membership, ask=ask, text=data["text"]
+        )
         found = Offer.objects.select_related("organisation", "offered_by").get(pk=offer.pk)
         return Response(OfferOutput(found).data, status=status.HTTP_201_CREATED)
 
@@ -527,13 +500,13 @@ class AskAnswer(APIView):
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership = get_membership_for_user(request.user, slug)
         ask = _ask(membership, pk)
-        data = _valid(AskAnswerInput, request)
+        data = valid_input(AskAnswerInput, request)
         offer = None
         if data["offer"] is not None:
             offer = Offer.objects.filter(ask=ask, pk=data["offer"]).first()
             if offer is None:
                 raise _refuse("offer", "Choose an offer made on this ask.")
-        _call(
+        call_service(
             services.ask_answer,
             actor_membership=membership,
             ask=ask,
@@ -587,7 +560,7 @@ class PutItRightList(generics.ListAPIView):
     @extend_schema(request=PutItRightInput, responses={201: PutItRightDetailOutput})
     def post(self, request: Request, slug: str) -> Response:
         membership = get_membership_for_user(request.user, slug)
-        data = _valid(PutItRightInput, request)
+        data = valid_input(PutItRightInput, request)
         decision = None
         if data["decision"] is not None:
             decision = Decision.objects.filter(
@@ -597,7 +570,7 @@ class PutItRightList(generics.ListAPIView):
                 raise _refuse(
                     "decision", f"No decision of this collective has id {data['decision']}."
                 )
-        record = _call(
+        record = call_service(
             services.put_it_right_record,
             actor_membership=membership,
             mistake=data["mistake"],
@@ -637,14 +610,14 @@ class PutItRightResponses(APIView):
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership = get_membership_for_user(request.user, slug)
         record = _put_it_right(membership, pk)
-        data = _valid(PutItRightResponseInput, request)
+        data = valid_input(PutItRightResponseInput, request)
         replacing = (
             membership.organisation_id is not None
             and PutItRightResponse.objects.filter(
                 record=record, organisation_id=membership.organisation_id
             ).exists()
         )
-        response = _call(
+        response = call_service(
             services.put_it_right_respond,
             actor_membership=membership,
             record=record,

@@ -30,16 +30,12 @@ from habits.models import Ask, AskStatus, Nudge, Offer, PutItRight, PutItRightRe
 from habits.nudges import open_nudges_for
 from habits.selectors.overview import ask_counts
 from habits.services import ACTING_ROLES
+from habits.views.common import crumbs
 
 
 def _crumbs(membership: Membership, *more: tuple[str, str]) -> list[dict[str, str]]:
     slug = membership.collective.slug
-    items = [
-        {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
-        {"text": "Relationships", "href": reverse("habits:overview", args=[slug])},
-    ]
-    items += [{"text": text, "href": reverse(name, args=[slug])} for text, name in more]
-    return items
+    return crumbs(membership, *((text, reverse(name, args=[slug])) for text, name in more))
 
 
 def _acts(membership: Membership) -> bool:

@@ -33,6 +33,7 @@ from habits.forms_contacts import (
 from habits.ics import ICSError
 from habits.models import Contact, Mode
 from habits.selectors import contacts as selectors
+from habits.views.common import acts, crumbs
 
 #: The session key that holds the cache key of the person's last calendar import.
 IMPORT_SESSION_KEY = "habits_calendar_import"
@@ -44,17 +45,8 @@ def _slug(membership: Membership) -> str:
 
 
 def _crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
-    slug = _slug(membership)
-    return [
-        {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
-        {"text": "Relationships", "href": reverse("habits:overview", args=[slug])},
-        {"text": "Contacts", "href": reverse("habits:contacts", args=[slug])},
-        *({"text": t, "href": h} for t, h in extra),
-    ]
-
-
-def _acts(membership: Membership) -> bool:
-    return membership.role in services.ACTING_ROLES
+    section = ("Contacts", reverse("habits:contacts", args=[_slug(membership)]))
+    return crumbs(membership, section, *extra)
 
 
 def _service_errors(form: Any, error: ValidationError, renames: dict[str, str]) -> None:
@@ -115,7 +107,7 @@ def contacts(request: HttpRequest, membership: Membership) -> HttpResponse:
             "modes": Mode.choices,
             "mode": mode,
             "query": f"&{query}" if query else "",
-            "form": _contact_form(request, membership, members) if _acts(membership) else None,
+            "form": _contact_form(request, membership, members) if acts(membership) else None,
             "breadcrumbs": _crumbs(membership)[:2],
         },
     )
@@ -123,7 +115,7 @@ def contacts(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @collective_page("relationships")
 def contact_add(request: HttpRequest, membership: Membership) -> HttpResponse:
-    if not _acts(membership):
+    if not acts(membership):
         raise PermissionDenied("Observers and guests read; they do not record.")
     members = selectors.member_organisations(membership.collective_id)
     form = _contact_form(
@@ -184,7 +176,7 @@ def contact_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
 @collective_page("relationships")
 def email_counts(request: HttpRequest, membership: Membership) -> HttpResponse:
     monday = selectors.monday_of(timezone.localdate())
-    can_count = membership.organisation_id is not None and _acts(membership)
+    can_count = membership.organisation_id is not None and acts(membership)
     members = selectors.member_organisations(membership.collective_id)
     others = [m.organisation for m in members if m.organisation_id != membership.organisation_id]
     current = selectors.week_counts(membership, monday)
@@ -329,7 +321,7 @@ def _logged_message(outcome: services.CalendarImport) -> str:
 
 @collective_page("relationships")
 def calendar_import(request: HttpRequest, membership: Membership) -> HttpResponse:
-    if not _acts(membership):
+    if not acts(membership):
         raise PermissionDenied("Observers and guests read; they do not record.")
     members = selectors.member_organisations(membership.collective_id)
     upload = CalendarUploadForm()

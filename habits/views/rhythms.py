@@ -23,6 +23,7 @@ from habits import services
 from habits.forms_contacts import DATE_HINT, RhythmForm
 from habits.models import CalendarFeed, Mode, Rhythm, Scope
 from habits.selectors import contacts as selectors
+from habits.views.common import acts, crumbs
 
 
 def _slug(membership: Membership) -> str:
@@ -30,17 +31,8 @@ def _slug(membership: Membership) -> str:
 
 
 def _crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
-    slug = _slug(membership)
-    return [
-        {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
-        {"text": "Relationships", "href": reverse("habits:overview", args=[slug])},
-        {"text": "Rhythms", "href": reverse("habits:rhythms", args=[slug])},
-        *({"text": t, "href": h} for t, h in extra),
-    ]
-
-
-def _acts(membership: Membership) -> bool:
-    return membership.role in services.ACTING_ROLES
+    section = ("Rhythms", reverse("habits:rhythms", args=[_slug(membership)]))
+    return crumbs(membership, section, *extra)
 
 
 def _rhythm(membership: Membership, pk: int) -> Rhythm:
@@ -70,7 +62,7 @@ def rhythms(request: HttpRequest, membership: Membership) -> HttpResponse:
             "rows": selectors.rhythm_rows(current, now=timezone.now()),
             "ended": ended,
             "mode_names": _mode_names,
-            "can_agree": _acts(membership),
+            "can_agree": acts(membership),
             "breadcrumbs": _crumbs(membership)[:2],
         },
     )
@@ -78,7 +70,7 @@ def rhythms(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @collective_page("relationships")
 def rhythm_new(request: HttpRequest, membership: Membership) -> HttpResponse:
-    if not _acts(membership):
+    if not acts(membership):
         raise PermissionDenied("Observers and guests read; they do not record.")
     members = selectors.member_organisations(membership.collective_id)
     form = RhythmForm(
@@ -149,7 +141,7 @@ def rhythm_detail(request: HttpRequest, membership: Membership, pk: int) -> Http
             "row": row,
             "record": list(reversed(row.record)),
             "modes": _mode_names(rhythm),
-            "can_end": _acts(membership) and rhythm.ends_on is None,
+            "can_end": acts(membership) and rhythm.ends_on is None,
             "breadcrumbs": _crumbs(membership),
         },
     )
@@ -170,7 +162,7 @@ class EndForm(forms.Form):
 @collective_page("relationships")
 def rhythm_end(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     rhythm = _rhythm(membership, pk)
-    if not _acts(membership):
+    if not acts(membership):
         raise PermissionDenied("Observers and guests read; they do not record.")
     form = EndForm(
         request.POST if request.method == "POST" else None,
