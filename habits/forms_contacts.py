@@ -4,6 +4,7 @@ parse input and name the field in every message; the services enforce the rules.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from habits import ics
 from habits.models import Mode, Period, Scope
+from habits.selectors.contacts import Nameable
 
 DATE_HINT = "For example, 2026-03-17"
 
@@ -66,6 +68,14 @@ class ContactForm(forms.Form):
             "max_value": "Give the length in minutes, between 1 and 1,440.",
         },
     )
+    people = forms.TypedMultipleChoiceField(
+        label="People in it (optional)",
+        coerce=int,
+        required=False,
+        help_text="They see the note; you always do.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose the people from the list."},
+    )
     note = forms.CharField(
         label="Note (optional)",
         required=False,
@@ -76,7 +86,13 @@ class ContactForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, organisations: list[Any], has_own: bool = True, **kwargs: Any
+        self,
+        *args: Any,
+        organisations: list[Any],
+        has_own: bool = True,
+        own_organisation: int | None = None,
+        people: Sequence[Nameable] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         if not has_own:  # a convenor who works for no member organisation names them all
@@ -85,6 +101,28 @@ class ContactForm(forms.Form):
         choices = _choices(organisations)
         self.fields["organisation"].choices = [("", "Choose an organisation"), *choices]  # type: ignore[attr-defined]
         self.fields["also"].choices = choices  # type: ignore[attr-defined]
+        self.own_organisation = own_organisation
+        self.nameable = {p.user_id: p for p in people}
+        self.fields["people"].choices = [(p.user_id, p.label) for p in people]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("organisation") is None or "people" not in data:
+            return data
+        own = [self.own_organisation] if self.own_organisation else []
+        in_contact = {*own, *self.organisation_ids()}
+        for pk in data["people"]:
+            someone = self.nameable[pk]
+            if someone.organisation_id not in in_contact:
+                self.add_error(
+                    "people",
+                    f"{someone.name} works for {someone.organisation_name}, "
+                    "which is not in this contact.",
+                )
+        return data
+
+    def participant_ids(self) -> list[int]:
+        return list(self.cleaned_data.get("people", []))
 
     def clean_happened_on(self) -> dt.date:
         day: dt.date = self.cleaned_data["happened_on"]

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from collectives.access import require_convenor
 from collectives.models import CollectiveOrganisation, Membership, Role
 from directory.models import Person
 from habits.models import (
@@ -29,6 +30,7 @@ from habits.models import (
     CalendarFeed,
     Contact,
     ContactParticipant,
+    HabitSettings,
     Mode,
     Nudge,
     Offer,
@@ -39,6 +41,7 @@ from habits.models import (
     Scope,
     Source,
 )
+from habits.nudges import thresholds_for
 
 #: Roles whose holders may act for the organisation they work for.
 ACTING_ROLES = (Role.REPRESENTATIVE, Role.DEPUTY, Role.MEMBER, Role.CONVENOR)
@@ -683,3 +686,60 @@ def put_it_right_respond(
         collective=actor_membership.collective,
     )
     return response
+
+
+# Nudge thresholds -----------------------------------------------------------------------------
+
+#: Each threshold a convenor may change: its lowest and highest value, and how it is named in
+#: an error (email_share_amber is a share, 0 to 1; the settings page shows it as a percentage).
+HABIT_SETTINGS_RANGES: dict[str, tuple[float, float, str]] = {
+    "weeks": (1, 52, "Weeks the mode mix looks back: a whole number from 1 to 52."),
+    "email_only_weeks": (
+        1,
+        52,
+        "Weeks of e-mail only before a nudge: a whole number from 1 to 52.",
+    ),
+    "min_emails": (1, 100, "E-mails before a nudge: a whole number from 1 to 100."),
+    "missed_in_a_row": (
+        1,
+        12,
+        "Missed periods in a row before a nudge: a whole number from 1 to 12.",
+    ),
+    "email_share_amber": (0, 1, "E-mail share shown amber: a percentage from 0 to 100."),
+}
+
+
+@transaction.atomic
+def habit_settings_change(*, actor_membership: Membership, **values: Any) -> HabitSettings:
+    """A convenor changes the collective's nudge thresholds (habits.models.HabitSettings).
+    Thresholds not given keep their current value (the defaults in habits.rules.Thresholds
+    until first saved). Every value is checked against its range; errors name the field."""
+    require_convenor(actor_membership)
+    unknown = sorted(set(values) - set(HABIT_SETTINGS_RANGES))
+    if unknown:
+        raise ValidationError(f"Unknown thresholds: {', '.join(unknown)}.")
+    collective = actor_membership.collective
+    current = thresholds_for(collective)
+    before = {name: getattr(current, name) for name in HABIT_SETTINGS_RANGES}
+    after = dict(before)
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        low, high, message = HABIT_SETTINGS_RANGES[name]
+        whole = name != "email_share_amber"
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or (whole and value != int(value)) or not low <= value <= high:
+            errors[name] = message
+        else:
+            after[name] = int(value) if whole else float(value)
+    if errors:
+        raise ValidationError(errors)
+    found, _ = HabitSettings.objects.update_or_create(collective=collective, defaults=after)
+    audit_record(
+        actor=actor_membership.user,
+        action="habit_settings.changed",
+        obj=found,
+        collective=collective,
+        before=before,
+        after=after,
+    )
+    return found

@@ -1,13 +1,15 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from habits.views import community, contacts, feed, overview, rhythms
+from habits.views import community, contacts, feed, mix, overview, rhythms
 
 app_name = "habits"
 C = "c/<slug:slug>/relationships/"
 urlpatterns = [
     path(C, overview.overview, name="overview"),
     path(C + "timeline/", overview.timeline, name="timeline"),
+    path(C + "mix/", mix.mix, name="mix"),
+    path(C + "settings/", mix.habit_settings, name="settings"),
     path(C + "contacts/", contacts.contacts, name="contacts"),
     path(C + "contacts/add/", contacts.contact_add, name="contact_add"),
     path(C + "contacts/<int:pk>/", contacts.contact_detail, name="contact"),

@@ -28,6 +28,7 @@ def _shot(page, name):
 
 
 def _checked(page, label, found):
+    page.wait_for_load_state("networkidle")  # the header has laid out its navigation
     found += [f"{label}: {v}" for v in serious_violations(page)]
     found += [f"{label}: {p}" for p in problems(page)]
 

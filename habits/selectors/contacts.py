@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from collectives.models import CollectiveOrganisation, Membership
+from collectives.models import CollectiveOrganisation, Membership, Role
 from directory.models import Organisation, OrganisationKind, OrganisationRelationship
 from habits import rules
 from habits.models import Contact, ContactParticipant, Rhythm, Source
@@ -182,6 +182,54 @@ def quick_add_defaults(membership: Membership) -> QuickAddDefaults:
         key=lambda o: o.name,
     )
     return QuickAddDefaults(organisations=[o.pk for o in partners], mode=last.mode)
+
+
+#: The roles of the people someone may name as in a contact.
+NAMEABLE_ROLES = (Role.REPRESENTATIVE, Role.DEPUTY, Role.MEMBER, Role.CONVENOR)
+
+
+@dataclass(frozen=True)
+class Nameable:
+    """Someone who may be named as in a contact: a member of the collective who works for
+    one of its member organisations."""
+
+    user_id: int
+    name: str
+    organisation_id: int
+    organisation_name: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}, {self.organisation_name}"
+
+
+def nameable_people(membership: Membership) -> list[Nameable]:
+    """The collective's active members who work for its member organisations, other than the
+    person themself, by organisation then name (one query)."""
+    rows = (
+        Membership.objects.filter(
+            collective_id=membership.collective_id,
+            role__in=NAMEABLE_ROLES,
+            user__is_active=True,
+            organisation_id__in=CollectiveOrganisation.objects.filter(
+                collective_id=membership.collective_id
+            ).values("organisation_id"),
+        )
+        .exclude(user_id=membership.user_id)
+        .order_by("organisation__name", "organisation_id", "user__full_name", "user__email")
+        .values_list(
+            "user_id", "user__full_name", "user__email", "organisation_id", "organisation__name"
+        )
+    )
+    return [
+        Nameable(
+            user_id=user_id,
+            name=full_name or email,
+            organisation_id=organisation_id,
+            organisation_name=organisation_name,
+        )
+        for user_id, full_name, email, organisation_id, organisation_name in rows
+    ]
 
 
 def monday_of(day: dt.date) -> dt.date:

@@ -475,3 +475,123 @@ def test_an_outsider_gets_404_on_every_page(client, pair, outsider):
     assert client.get(f"{own}/contacts/{contact.pk}/").status_code == 404
     assert client.get(f"{own}/rhythms/{rhythm.pk}/").status_code == 404
     assert client.get(f"{own}/rhythms/{rhythm.pk}/end/").status_code == 404
+
+
+# People in a contact ------------------------------------------------------------------------
+
+
+def _sam(pair):
+    return MembershipFactory(
+        collective=pair.collective,
+        role=Role.MEMBER,
+        organisation=pair.riverside,
+        user__full_name="Sam Okafor",
+        user__email="sam.okafor@riverside.example.org",
+    )
+
+
+def test_the_quick_add_offers_the_members_of_the_member_organisations_by_organisation(client, pair):
+    sam = _sam(pair)
+    MembershipFactory(
+        collective=pair.collective,
+        role=Role.MEMBER,
+        organisation=pair.riverside,
+        user__full_name="Gone Away",
+        user__is_active=False,
+    )
+    MembershipFactory(collective=pair.collective, role=Role.GUEST, user__full_name="Gail Guest")
+    client.force_login(pair.oakwood_rep.user)
+    page = client.get(f"{_base(pair.collective)}/contacts/add/").content.decode()
+    assert "Add the people who were in it" in page and "People in it (optional)" in page
+    assert f'value="{sam.user_id}"' in page
+    assert "Sam Okafor, Riverside Practice" in page
+    assert "Ravi Riverside, Riverside Practice" in page
+    assert "Hana Hillside, Hillside" in page
+    # Not the person themself, nor someone inactive, nor a guest with no organisation.
+    assert "Olivia Oakwood," not in page
+    assert "Gone Away" not in page and "Gail Guest" not in page
+    # Collapsed until someone is chosen.
+    assert re.search(r'<details class="nhsuk-details">\s*<summary[^>]*><span[^>]*>Add the', page)
+
+
+def test_the_people_named_in_a_contact_see_its_note_and_a_colleague_not_named_does_not(
+    client, pair
+):
+    sam = _sam(pair)
+    base = _base(pair.collective)
+    client.force_login(pair.oakwood_rep.user)
+    response = client.post(
+        f"{base}/contacts/add/",
+        {
+            "organisation": pair.riverside.pk,
+            "mode": "phone",
+            "happened_on": timezone.localdate().isoformat(),
+            "people": [sam.user_id],
+            "note": "Sam will cover the Friday clinic.",
+        },
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    assert set(contact.participants.values_list("user_id", flat=True)) == {
+        pair.oakwood_rep.user_id,
+        sam.user_id,
+    }
+    client.force_login(sam.user)
+    assert "Sam will cover the Friday clinic." in client.get(f"{base}/contacts/").content.decode()
+    detail = client.get(f"{base}/contacts/{contact.pk}/").content.decode()
+    assert "Sam will cover the Friday clinic." in detail
+    assert "Olivia Oakwood, Sam Okafor" in detail
+    # Ravi works for Riverside too but was not in the call: he sees who was, not the note.
+    client.force_login(pair.riverside_rep.user)
+    listing = client.get(f"{base}/contacts/").content.decode()
+    detail = client.get(f"{base}/contacts/{contact.pk}/").content.decode()
+    assert "Sam will cover the Friday clinic." not in listing
+    assert "Sam will cover the Friday clinic." not in detail
+    assert "Olivia Oakwood, Sam Okafor" in detail
+
+
+def test_a_person_whose_organisation_is_not_in_the_contact_is_refused(client, pair):
+    sam = _sam(pair)
+    client.force_login(pair.oakwood_rep.user)
+    page = client.post(
+        f"{_base(pair.collective)}/contacts/add/",
+        {
+            "organisation": pair.hillside.pk,
+            "mode": "phone",
+            "happened_on": timezone.localdate().isoformat(),
+            "people": [sam.user_id, pair.hillside_member.user_id],
+        },
+    ).content.decode()
+    assert "There is a problem" in page
+    assert "Sam Okafor works for Riverside Practice, which is not in this contact." in page
+    assert "Hana Hillside works for" not in page
+    # The choice is kept and the details are open so the error can be seen.
+    assert '<details class="nhsuk-details" open>' in page
+    assert re.search(rf'value="{sam.user_id}" checked', page)
+    assert not Contact.objects.exists()
+    # Someone not offered (not a member of the collective) is refused too.
+    page = client.post(
+        f"{_base(pair.collective)}/contacts/add/",
+        {
+            "organisation": pair.riverside.pk,
+            "mode": "phone",
+            "happened_on": timezone.localdate().isoformat(),
+            "people": [pair.convenor.user_id + 1000],
+        },
+    ).content.decode()
+    assert "Choose the people from the list." in page
+    assert not Contact.objects.exists()
+
+
+def test_the_quick_add_reads_the_people_in_one_query_however_many_members(client, pair):
+    url = f"{_base(pair.collective)}/contacts/add/"
+    client.force_login(pair.oakwood_rep.user)
+    small = _count(client, url)
+    for organisation in (pair.oakwood, pair.riverside, pair.hillside):
+        for _ in range(6):
+            MembershipFactory(
+                collective=pair.collective, role=Role.MEMBER, organisation=organisation
+            )
+    page = client.get(url).content.decode()
+    assert page.count('name="people"') == 2 + 18  # Ravi, Hana and the 18 new members
+    assert _count(client, url) == small

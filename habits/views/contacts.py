@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
@@ -65,8 +66,14 @@ def _contact_form(
         m.organisation for m in members if m.organisation_id != membership.organisation_id
     ]
     has_own = membership.organisation_id is not None
+    options: dict[str, Any] = {
+        "organisations": organisations,
+        "has_own": has_own,
+        "own_organisation": membership.organisation_id,
+        "people": selectors.nameable_people(membership),
+    }
     if data is not None:
-        return ContactForm(data, organisations=organisations, has_own=has_own)
+        return ContactForm(data, **options)
     defaults = selectors.quick_add_defaults(membership)
     known = {o.pk for o in organisations}
     partners = [pk for pk in defaults.organisations if pk in known]
@@ -75,7 +82,7 @@ def _contact_form(
         initial.update(organisation=partners[0], also=partners[1:])
     if defaults.mode:
         initial["mode"] = defaults.mode
-    return ContactForm(organisations=organisations, has_own=has_own, initial=initial)
+    return ContactForm(initial=initial, **options)
 
 
 @collective_page("relationships")
@@ -130,11 +137,18 @@ def contact_add(request: HttpRequest, membership: Membership) -> HttpResponse:
                 mode=form.cleaned_data["mode"],
                 happened_at=form.happened_at(),
                 duration_minutes=form.cleaned_data["duration_minutes"],
+                participants=User.objects.filter(pk__in=form.participant_ids()),
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
             _service_errors(
-                form, error, {"organisations": "organisation", "happened_at": "happened_on"}
+                form,
+                error,
+                {
+                    "organisations": "organisation",
+                    "happened_at": "happened_on",
+                    "participants": "people",
+                },
             )
         except PermissionDenied as error:
             form.add_error(None, str(error))

@@ -137,6 +137,7 @@ def test_a_round_end_to_end(browser, site, demo, mailbox):
     assert serious_violations(convenor) == [], "close page"
     assert convenor.get_by_text("1 organisation has not finished answering").is_visible()
     convenor.get_by_role("button", name="Yes, close the round").click()
+    convenor.get_by_text("3 of 4 organisations answered (75%)").wait_for()  # after the redirect
     assert convenor.get_by_text("3 of 4 organisations answered (75%)").is_visible()
     _shot(convenor, "dashboard")
     convenor.goto(f"{base}/map/")
