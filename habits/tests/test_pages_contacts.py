@@ -203,8 +203,6 @@ def cleared_cache():
 def test_a_calendar_is_imported_and_an_unknown_address_matched_then_imported(
     client, pair, cleared_cache
 ):
-    if not (FIXTURES / "outlook.ics").exists():
-        pytest.skip("no outlook.ics fixture")
     Person.objects.create(
         name="Sam Okafor", organisation=pair.riverside, email="sam.okafor@nhs.net"
     )
