@@ -50,15 +50,6 @@ def _crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, s
     return crumbs(membership, section, *extra)
 
 
-def _service_errors(form: Any, error: ValidationError, renames: dict[str, str]) -> None:
-    """Put a service's errors on the form, renaming the service's field names to the form's."""
-    if hasattr(error, "error_dict"):
-        error = ValidationError(
-            {renames.get(name, name): errors for name, errors in error.error_dict.items()}
-        )
-    add_service_errors(form, error)
-
-
 def _contact_form(
     request: HttpRequest, membership: Membership, members: list[Any], data: Any = None
 ) -> ContactForm:
@@ -141,7 +132,7 @@ def contact_add(request: HttpRequest, membership: Membership) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _service_errors(
+            add_service_errors(
                 form,
                 error,
                 {

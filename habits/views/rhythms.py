@@ -105,12 +105,8 @@ def rhythm_new(request: HttpRequest, membership: Membership) -> HttpResponse:
                 pcn=pcn,
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict") and "organisations" in error.error_dict:
-                field = {Scope.PAIR: "organisation", Scope.PCN: "pcn"}.get(scope, "scope")
-                error = ValidationError(
-                    {field if k == "organisations" else k: v for k, v in error.error_dict.items()}
-                )
-            add_service_errors(form, error)
+            field = {Scope.PAIR: "organisation", Scope.PCN: "pcn"}.get(scope, "scope")
+            add_service_errors(form, error, {"organisations": field})
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
