@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from accounts.models import User
 from alliance.tests.browser import new_page, problems, serious_violations, sign_in
@@ -28,7 +29,7 @@ def test_a_newcomers_path(browser, site, demo, mailbox):
 
     # Sign in as the demo convenor, who convenes two collectives.
     sign_in(page, base, "convenor@example.org", DEMO_PASSWORD)
-    assert page.get_by_role("heading", name="What needs your attention").is_visible()
+    expect(page.get_by_role("heading", name="What needs your attention")).to_be_visible()
 
     # Switch collective in the header.
     page.get_by_label("Switch collective").select_option(
@@ -38,12 +39,12 @@ def test_a_newcomers_path(browser, site, demo, mailbox):
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Isle of Wight General Practice Collective"
     )
-    assert page.get_by_text("You are now working in Isle of Wight").is_visible()
+    expect(page.get_by_text("You are now working in Isle of Wight")).to_be_visible()
 
     # See the members.
     page.get_by_role("link", name="Members", exact=True).click()
-    assert page.get_by_role("heading", name="Members").is_visible()
-    assert page.get_by_role("cell", name=re.compile("^Tom Okafor")).is_visible()
+    expect(page.get_by_role("heading", name="Members")).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile("^Tom Okafor"))).to_be_visible()
 
     # Invite someone as a representative of a PCN.
     page.get_by_role("link", name="Invite someone").first.click()
@@ -59,7 +60,7 @@ def test_a_newcomers_path(browser, site, demo, mailbox):
     )
     page.get_by_label("Organisation", exact=True).select_option(label=str(pcn))
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_text("An invitation is on its way to newcomer@example.org").is_visible()
+    expect(page.get_by_text("An invitation is on its way to newcomer@example.org")).to_be_visible()
     assert problems(page) == []
 
     # The e-mail arrives at the SMTP server.
@@ -78,19 +79,21 @@ def test_a_newcomers_path(browser, site, demo, mailbox):
     newcomer.get_by_label("Choose a password").fill("a-very-long-new-password")
     newcomer.get_by_label("Type the password again").fill("a-very-long-new-password")
     newcomer.get_by_role("button", name="Create account and join").click()
-    assert newcomer.get_by_text("Welcome to Isle of Wight General Practice Collective").is_visible()
+    expect(
+        newcomer.get_by_text("Welcome to Isle of Wight General Practice Collective")
+    ).to_be_visible()
     joined = Membership.objects.get(user__email="newcomer@example.org")
     assert (joined.role, joined.organisation) == ("representative", pcn)
     assert Invitation.objects.get(email="newcomer@example.org").accepted_at is not None
 
     # The convenor sees them among the members.
     page.get_by_role("link", name="Members", exact=True).click()
-    assert page.get_by_role("cell", name=re.compile("^Nia Newcomer")).is_visible()
+    expect(page.get_by_role("cell", name=re.compile("^Nia Newcomer"))).to_be_visible()
 
     # The newcomer signs out.
     newcomer.get_by_role("link", name="Sign out").click()
     newcomer.get_by_role("button", name="Sign out").click()
-    assert newcomer.get_by_role("heading", name="Sign in").is_visible()
+    expect(newcomer.get_by_role("heading", name="Sign in")).to_be_visible()
     newcomer.goto(f"{base}/c/isle-of-wight/")
     assert "/accounts/login/" in newcomer.url
     assert problems(page) == [] and problems(newcomer) == []

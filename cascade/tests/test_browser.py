@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from alliance.testing import MembershipFactory
 from alliance.tests.browser import new_page, problems, serious_violations, sign_in
@@ -54,8 +55,8 @@ def test_a_decision_reaches_every_practice(browser, site, transactional_db, mail
     facilitator.get_by_label("What it means for your practice").fill(HARD["meaning"])
     readability = facilitator.locator("#readability")
     readability.locator("strong", has_text="heterogeneity").wait_for()  # a hard word
-    assert readability.get_by_text("Hard to read").is_visible()
-    assert readability.get_by_text("Longest sentences: split them").is_visible()
+    expect(readability.get_by_text("Hard to read")).to_be_visible()
+    expect(readability.get_by_text("Longest sentences: split them")).to_be_visible()
     _shot(facilitator, "briefing-hard")
     _checked(facilitator, "briefing form, hard", found)
 
@@ -67,14 +68,14 @@ def test_a_decision_reaches_every_practice(browser, site, transactional_db, mail
     due = timezone.localdate() + dt.timedelta(days=28)
     facilitator.get_by_label("By when").fill(due.isoformat())
     facilitator.get_by_role("button", name="Save and check").click()
-    assert facilitator.get_by_text("The briefing is saved").is_visible()
-    assert facilitator.get_by_text("Plain English: reading ease").is_visible()
+    expect(facilitator.get_by_text("The briefing is saved")).to_be_visible()
+    expect(facilitator.get_by_text("Plain English: reading ease")).to_be_visible()
     assert facilitator.get_by_label("Publish it as it is, although it reads hard").count() == 0
     _checked(facilitator, "publish page", found)
 
     # Published: 20 practices in 4 PCNs; every manager and every CD is e-mailed.
     facilitator.get_by_role("button", name="Publish to every practice").click()
-    assert facilitator.get_by_text("The briefing is published").is_visible()
+    expect(facilitator.get_by_text("The briefing is published")).to_be_visible()
     briefing = Briefing.objects.get()
     assert Thread.objects.filter(briefing=briefing).count() == 20
     assert {t.pcn_id for t in Thread.objects.filter(briefing=briefing)} == {p.pk for p in area.pcns}
@@ -95,7 +96,7 @@ def test_a_decision_reaches_every_practice(browser, site, transactional_db, mail
     assert cd.get_by_label("PCN meeting").is_checked()
     cd.get_by_label("When").fill(timezone.localdate().isoformat())
     cd.get_by_role("button", name="Record it").click()
-    assert cd.get_by_text("Recorded for 5 practices.").is_visible()
+    expect(cd.get_by_text("Recorded for 5 practices.")).to_be_visible()
     assert Touch.objects.filter(channel="pcn_meeting").count() == 5
 
     # 12 practices acknowledge: all of PCN A, 4 of B, 3 of C, none of D. A1 discussed it at
@@ -118,7 +119,7 @@ def test_a_decision_reaches_every_practice(browser, site, transactional_db, mail
         else:
             page.get_by_label("Understood", exact=True).check()
         page.get_by_role("button", name="Send").click()
-        assert page.get_by_text("Thank you: the group knows").is_visible(), practice.name
+        expect(page.get_by_text("Thank you: the group knows")).to_be_visible()
         assert problems(page) == [], practice.name
         page.context.close()
 
@@ -134,8 +135,8 @@ def test_a_decision_reaches_every_practice(browser, site, transactional_db, mail
     other = new_page(browser)
     sign_in(other, site.url, area.manager_of(area.practices[19]).user.email)
     other.goto(f"{base}/briefings/{briefing.pk}/")
-    assert other.get_by_text("The federation pays for the courier.").is_visible()
-    assert other.get_by_text("Your practice has not acknowledged this yet").is_visible()
+    expect(other.get_by_text("The federation pays for the courier.")).to_be_visible()
+    expect(other.get_by_text("Your practice has not acknowledged this yet")).to_be_visible()
     _shot(other, "briefing-for-a-practice")
     _checked(other, "briefing", found)
 
@@ -213,13 +214,13 @@ def test_who_we_are_is_not_published_hard_without_confirmation(browser, site, tr
     page.locator("#readability").get_by_text("Hard to read").wait_for()
     _checked(page, "who we are, edit", found)
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("There is a problem").is_visible()
-    assert page.get_by_text("Rewrite it, or confirm").first.is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    expect(page.get_by_text("Rewrite it, or confirm").first).to_be_visible()
     _shot(page, "who-we-are-refused")
     page.get_by_label("Publish it as it is, although it reads hard").check()
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("“Who we are” is published.").is_visible()
-    assert page.get_by_text("Notwithstanding considerable").is_visible()
+    expect(page.get_by_text("“Who we are” is published.")).to_be_visible()
+    expect(page.get_by_text("Notwithstanding considerable")).to_be_visible()
     _checked(page, "who we are", found)
 
     # A practice's own forms: the action and a question, and the e-mail preferences.
@@ -237,13 +238,13 @@ def test_who_we_are_is_not_published_hard_without_confirmation(browser, site, tr
     _checked(manager, "action form", found)
     manager.get_by_label("Exception", exact=True).check()
     manager.get_by_role("button", name="Report it").click()
-    assert manager.get_by_text("Say why the practice is an exception.").first.is_visible()
+    expect(manager.get_by_text("Say why the practice is an exception.").first).to_be_visible()
     _checked(manager, "action form with an error", found)
     manager.goto(f"{base}/briefings/{briefing.pk}/questions/")
     _checked(manager, "question form", found)
     manager.goto(f"{site.url}/account/notifications/")
     manager.get_by_label("A weekly digest (on Mondays)").check()
     manager.get_by_role("button", name="Save").click()
-    assert manager.get_by_text("Saved: A weekly digest").is_visible()
+    expect(manager.get_by_text("Saved: A weekly digest")).to_be_visible()
     _checked(manager, "notification preferences", found)
     assert found == []

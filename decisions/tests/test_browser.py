@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from alliance.testing import PASSWORD, MembershipFactory
 from alliance.tests.browser import new_page, problems, serious_violations, sign_in
@@ -57,7 +58,7 @@ def _state(browser, site, rep, proposal, stance, reason="", check_axe=False):
     if reason:
         page.get_by_label("Why").fill(reason)
     page.get_by_role("button", name="Record it").click()
-    assert page.get_by_text("position is recorded").is_visible()
+    expect(page.get_by_text("position is recorded")).to_be_visible()
     assert problems(page) == []
     return page
 
@@ -84,7 +85,7 @@ def test_a_proposal_reaches_consensus(browser, site, demo):
     page.get_by_label("Looks good").check()
     page.get_by_role("button", name="Record it").click()
     convenor.goto(f"{base}/proposals/{proposal.pk}/")
-    assert convenor.get_by_text("Looks good").first.is_visible()
+    expect(convenor.get_by_text("Looks good").first).to_be_visible()
     convenor.get_by_role("button", name="Start the consent round").click()
 
     # One objects, one supports with concerns, the others support.
@@ -95,7 +96,7 @@ def test_a_proposal_reaches_consensus(browser, site, demo):
     for rep in (reps[0], reps[3], reps[4]):
         _state(browser, site, rep, proposal, "support")
     convenor.goto(f"{base}/proposals/{proposal.pk}/")
-    assert convenor.get_by_text("Open objections from:").is_visible()
+    expect(convenor.get_by_text("Open objections from:")).to_be_visible()
     _shot(convenor, "proposal-with-objection")
 
     # The facilitator amends, addressing the objection; the diff shows.
@@ -127,18 +128,18 @@ def test_a_proposal_reaches_consensus(browser, site, demo):
 
     # Consensus is recorded and the log shows it.
     convenor.goto(f"{base}/proposals/{proposal.pk}/")
-    assert convenor.get_by_text("consensus can be recorded").is_visible()
+    expect(convenor.get_by_text("consensus can be recorded")).to_be_visible()
     convenor.get_by_role("link", name="Record consensus").click()
     assert serious_violations(convenor) == [], "record form"
     convenor.get_by_label("The decision in plain English").fill(
         "One phlebotomy service, with a clinic in each PCN."
     )
     convenor.get_by_role("button", name="Record consensus").click()
-    assert convenor.get_by_text("Consensus is recorded.").is_visible()
+    expect(convenor.get_by_text("Consensus is recorded.")).to_be_visible()
     assert convenor.get_by_text("Cost in year two.").is_visible()  # concern carried forward
     _shot(convenor, "decision")
     convenor.goto(f"{base}/decisions/")
-    assert convenor.get_by_role("link", name="One phlebotomy service", exact=True).is_visible()
+    expect(convenor.get_by_role("link", name="One phlebotomy service", exact=True)).to_be_visible()
     _shot(convenor, "decision-log")
     assert Decision.objects.get(proposal=proposal).status == "in_force"
     found = []

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from alliance.testing import MemberOrganisationFactory, MembershipFactory
 from alliance.tests.browser import new_page, problems, serious_violations, sign_in
@@ -83,12 +84,12 @@ def test_a_practice_manager_keeps_the_five_habits(browser, site, transactional_d
     _checked(page, "calendar import", found)
     page.get_by_label("Calendar file (.ics)").set_input_files(str(FIXTURES / "outlook.ics"))
     page.get_by_role("button", name="Import the meetings").click()
-    assert page.get_by_role("heading", name="Logged (2)").is_visible()
+    expect(page.get_by_role("heading", name="Logged (2)")).to_be_visible()
     assert page.get_by_text("Call with ICB finance").is_visible()  # only one organisation
     card = page.locator(".nhsuk-card").filter(has_text="finance.team@example.org")
     card.get_by_label("Organisation").select_option(label="Island ICB")
     card.get_by_role("button", name="Match and import again").click()
-    assert page.get_by_role("heading", name="Logged (1)").is_visible()
+    expect(page.get_by_role("heading", name="Logged (1)")).to_be_visible()
     assert Contact.objects.filter(source="calendar").count() == 3
     assert Contact.objects.filter(organisations=orgs["Island ICB"], mode="phone").exists()
     _shot(page, "calendar-import")
@@ -107,7 +108,7 @@ def test_a_practice_manager_keeps_the_five_habits(browser, site, transactional_d
     assert Rhythm.objects.get().name == "Weekly call with Riverside"
     assert problems(page) == []
     page.goto(f"{base}/rhythms/")
-    assert page.get_by_text("Weekly call with Riverside").first.is_visible()
+    expect(page.get_by_text("Weekly call with Riverside").first).to_be_visible()
     _checked(page, "rhythms", found)
 
     # Nine e-mails with Hillside this week and no conversation: the nightly job nudges.
@@ -119,9 +120,9 @@ def test_a_practice_manager_keeps_the_five_habits(browser, site, transactional_d
     [nudge] = nudges_refresh(collective=collective)
     assert "Hillside Surgery and Oakwood Surgery: 9 emails and no conversation" in nudge.text
     page.goto(f"{site.url}/c/{collective.slug}/")
-    assert page.get_by_text("9 emails and no conversation").first.is_visible()
+    expect(page.get_by_text("9 emails and no conversation").first).to_be_visible()
     page.goto(f"{base}/nudges/")
-    assert page.get_by_text("9 emails and no conversation").is_visible()
+    expect(page.get_by_text("9 emails and no conversation")).to_be_visible()
     _shot(page, "nudge")
     _checked(page, "nudges", found)
     page.get_by_role("button", name="Snooze").click()
@@ -168,7 +169,7 @@ def test_a_practice_manager_keeps_the_five_habits(browser, site, transactional_d
     page.goto(f"{base}/")
     asks = page.locator(".nhsuk-summary-list__row", has_text="Asks for help answered")
     assert "100% (1 of 1)" in asks.inner_text()
-    assert page.get_by_text("This appears once two survey rounds have closed.").is_visible()
+    expect(page.get_by_text("This appears once two survey rounds have closed.")).to_be_visible()
     _shot(page, "overview")
     _checked(page, "overview", found)
     page.goto(f"{base}/timeline/")
@@ -204,6 +205,6 @@ def test_a_practice_manager_keeps_the_five_habits(browser, site, transactional_d
     third.goto(f"{base}/put-it-right/{record.pk}/")
     third.get_by_label("Your response").fill("Thank you for telling us.")
     third.get_by_role("button", name="Send your response").click()
-    assert third.get_by_text("Thank you for telling us.").is_visible()
+    expect(third.get_by_text("Thank you for telling us.")).to_be_visible()
     _checked(third, "put it right, responded", found)
     assert found == []

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from alliance.testing import PASSWORD, MembershipFactory
 from alliance.tests.browser import new_page, problems, serious_violations, sign_in
@@ -80,7 +81,7 @@ def test_a_round_end_to_end(browser, site, demo, mailbox):
     for practice in practices:
         convenor.get_by_label(practice.name, exact=True).check()
     convenor.get_by_role("button", name="Open the survey").click()
-    assert convenor.get_by_role("heading", name="Winter trust survey").is_visible()
+    expect(convenor.get_by_role("heading", name="Winter trust survey")).to_be_visible()
     survey = SurveyRound.objects.get(title="Winter trust survey")
     base = f"{site.url}/c/isle-of-wight/surveys/{survey.pk}"
 
@@ -88,7 +89,7 @@ def test_a_round_end_to_end(browser, site, demo, mailbox):
     for number, (rep, practice) in enumerate(zip(reps[:3], practices[:3], strict=True)):
         page = new_page(browser)
         sign_in(page, site.url, rep.user.email, PASSWORD)
-        assert page.get_by_text("Answer the trust survey: Winter trust survey").is_visible()
+        expect(page.get_by_text("Answer the trust survey: Winter trust survey")).to_be_visible()
         others = [p for p in practices if p != practice]
         if number == 0:
             for path in ("/answer/", f"/answer/{others[0].pk}/"):
@@ -101,7 +102,7 @@ def test_a_round_end_to_end(browser, site, demo, mailbox):
             _shot(page, "questionnaire-phone")
             page.set_viewport_size({"width": 1280, "height": 900})
             _rate(page, base, others[0], stop_after=5)
-            assert page.get_by_text("In progress").is_visible()
+            expect(page.get_by_text("In progress")).to_be_visible()
             page.goto(f"{site.url}/accounts/logout/")
             page.get_by_role("button", name="Sign out").click()
             sign_in(page, site.url, rep.user.email, PASSWORD)
@@ -113,7 +114,7 @@ def test_a_round_end_to_end(browser, site, demo, mailbox):
         for name in ("sustainable_alone", "joint_difference", "knows_leadership"):
             page.locator(f"#id_{name}_3").check()
         page.get_by_role("button", name="I have finished").click()
-        assert page.get_by_text("Thank you: your answers are in.").is_visible()
+        expect(page.get_by_text("Thank you: your answers are in.")).to_be_visible()
         assert problems(page) == []
 
     # The reminder job runs three days before closing: only the fourth practice hears.
@@ -135,17 +136,17 @@ def test_a_round_end_to_end(browser, site, demo, mailbox):
     # The convenor closes the round; the results appear.
     convenor.goto(f"{base}/close/")
     assert serious_violations(convenor) == [], "close page"
-    assert convenor.get_by_text("1 organisation has not finished answering").is_visible()
+    expect(convenor.get_by_text("1 organisation has not finished answering")).to_be_visible()
     convenor.get_by_role("button", name="Yes, close the round").click()
     convenor.get_by_text("3 of 4 organisations answered (75%)").wait_for()  # after the redirect
-    assert convenor.get_by_text("3 of 4 organisations answered (75%)").is_visible()
+    expect(convenor.get_by_text("3 of 4 organisations answered (75%)")).to_be_visible()
     _shot(convenor, "dashboard")
     convenor.goto(f"{base}/map/")
     convenor.wait_for_selector("#network-map[data-rendered=true]")
     assert convenor.get_by_role("cell", name=re.compile(" and ")).count() == 3
     _shot(convenor, "map")
     convenor.goto(f"{base}/pcns/{pcn.pk}/")
-    assert convenor.get_by_text("In 0% of the 3 pairs").is_visible()
+    expect(convenor.get_by_text("In 0% of the 3 pairs")).to_be_visible()
     _shot(convenor, "pcn")
     found = []
     for path in ("/", "/map/", f"/pcns/{pcn.pk}/", "/../trends/"):
@@ -154,7 +155,7 @@ def test_a_round_end_to_end(browser, site, demo, mailbox):
     member = new_page(browser)
     sign_in(member, site.url, reps[3].user.email, PASSWORD)
     member.goto(f"{base}/us/")
-    assert member.get_by_text("organisations rated you").is_visible()
+    expect(member.get_by_text("organisations rated you")).to_be_visible()
     found += [f"/us/: {v}" for v in serious_violations(member)]
     assert found == [] and problems(convenor) == [] and problems(member) == []
     assert any(ARTEFACTS.glob("*.png"))
