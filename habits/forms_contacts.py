@@ -169,7 +169,8 @@ class EmailCountsForm(forms.Form):
 class CalendarUploadForm(forms.Form):
     file = forms.FileField(
         label="Calendar file (.ics)",
-        help_text="Export your calendar from Outlook or Google Calendar as an .ics file. "
+        help_text="Export your calendar from Outlook, Google Calendar or Thunderbird "
+        "as an .ics file. "
         f"The largest file we read is {ics.MAX_BYTES // (1024 * 1024)} MB.",
         error_messages={
             "required": "Choose the calendar file to upload.",

@@ -78,14 +78,16 @@ def test_a_practice_manager_keeps_the_five_habits(browser, site, transactional_d
     _shot(page, "contacts")
     _checked(page, "contacts", found)
 
-    # A calendar export (Outlook's format): the two meetings with Riverside are logged; the
-    # ICB's finance team is not known yet, so their call waits until it is matched.
+    # A real calendar export (Thunderbird's, fixtures/ics/README.md): the two meetings with
+    # Riverside are logged, the cancelled one is not; the ICB's finance team is not known
+    # yet, so their call waits until it is matched.
     page.goto(f"{base}/contacts/import/")
     _checked(page, "calendar import", found)
-    page.get_by_label("Calendar file (.ics)").set_input_files(str(FIXTURES / "outlook.ics"))
+    page.get_by_label("Calendar file (.ics)").set_input_files(str(FIXTURES / "thunderbird.ics"))
     page.get_by_role("button", name="Import the meetings").click()
     expect(page.get_by_role("heading", name="Logged (2)")).to_be_visible()
     assert page.get_by_text("Call with ICB finance").is_visible()  # only one organisation
+    assert page.get_by_text("“Estates working group: site visit” was cancelled").is_visible()
     card = page.locator(".nhsuk-card").filter(has_text="finance.team@example.org")
     card.get_by_label("Organisation").select_option(label="Island ICB")
     card.get_by_role("button", name="Match and import again").click()

@@ -1,4 +1,5 @@
-"""Reading meetings from the .ics files Outlook and Google Calendar export (habits.ics)."""
+"""Reading meetings from the .ics files calendar programs export (habits.ics): a real
+Thunderbird export, and files in Outlook's and Google Calendar's formats."""
 
 from __future__ import annotations
 
@@ -45,10 +46,55 @@ def calendar(*event_lines: str, preamble: str = "") -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
+# -- Thunderbird (a real export: see fixtures/ics/README.md) ---------------------------------
+
+
+def test_thunderbird_export_reads_every_meeting_and_leaves_out_the_cancelled_one():
+    result = read("thunderbird.ics")
+    assert [m.title for m in result.meetings] == [
+        "Estates working group",
+        "Phlebotomy hub: weekly catch-up",
+        "Call with ICB finance",
+        "Practice closed: staff training",
+    ]
+    assert result.skipped == ["“Estates working group: site visit” was cancelled"]
+
+
+def test_thunderbird_meeting_before_the_clocks_went_back_is_read_in_summer_time():
+    meeting = by_title(read("thunderbird.ics").meetings)["Estates working group"]
+    assert meeting.start == utc(2026, 10, 14, 8, 0)  # 09:00 BST, Thunderbird's Europe/London
+    assert meeting.duration_minutes == 90
+    assert meeting.location == "Meeting Room 2, Riverside Health Centre"
+    assert meeting.mode == "in_person"
+
+
+def test_thunderbird_meeting_after_the_clocks_went_back_is_read_in_winter_time():
+    meeting = by_title(read("thunderbird.ics").meetings)["Phlebotomy hub: weekly catch-up"]
+    assert meeting.start == utc(2026, 11, 4, 12, 30)  # 12:30 GMT
+    assert meeting.duration_minutes == 25
+    assert meeting.mode == "phone"  # the location is a phone number, not a place
+
+
+def test_thunderbird_organiser_is_not_counted_again_as_an_attendee():
+    # Thunderbird lists the organiser among the attendees too (PARTSTAT=ACCEPTED).
+    meeting = by_title(read("thunderbird.ics").meetings)["Call with ICB finance"]
+    assert meeting.organiser == "jo.hart@nhs.net"
+    assert meeting.attendees == ("finance.team@example.org",)
+    assert meeting.mode == "phone"
+
+
+def test_thunderbird_all_day_event_starts_at_uk_midnight():
+    meeting = by_title(read("thunderbird.ics").meetings)["Practice closed: staff training"]
+    assert meeting.all_day is True
+    assert meeting.start == utc(2026, 11, 19, 0, 0)
+    assert meeting.duration_minutes is None
+    assert meeting.attendees == ()
+
+
 # -- Outlook ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["outlook.ics", "google.ics"])
+@pytest.mark.parametrize("name", ["thunderbird.ics", "outlook.ics", "google.ics"])
 def test_fixtures_keep_the_crlf_endings_and_folded_lines_of_real_exports(name):
     # A checkout that turned CRLF into LF would stop these fixtures testing what exports do.
     data = (FIXTURES / name).read_bytes()

@@ -475,6 +475,40 @@ def test_a_google_export_logs_its_meetings_and_passes_on_what_it_skipped(pair):
     assert "Weekly huddle" in outcome.not_between_organisations
 
 
+def test_a_thunderbird_export_logs_its_meetings_with_another_practice(pair):
+    # The real Thunderbird export: Jo Hart of Oakwood met Sam Okafor of Riverside twice,
+    # called the ICB's finance team (not known yet), and had a meeting cancelled.
+    jo = MembershipFactory(
+        collective=pair.collective,
+        role=Role.MEMBER,
+        organisation=pair.oakwood,
+        user__email="jo.hart@nhs.net",
+    )
+    MembershipFactory(
+        collective=pair.collective,
+        role=Role.MEMBER,
+        organisation=pair.riverside,
+        user__email="sam.okafor@nhs.net",
+    )
+    outcome = _import_file(jo, "thunderbird.ics")
+    logged = {c.happened_at: c for c in outcome.created}
+    assert sorted(logged) == [
+        dt.datetime(2026, 10, 14, 8, tzinfo=dt.UTC),
+        dt.datetime(2026, 11, 4, 12, 30, tzinfo=dt.UTC),
+    ]
+    in_person = logged[dt.datetime(2026, 10, 14, 8, tzinfo=dt.UTC)]
+    assert (in_person.mode, in_person.duration_minutes) == (Mode.IN_PERSON, 90)
+    assert logged[dt.datetime(2026, 11, 4, 12, 30, tzinfo=dt.UTC)].mode == Mode.PHONE
+    assert set(in_person.organisations.values_list("pk", flat=True)) == set(pair.both)
+    assert in_person.participants.count() == 2
+    assert outcome.unmatched == ["finance.team@example.org"]
+    assert outcome.not_between_organisations == [
+        "Call with ICB finance",
+        "Practice closed: staff training",
+    ]
+    assert outcome.skipped == ["“Estates working group: site visit” was cancelled"]
+
+
 @pytest.mark.parametrize("name", ["truncated.ics", "not-a-calendar.ics", "no-events.ics"])
 def test_a_broken_export_is_refused_and_stores_nothing(pair, name):
     jo = _exports(pair)
