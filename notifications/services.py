@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -93,7 +94,7 @@ def notify(
 
 def notification_mark_read(*, user: Any, notification: Notification) -> None:
     if notification.user_id != user.pk:
-        raise PermissionError("Not your notification.")
+        raise PermissionDenied("Not your notification.")
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
 

@@ -8,6 +8,7 @@ import socket
 import zoneinfo
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from alliance.testing import MembershipFactory
 from audit.models import AuditEntry
@@ -344,6 +345,18 @@ def test_the_inbox_lists_a_persons_notifications_and_opening_one_marks_it_read(
     assert "Mark all 1 as read" in client.get(url).content.decode()
     theirs = Notification.objects.get(user=other)
     assert client.post(f"{url}{theirs.pk}/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_no_one_can_mark_someone_elses_notification_read(
+    person, collective, django_capture_on_commit_callbacks
+):
+    other = MembershipFactory(collective=collective).user
+    _notify(django_capture_on_commit_callbacks, other, collective, "theirs", now=_at(1))
+    theirs = Notification.objects.get(user=other)
+    with pytest.raises(PermissionDenied, match="Not your notification"):
+        services.notification_mark_read(user=person, notification=theirs)
     theirs.refresh_from_db()
     assert theirs.read_at is None
 
