@@ -12,6 +12,8 @@ from typing import Any
 import factory
 from aiosmtpd.controller import Controller
 from allauth.account.models import EmailAddress
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from collectives.models import Collective, CollectiveOrganisation, Membership, Role
@@ -109,3 +111,14 @@ class SMTPServer:
     def clear(self) -> None:
         with self.handler.lock:
             self.handler.messages.clear()
+
+
+def page_queries(client: Any, url: str) -> int:
+    """How many queries a page runs for someone already using its collective; it must answer
+    200. The page is requested once before counting: entering a collective writes the
+    session once (collective_page), which later pages do not repeat."""
+    assert client.get(url).status_code == 200, url
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured)

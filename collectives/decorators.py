@@ -27,7 +27,8 @@ def collective_page(
             membership = get(request.user, slug)
             request.membership = membership  # type: ignore[attr-defined]
             request.section = section  # type: ignore[attr-defined]
-            request.session[SESSION_KEY] = slug
+            if request.session.get(SESSION_KEY) != slug:  # no session write on every page
+                request.session[SESSION_KEY] = slug
             return view(request, membership, *args, **kwargs)
 
         return wrapper

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
+from alliance.testing import page_queries
 from decisions import services
 from decisions.models import Decision, TrackedItem
 
 
 def _base(group):
     return f"/c/{group.convenor.collective.slug}"
-
-
-def _count(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(captured)
 
 
 def test_the_page_shows_who_has_not_responded_and_the_objections_not_a_tally(client, group):
@@ -130,7 +121,7 @@ def test_pages_run_a_fixed_number_of_queries(client, group, django_assert_max_nu
         membership=group.reps[0], proposal=group.proposal, stance="concerns", reason="Cost."
     )
     services.comment_add(membership=group.reps[0], proposal=group.proposal, text="First")
-    few = {u: _count(client, u) for u in urls}
+    few = {u: page_queries(client, u) for u in urls}
     for n in range(6):
         services.proposal_amend(
             actor_membership=group.convenor, proposal=group.proposal, text=f"Version {n + 2}"
@@ -140,7 +131,7 @@ def test_pages_run_a_fixed_number_of_queries(client, group, django_assert_max_nu
                 membership=rep, proposal=group.proposal, stance="concerns", reason=f"Cost {n}."
             )
             services.comment_add(membership=rep, proposal=group.proposal, text=f"Note {n}")
-    many = {u: _count(client, u) for u in urls}
+    many = {u: page_queries(client, u) for u in urls}
     assert many == few
     for url in urls:
         with django_assert_max_num_queries(22):

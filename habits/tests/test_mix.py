@@ -9,12 +9,10 @@ import re
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance.testing import MemberOrganisationFactory, OrganisationFactory
+from alliance.testing import MemberOrganisationFactory, OrganisationFactory, page_queries
 from audit.models import AuditEntry
 from collectives.models import Membership
 from directory.models import OrganisationRelationship, RelationshipKind
@@ -239,9 +237,7 @@ def _busy(pair: Pair, n: int) -> None:
 
 
 def _queries(client: Any, pair: Pair) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url(pair, "mix")).status_code == 200
-    return len(ctx.captured_queries)
+    return page_queries(client, url(pair, "mix"))
 
 
 def test_the_page_runs_the_same_queries_for_few_and_many_contacts(

@@ -7,12 +7,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance.testing import MemberOrganisationFactory
+from alliance.testing import MemberOrganisationFactory, page_queries
 from collectives.models import Membership
 from habits import services
 from habits.models import Ask, AskStatus, Contact, Nudge, PutItRight, Rhythm
@@ -428,12 +426,7 @@ PAGES = [
 
 
 def _counts(client: Any, pair: Any) -> dict[str, int]:
-    found = {}
-    for name, args in PAGES:
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url(pair, name, *args)).status_code == 200
-        found[name] = len(ctx.captured_queries)
-    return found
+    return {name: page_queries(client, url(pair, name, *args)) for name, args in PAGES}
 
 
 def test_query_counts_stay_the_same_as_the_collective_grows(
@@ -466,12 +459,10 @@ def test_ask_and_record_pages_have_fixed_query_counts(client: Any, pair: Any) ->
     c = as_(client, pair.riverside_rep)
 
     def count() -> tuple[int, int]:
-        result = []
-        for page in (url(pair, "ask", ask.pk), url(pair, "put_it_right", record.pk)):
-            with CaptureQueriesContext(connection) as ctx:
-                assert c.get(page).status_code == 200
-            result.append(len(ctx.captured_queries))
-        return result[0], result[1]
+        return (
+            page_queries(c, url(pair, "ask", ask.pk)),
+            page_queries(c, url(pair, "put_it_right", record.pk)),
+        )
 
     before = count()
     services.offer_make(actor_membership=pair.riverside_rep, ask=ask, text="Yes")

@@ -10,11 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from alliance.testing import MemberOrganisationFactory, MembershipFactory
+from alliance.testing import MemberOrganisationFactory, MembershipFactory, page_queries
 from collectives.models import Role
 from directory.models import Person
 from habits import ics, services
@@ -432,22 +430,15 @@ def _urls(rep, contact, rhythm):
     ]
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(captured)
-
-
 def test_every_page_runs_the_same_queries_for_a_small_and_a_larger_collective(
     client, db, django_assert_max_num_queries
 ):
     small = _collective(practices=3, contacts=27, rhythms=1)
     large = _collective(practices=9, contacts=60, rhythms=6)
     client.force_login(small[0].user)
-    small_counts = [_count(client, url) for url in _urls(*small)]
+    small_counts = [page_queries(client, url) for url in _urls(*small)]
     client.force_login(large[0].user)
-    large_counts = [_count(client, url) for url in _urls(*large)]
+    large_counts = [page_queries(client, url) for url in _urls(*large)]
     assert small_counts == large_counts
     for url in _urls(*large):
         with django_assert_max_num_queries(25):
@@ -584,7 +575,7 @@ def test_a_person_whose_organisation_is_not_in_the_contact_is_refused(client, pa
 def test_the_quick_add_reads_the_people_in_one_query_however_many_members(client, pair):
     url = f"{_base(pair.collective)}/contacts/add/"
     client.force_login(pair.oakwood_rep.user)
-    small = _count(client, url)
+    small = page_queries(client, url)
     for organisation in (pair.oakwood, pair.riverside, pair.hillside):
         for _ in range(6):
             MembershipFactory(
@@ -592,4 +583,4 @@ def test_the_quick_add_reads_the_people_in_one_query_however_many_members(client
             )
     page = client.get(url).content.decode()
     assert page.count('name="people"') == 2 + 18  # Ravi, Hana and the 18 new members
-    assert _count(client, url) == small
+    assert page_queries(client, url) == small

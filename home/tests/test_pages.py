@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from alliance.testing import MemberOrganisationFactory, MembershipFactory
+from alliance.testing import MemberOrganisationFactory, MembershipFactory, page_queries
 from audit.services import audit_record
 from collectives import services
 from collectives.models import Role
@@ -54,13 +52,6 @@ def _grow(convenor, n: int) -> None:
         )
 
 
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(captured)
-
-
 @pytest.fixture
 def setup(client, convenor, member, practice):
     client.force_login(convenor.user)
@@ -72,9 +63,9 @@ def setup(client, convenor, member, practice):
 
 def test_every_page_has_a_fixed_number_of_queries(client, convenor, setup):
     _grow(convenor, 2)
-    few = {url: _queries(client, url) for url in setup}
+    few = {url: page_queries(client, url) for url in setup}
     _grow(convenor, 12)
-    many = {url: _queries(client, url) for url in setup}
+    many = {url: page_queries(client, url) for url in setup}
     assert many == few, "a page's query count grew with its rows"
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from alliance.testing import MemberOrganisationFactory, MembershipFactory
+from alliance.testing import MemberOrganisationFactory, MembershipFactory, page_queries
 from collectives.models import Role
 from relationships.reminders import reminders_send
 
@@ -24,13 +22,6 @@ def _all_answer(survey):
             if rater != ratee:
                 survey.answer(rater, ratee)
         survey.finish(rater)
-
-
-def _count(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(captured)
 
 
 def test_a_representative_answers_in_steps_and_finishes(client, survey):
@@ -102,9 +93,9 @@ def test_survey_pages_run_a_fixed_number_of_queries(client, survey, django_asser
     ]
     survey.round.closed_at = None
     survey.round.save()
-    few = {u: _count(client, u) for u in urls if "answer" in u}
+    few = {u: page_queries(client, u) for u in urls if "answer" in u}
     survey.close()
-    few |= {u: _count(client, u) for u in urls if "answer" not in u}
+    few |= {u: page_queries(client, u) for u in urls if "answer" not in u}
     # A bigger round: twelve more organisations, all rating each other.
     from relationships.models import RoundParticipant
 
@@ -123,9 +114,9 @@ def test_survey_pages_run_a_fixed_number_of_queries(client, survey, django_asser
     survey.round.closed_at = None
     survey.round.save()
     _all_answer(survey)
-    many = {u: _count(client, u) for u in urls if "answer" in u}
+    many = {u: page_queries(client, u) for u in urls if "answer" in u}
     survey.close()
-    many |= {u: _count(client, u) for u in urls if "answer" not in u}
+    many |= {u: page_queries(client, u) for u in urls if "answer" not in u}
     assert many == few
     for url in urls:
         # 20 before the golden thread and the habits; their attention items (briefings for
