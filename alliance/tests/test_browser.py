@@ -14,6 +14,7 @@ from cascade.models import Briefing
 from collectives.demo import DEMO_PASSWORD
 from collectives.models import CollectiveOrganisation, Invitation, Membership
 from directory.models import Organisation, Person
+from habits.models import Ask, Contact, PutItRight, Rhythm
 
 pytestmark = pytest.mark.browser
 
@@ -148,6 +149,31 @@ def _pages_for(convenor_pk_lookup: dict[str, int]) -> list[str]:
         f"/c/{slug}/who-we-are/edit/",
         f"/c/{slug}/notifications/",
         "/account/notifications/",
+        # The relationships section, with the demo's contacts, rhythm, nudge, asks and record.
+        *(
+            f"/c/{slug}/relationships/{path}"
+            for path in (
+                "",
+                "timeline/",
+                "mix/",
+                "settings/",
+                "contacts/",
+                f"contacts/{convenor_pk_lookup['contact']}/",
+                "contacts/import/",
+                "contacts/emails/",
+                "rhythms/",
+                "rhythms/new/",
+                "rhythms/feed/",
+                f"rhythms/{convenor_pk_lookup['rhythm']}/",
+                "nudges/",
+                "asks/",
+                "asks/new/",
+                f"asks/{convenor_pk_lookup['ask']}/",
+                "put-it-right/",
+                "put-it-right/new/",
+                f"put-it-right/{convenor_pk_lookup['put_it_right']}/",
+            )
+        ),
     ]
 
 
@@ -189,6 +215,10 @@ def test_every_page_passes_axe_and_the_csp(browser, site, demo, mailbox):
         "person": Person.objects.order_by("pk").first().pk,
         "briefing": Briefing.objects.get(collective=convenor.collective).pk,
         "practice": Membership.objects.get(user__email="member@example.org").organisation_id,
+        "contact": Contact.objects.order_by("pk").first().pk,
+        "rhythm": Rhythm.objects.get().pk,
+        "ask": Ask.objects.filter(status="answered").get().pk,
+        "put_it_right": PutItRight.objects.get().pk,
     }
     User.objects.filter(email="convenor@example.org").update(is_superuser=True)
     found: list[str] = []
