@@ -1,13 +1,14 @@
 """Reading meetings from iCalendar (.ics) files that calendar programs export.
 
-A pure module: bytes in, meetings out, no database. Outlook/Exchange and Google Calendar
-exports are the ones people bring; their quirks (Windows time-zone names, folded lines,
+A pure module: bytes in, meetings out, no database. Outlook/Exchange, Google Calendar and
+Thunderbird exports are the ones people bring; their quirks (Windows time-zone names, folded lines,
 Teams and Meet links in odd properties) are handled here so the rest of the app only
 sees :class:`Meeting` values with UTC times and lower-cased e-mail addresses.
 
 Anything that stops the whole file being read raises :class:`ICSError` with a message a
 person can act on. Single events that cannot be used (no start time, cancelled) are left
-out and explained in :attr:`ICSReadResult.skipped`.
+out and explained in :attr:`ICSReadResult.skipped`, as are meetings read only in part (a
+repeating meeting's first occurrence; a time zone no one knows, read as UK time).
 """
 
 from __future__ import annotations
@@ -52,11 +53,17 @@ _VIDEO_HOSTS = (
 _VIDEO_LINK = re.compile(
     rf"(?:https?://)?(?:[\w-]+\.)*(?:{_VIDEO_HOSTS})(?![\w.-]*\w)", re.IGNORECASE
 )
-#: LOCATION values that name a way of meeting rather than a place.
+#: LOCATION values that name a way of meeting rather than a place: a video service, the
+#: phone, or nothing in particular.
+_VIDEO_NAMES = (
+    r"microsoft teams(?: meeting)?|teams(?: meeting| call)?|zoom(?: meeting| call)?"
+    r"|google meet|webex(?: meeting)?|skype(?: meeting)?|video call"
+)
+_PHONE_NAMES = r"phone|telephone|phone call|conference call"
+_NAMED_VIDEO = re.compile(rf"^(?:{_VIDEO_NAMES})\.?$", re.IGNORECASE)
+_NAMED_PHONE = re.compile(rf"^(?:{_PHONE_NAMES})\.?$", re.IGNORECASE)
 _NOT_A_PLACE = re.compile(
-    r"^(?:microsoft teams(?: meeting)?|teams(?: meeting| call)?|zoom(?: meeting| call)?"
-    r"|google meet|webex(?: meeting)?|skype(?: meeting)?|online|virtual|remote|video call"
-    r"|phone|telephone|phone call|conference call|tbc|tbd|n/?a|none)\.?$",
+    rf"^(?:{_VIDEO_NAMES}|{_PHONE_NAMES}|online|virtual|remote|tbc|tbd|n/?a|none)\.?$",
     re.IGNORECASE,
 )
 _PHONE = re.compile(
@@ -275,6 +282,10 @@ def _read_events(events: list[icalendar.Component]) -> ICSReadResult:
             continue
         meeting = _meeting(event, uid, title, start_value)
         meetings.append(meeting)
+        if zone := _unknown_zone(event):
+            skipped.append(
+                f"{named} gives its time in a time zone we do not know ({zone}): read as UK time"
+            )
         if event.get("RRULE") or event.get("RDATE"):
             skipped.append(f"{named} repeats: only its first occurrence was read")
     return ICSReadResult(meetings=meetings, skipped=skipped)
@@ -340,6 +351,10 @@ def _utc(event: icalendar.Component, name: str, value: date) -> datetime:
 
 def _zone(tzid: object) -> tzinfo:
     """A zone for a TZID icalendar could not resolve; UK time if we do not know it either."""
+    return _known_zone(tzid) or LONDON
+
+
+def _known_zone(tzid: object) -> tzinfo | None:
     name = str(tzid or "").strip().strip('"')
     for candidate in (name, WINDOWS_ZONES.get(name, "")):
         if candidate:
@@ -347,20 +362,31 @@ def _zone(tzid: object) -> tzinfo:
                 return ZoneInfo(candidate)
             except (ZoneInfoNotFoundError, ValueError):
                 continue
-    return LONDON
+    return None
+
+
+def _unknown_zone(event: icalendar.Component) -> str:
+    """The name of a time zone the meeting's start is given in that neither the file nor
+    we know (so it was read as UK time), or ""."""
+    value = event.decoded("DTSTART")
+    tzid = event["DTSTART"].params.get("TZID")
+    naive = isinstance(value, datetime) and (value.tzinfo is None or value.utcoffset() is None)
+    if naive and tzid and _known_zone(tzid) is None:
+        return str(tzid).strip().strip('"')
+    return ""
 
 
 def _mode(event: icalendar.Component, location: str) -> str:
     if any(_text(event.get(name)) for name in _VIDEO_PROPERTIES):
         return "video"
     texts = [location, _text(event.get("DESCRIPTION")), _text(event.get("URL"))]
-    if any(_VIDEO_LINK.search(text) for text in texts):
+    if any(_VIDEO_LINK.search(text) for text in texts) or _NAMED_VIDEO.match(location):
         return "video"
     if location and not (
         _NOT_A_PLACE.match(location) or _URL.match(location) or _PHONE.search(location)
     ):
         return "in_person"
-    if any(_PHONE.search(text) for text in texts[:2]):
+    if _NAMED_PHONE.match(location) or any(_PHONE.search(text) for text in texts[:2]):
         return "phone"
     return "other"
 

@@ -436,6 +436,20 @@ def test_start_times_are_converted_to_utc(dtstart, expected):
     assert meeting.start.tzinfo is UTC
 
 
+def test_a_time_zone_no_one_knows_is_read_as_uk_time_and_said_so():
+    data = calendar("SUMMARY:Board", "DTSTART;TZID=Somewhere Unknown:20240610T090000")
+    result = read_meetings(data, filename="m.ics")
+    assert result.meetings[0].start == utc(2024, 6, 10, 8)
+    assert result.skipped == [
+        "“Board” gives its time in a time zone we do not know (Somewhere Unknown): read as UK time"
+    ]
+
+
+def test_a_known_time_zone_without_its_definition_is_read_without_a_warning():
+    data = calendar("SUMMARY:Board", "DTSTART;TZID=W. Europe Standard Time:20240610T090000")
+    assert read_meetings(data, filename="m.ics").skipped == []
+
+
 def test_duration_property_gives_the_end():
     data = calendar("SUMMARY:M", "DTSTART:20240110T090000Z", "DURATION:PT1H15M")
     [meeting] = read_meetings(data, filename="m.ics").meetings
@@ -475,9 +489,12 @@ def test_outlook_all_day_flag_on_midnight_times_marks_all_day():
         (["URL:https://meet.google.com/abc-defg-hij"], "video"),
         (["X-MICROSOFT-SKYPETEAMSMEETINGURL:https://teams.microsoft.com/l/meetup-join/x"], "video"),
         (["LOCATION:The Old Surgery\\, Church Lane"], "in_person"),
-        (["LOCATION:Zoom"], "other"),
+        (["LOCATION:Zoom"], "video"),  # a video service named, with no link
+        (["LOCATION:Microsoft Teams Meeting"], "video"),
         (["DESCRIPTION:Dial in on 0161 496 0123"], "phone"),
-        (["LOCATION:Phone"], "other"),
+        (["LOCATION:Phone"], "phone"),
+        (["LOCATION:Online"], "other"),
+        (["LOCATION:TBC"], "other"),
         (["LOCATION:Telephone", "DESCRIPTION:I will ring you on 07700 900123"], "phone"),
         (["DESCRIPTION:Agenda to follow"], "other"),
         ([], "other"),
