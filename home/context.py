@@ -11,18 +11,20 @@ from collectives.models import Role
 from collectives.selectors import memberships_for_user
 from home.attention import attention_for_request
 
-# (section, label, route, convenors only), in the order the header shows them.
+# (section, label, route, convenors only), in the order the header shows them: the day's work
+# first (deciding, telling every practice, relationships), then the people and the records.
+# NHS.UK's header folds the items that do not fit into "More".
 SECTIONS = [
     ("home", "Home", "home:collective", False),
-    ("members", "Members", "collectives:members", False),
-    ("organisations", "Organisations", "collectives:organisations", False),
     ("proposals", "Proposals", "decisions:proposals", False),
     ("decisions", "Decisions", "decisions:log", False),
     ("briefings", "Golden thread", "cascade:briefings", False),
+    ("relationships", "Relationships", "habits:overview", False),
+    ("surveys", "Trust surveys", "relationships:rounds", False),
+    ("members", "Members", "collectives:members", False),
+    ("organisations", "Organisations", "collectives:organisations", False),
     ("about", "Who we are", "cascade:about", False),
     ("notifications", "Notifications", "notifications:inbox", False),
-    ("surveys", "Trust surveys", "relationships:rounds", False),
-    ("relationships", "Relationships", "habits:overview", False),
     ("directory", "Directory", "directory:search", False),
     ("invitations", "Invitations", "collectives:invitations", True),
     ("audit", "Audit log", "audit:log", True),

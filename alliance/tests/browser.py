@@ -80,3 +80,14 @@ def serious_violations(page: Any) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def follow_header_link(page: Any, name: str) -> None:
+    """Click a link of the header's navigation, opening NHS.UK's "More" list first when the
+    header has folded the link into it."""
+    settled(page)
+    header = page.locator("header")
+    link = header.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        header.get_by_role("button", name="More").click()
+    link.click()

@@ -9,7 +9,13 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import User
-from alliance.tests.browser import new_page, problems, serious_violations, sign_in
+from alliance.tests.browser import (
+    follow_header_link,
+    new_page,
+    problems,
+    serious_violations,
+    sign_in,
+)
 from cascade.models import Briefing
 from collectives.demo import DEMO_PASSWORD
 from collectives.models import CollectiveOrganisation, Invitation, Membership
@@ -43,7 +49,7 @@ def test_a_newcomers_path(browser, site, demo, mailbox):
     expect(page.get_by_text("You are now working in Isle of Wight")).to_be_visible()
 
     # See the members.
-    page.get_by_role("link", name="Members", exact=True).click()
+    follow_header_link(page, "Members")
     expect(page.get_by_role("heading", name="Members")).to_be_visible()
     expect(page.get_by_role("cell", name=re.compile("^Tom Okafor"))).to_be_visible()
 
@@ -88,7 +94,7 @@ def test_a_newcomers_path(browser, site, demo, mailbox):
     assert Invitation.objects.get(email="newcomer@example.org").accepted_at is not None
 
     # The convenor sees them among the members.
-    page.get_by_role("link", name="Members", exact=True).click()
+    follow_header_link(page, "Members")
     expect(page.get_by_role("cell", name=re.compile("^Nia Newcomer"))).to_be_visible()
 
     # The newcomer signs out.

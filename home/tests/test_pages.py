@@ -161,3 +161,13 @@ def test_removing_someone_asks_first_and_then_removes(client, convenor, member):
     page = client.get(f"/c/{convenor.collective.slug}/members/").content.decode()
     assert f"{member.user.display_name} was removed" in page
     assert member.user.email not in page
+
+
+def test_the_header_puts_the_days_work_before_people_and_records(client, member):
+    client.force_login(member.user)
+    page = client.get(f"/c/{member.collective.slug}/").content.decode()
+    order = ["Proposals", "Decisions", "Golden thread", "Relationships", "Trust surveys"]
+    order += ["Members", "Organisations", "Who we are", "Notifications", "Directory"]
+    places = [page.index(f">{label}</a>") for label in order]
+    assert places == sorted(places)
+    assert ">Audit log</a>" not in page  # convenors only
