@@ -21,16 +21,24 @@ def _choices(organisations: list[Any]) -> list[tuple[int, str]]:
     return [(o.pk, o.name) for o in organisations]
 
 
+def _organisation_field(label: str, *, which: str, required: str = "") -> forms.TypedChoiceField:
+    """An organisation chosen from a list, as its id. Optional unless `required` gives the
+    message for a missing choice; `which` names it in the message for a wrong one."""
+    errors = {"invalid_choice": f"Choose {which} from the list."}
+    if required:
+        errors["required"] = required
+    return forms.TypedChoiceField(
+        label=label, coerce=int, required=bool(required), empty_value=None, error_messages=errors
+    )
+
+
 class ContactForm(forms.Form):
     """The quick add: who, how, when (today unless changed); length and note optional."""
 
-    organisation = forms.TypedChoiceField(
-        label="Other organisation",
-        coerce=int,
-        error_messages={
-            "required": "Choose the other organisation in the contact.",
-            "invalid_choice": "Choose the other organisation from the list.",
-        },
+    organisation = _organisation_field(
+        "Other organisation",
+        which="the other organisation",
+        required="Choose the other organisation in the contact.",
     )
     also = forms.TypedMultipleChoiceField(
         label="Other organisations also in it (optional)",
@@ -198,13 +206,10 @@ def name_from_address(address: str) -> str:
 class MatchForm(forms.Form):
     """Match an address from the calendar to a member organisation."""
 
-    organisation = forms.TypedChoiceField(
-        label="Organisation",
-        coerce=int,
-        error_messages={
-            "required": "Choose the organisation this person works for.",
-            "invalid_choice": "Choose the organisation from the list.",
-        },
+    organisation = _organisation_field(
+        "Organisation",
+        which="the organisation",
+        required="Choose the organisation this person works for.",
     )
     name = forms.CharField(
         label="Name",
@@ -235,27 +240,13 @@ class RhythmForm(forms.Form):
             "required": "Choose with whom: another organisation, a PCN or the leadership group."
         },
     )
-    first_organisation = forms.TypedChoiceField(
-        label="Between (for two organisations)",
-        coerce=int,
-        required=False,
-        empty_value=None,
-        error_messages={"invalid_choice": "Choose the first organisation from the list."},
+    first_organisation = _organisation_field(
+        "Between (for two organisations)", which="the first organisation"
     )
-    organisation = forms.TypedChoiceField(
-        label="With (for two organisations)",
-        coerce=int,
-        required=False,
-        empty_value=None,
-        error_messages={"invalid_choice": "Choose the other organisation from the list."},
+    organisation = _organisation_field(
+        "With (for two organisations)", which="the other organisation"
     )
-    pcn = forms.TypedChoiceField(
-        label="PCN (for a PCN's practices)",
-        coerce=int,
-        required=False,
-        empty_value=None,
-        error_messages={"invalid_choice": "Choose the PCN from the list."},
-    )
+    pcn = _organisation_field("PCN (for a PCN's practices)", which="the PCN")
     modes = forms.MultipleChoiceField(
         label="How you keep it",
         choices=Mode.choices,

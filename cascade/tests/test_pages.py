@@ -11,11 +11,9 @@ from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from alliance.testing import MembershipFactory
+from alliance.testing import MembershipFactory, page_queries
 from cascade import services, who_we_are
 from cascade.models import AboutPage, Briefing, Channel, Question, Thread, Touch
 from cascade.readability import measure
@@ -695,11 +693,7 @@ def _counts(client: Any, pages: dict[str, tuple[Any, str]]) -> dict[str, int]:
     counts = {}
     for name, (member, url) in pages.items():
         client.force_login(member.user)
-        client.get(url)  # settle the session
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        assert response.status_code == 200, (name, url, response.status_code)
-        counts[name] = len(captured)
+        counts[name] = page_queries(client, url)
     return counts
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from alliance.testing import MemberOrganisationFactory, OrganisationFactory, UserFactory
+from alliance.testing import (
+    MemberOrganisationFactory,
+    OrganisationFactory,
+    UserFactory,
+    page_queries,
+)
 from directory.models import Organisation, OrganisationRelationship, Person, RelationshipKind
 from directory.services import person_create
 
@@ -29,13 +32,6 @@ def _practices(pcn, n, start=0):
     return made
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(captured)
-
-
 PAGES = [
     "/directory/?q=riverside",
     "/directory/?kind=practice&icb=QRL",
@@ -56,11 +52,11 @@ def test_directory_pages_run_a_fixed_number_of_queries(
     MemberOrganisationFactory(collective=convenor.collective, organisation=practices[0])
     Person.objects.create(name="First person", organisation=practices[0])
     client.force_login(convenor.user)
-    few = {url: _count(client, url) for url in PAGES}
+    few = {url: page_queries(client, url) for url in PAGES}
     more = _practices(pcn, 40, start=3)
     for practice in more[:10]:
         Person.objects.create(name=f"Person at {practice.name}", organisation=practices[0])
-    many = {url: _count(client, url) for url in PAGES}
+    many = {url: page_queries(client, url) for url in PAGES}
     assert many == few
     for url in PAGES:
         with django_assert_max_num_queries(16):
