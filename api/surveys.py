@@ -13,8 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.common import call_service, valid_input
 from collectives.access import get_membership_for_user
-from relationships import access, selectors, services
+from relationships import access, results, selectors, services
 from relationships.models import RATING_ITEMS, SurveyRound
 
 
@@ -40,27 +41,69 @@ class RatingIO(serializers.Serializer):
         return fields
 
 
+class CellOutput(serializers.Serializer):
+    """A published figure or group of figures: shown with its values, or held back with
+    the reason (never with a count beside it)."""
+
+    shown = serializers.BooleanField()
+    reason = serializers.SerializerMethodField()
+    values = serializers.DictField()
+
+    def get_reason(self, cell: Any) -> str:
+        return "" if cell.shown else results.reason(cell)
+
+
 class ReceivedOutput(serializers.Serializer):
     organisation = serializers.IntegerField(source="organisation.pk")
     name = serializers.CharField(source="organisation.name")
-    raters = serializers.IntegerField()
-    enough = serializers.BooleanField()
-    trust = serializers.FloatField(allow_null=True)
-    value = serializers.FloatField(allow_null=True)
+    received = CellOutput(source="cell")
 
 
-class PairOutput(serializers.Serializer):
-    a = serializers.IntegerField(source="a.pk")
-    b = serializers.IntegerField(source="b.pk")
-    band = serializers.CharField()
-    position = serializers.IntegerField()
+class PCNOutput(serializers.Serializer):
+    pcn = serializers.IntegerField(source="pcn.pk")
+    name = serializers.CharField(source="pcn.name")
+    practices = serializers.SerializerMethodField()
+    spectrum = CellOutput()
+    pairs = CellOutput()
+
+    def get_practices(self, view: Any) -> list[int]:
+        return [o.pk for o in view.practices]
 
 
 class ResultsOutput(serializers.Serializer):
     min_raters = serializers.IntegerField()
-    measures = serializers.DictField()
+    held = serializers.BooleanField()
+    structure = serializers.DictField()
+    round = CellOutput()
+    pairs = CellOutput()
+    awareness = CellOutput()
     received = ReceivedOutput(many=True)
-    ties = PairOutput(many=True, source="pairs")
+    pcns = PCNOutput(many=True)
+    mutual_pairs = serializers.SerializerMethodField()
+
+    def get_mutual_pairs(self, found: Any) -> list[list[int]]:
+        return [[a.pk, b.pk] for a, b in found.mutual_pairs]
+
+
+class TieOutput(serializers.Serializer):
+    trust = serializers.FloatField()
+    value = serializers.FloatField()
+    rc = serializers.ListField(child=serializers.FloatField())
+    now = serializers.IntegerField()
+    wanted = serializers.IntegerField()
+
+
+class PairViewOutput(serializers.Serializer):
+    partner = serializers.IntegerField(source="partner.pk")
+    name = serializers.CharField(source="partner.name")
+    we_agreed = serializers.BooleanField()
+    they_agreed = serializers.BooleanField()
+    ours = TieOutput(allow_null=True)
+    theirs = TieOutput(allow_null=True)
+
+
+class PairConsentInput(serializers.Serializer):
+    share = serializers.BooleanField()
 
 
 def _round(request: Request, slug: str, pk: int) -> tuple[Any, SurveyRound]:
@@ -131,28 +174,56 @@ class OwnRating(APIView):
 
 
 class RoundResults(APIView):
-    """Aggregates under the same confidentiality rules as the pages."""
+    """What the round published when it closed: the same cells as the pages and exports."""
 
     serializer_class = ResultsOutput
 
     @extend_schema(responses=ResultsOutput)
     def get(self, request: Request, slug: str, pk: int) -> Response:
         _, survey = _round(request, slug, pk)
-        results = selectors.round_results(survey=survey)
-        if results is None:
+        found = results.round_results(survey=survey)
+        if found is None:
             raise Http404("Results appear when the round closes.")
-        m = results.measures
-        measures = {name: getattr(m, name) for name in selectors.ROUND_FIGURES}
-        measures |= {
-            "rc_means": m.rc_means,
-            "spectrum_now": m.spectrum_now,
-            "spectrum_wanted": m.spectrum_wanted,
-        }
-        return Response(
-            {
-                "min_raters": results.min_raters,
-                "measures": measures,
-                "received": ReceivedOutput(results.received, many=True).data,
-                "ties": PairOutput(results.pairs, many=True).data,
-            }
+        if found.held:
+            raise Http404("This round's results are held back while they are checked.")
+        return Response(ResultsOutput(found).data)
+
+
+def _speaker(request: Request, slug: str, pk: int) -> tuple[Any, SurveyRound]:
+    membership, survey = _round(request, slug, pk)
+    if not services.can_share_views(membership, survey):
+        raise drf_exceptions.PermissionDenied(
+            "Only the representative or deputy of an organisation taking part sees its "
+            "relationships' views."
         )
+    return membership, survey
+
+
+class PairViews(APIView):
+    """The caller's organisation's relationships in the round: who agreed to share, and both
+    views where both did and the round has closed."""
+
+    serializer_class = PairViewOutput
+
+    @extend_schema(responses=PairViewOutput(many=True))
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        membership, survey = _speaker(request, slug, pk)
+        views = selectors.pair_views(survey=survey, organisation=membership.organisation)
+        return Response(PairViewOutput(views, many=True).data)
+
+
+class PairConsent(APIView):
+    """Agree (share: true) or stop agreeing (share: false) to share our view with one
+    organisation."""
+
+    serializer_class = PairConsentInput
+
+    @extend_schema(request=PairConsentInput, responses=PairViewOutput)
+    def put(self, request: Request, slug: str, pk: int, organisation: int) -> Response:
+        membership, survey = _speaker(request, slug, pk)
+        partner = access.get_participant_in_round(survey, organisation)
+        share = valid_input(PairConsentInput, request)["share"]
+        write = services.pair_consent_give if share else services.pair_consent_withdraw
+        call_service(write, membership=membership, survey=survey, partner=partner)
+        views = selectors.pair_views(survey=survey, organisation=membership.organisation)
+        return Response(PairViewOutput(next(v for v in views if v.partner.pk == partner.pk)).data)

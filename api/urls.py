@@ -35,6 +35,12 @@ urlpatterns = [
         name="survey_answer",
     ),
     path(S + "<int:pk>/results/", _api(surveys.RoundResults.as_view()), name="survey_results"),
+    path(S + "<int:pk>/pair-views/", _api(surveys.PairViews.as_view()), name="survey_pair_views"),
+    path(
+        S + "<int:pk>/pair-views/<int:organisation>/",
+        _api(surveys.PairConsent.as_view()),
+        name="survey_pair_view",
+    ),
     path(P, _api(decisions.ProposalList.as_view()), name="proposals"),
     path(P + "<int:pk>/", _api(decisions.ProposalDetail.as_view()), name="proposal"),
     path(

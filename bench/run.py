@@ -188,17 +188,23 @@ def _big_round(organisations: int = 150, per_org: int = 30) -> Any:
 
 
 def bench_analytics(survey: Any, repeat: int) -> None:
-    from relationships import selectors
+    """Publishing a closed round (the rules and the adversary's audit of every participant)
+    and reading the published results, over loading the answers."""
+    from relationships import publication, results, selectors, services
 
     load_s = median_time(lambda: selectors._ties(survey), repeat)
-    results_s = median_time(lambda: selectors.round_results(survey=survey), repeat)
+    data, _shape = selectors.publication_input(survey=survey)
+    publish_s = median_time(lambda: publication.publish(data, []), max(1, repeat // 3))
+    services.round_results_publish(survey=survey)
+    read_s = median_time(lambda: results.round_results(survey=survey), repeat)
     print(
-        f"Trust analytics (150 organisations, {survey.responses.count()} responses, 4,500 ratings):"
+        f"Trust results (150 organisations, {survey.responses.count()} responses, 4,500 ratings):"
     )
     print(f"  load the answers       {load_s * 1000:8.1f} ms")
     print(
-        f"  load + all analytics   {results_s * 1000:8.1f} ms   = {results_s / load_s:5.2f} x load"
+        f"  publish (rules, audit) {publish_s * 1000:8.1f} ms   = {publish_s / load_s:5.2f} x load"
     )
+    print(f"  read what was published{read_s * 1000:8.1f} ms   = {read_s / load_s:5.2f} x load")
 
 
 def bench_map_in_chromium(convenor: Any, survey: Any, repeat: int) -> None:

@@ -45,9 +45,10 @@ class Collective(models.Model):
     min_raters = models.PositiveSmallIntegerField(
         "fewest raters shown",
         default=3,
-        validators=[MinValueValidator(2), MaxValueValidator(20)],
+        validators=[MinValueValidator(3), MaxValueValidator(20)],
         help_text="An organisation sees how others rate it only as the mean of at least this "
-        "many rating organisations. Change it only by a recorded decision.",
+        "many rating organisations (never fewer than 3). Change it only by a recorded "
+        "decision; a round keeps the value it had when it closed.",
     )
     max_stand_aside_share = models.FloatField(
         "most stand-asides for consensus",
@@ -70,6 +71,11 @@ class Collective(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_raters__gte=3), name="k_is_never_below_three"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -30,11 +30,23 @@ def _scale(low: int, high: int) -> list[MinValueValidator | MaxValueValidator]:
     return [MinValueValidator(low), MaxValueValidator(high)]
 
 
+#: k is never lower than this (PRODUCT.md §4): with two raters, each works out the other's
+#: rating by subtracting its own.
+MIN_RATERS_FLOOR = 3
+
+
 class SurveyRound(models.Model):
     collective = models.ForeignKey(
         "collectives.Collective", on_delete=models.CASCADE, related_name="survey_rounds"
     )
     title = models.CharField(max_length=150)
+    min_raters = models.PositiveSmallIntegerField(
+        "fewest raters shown",
+        default=MIN_RATERS_FLOOR,
+        validators=[MinValueValidator(MIN_RATERS_FLOOR), MaxValueValidator(20)],
+        help_text="k for this round: the collective's setting while the round is open, "
+        "frozen once it closes.",
+    )
     opens_on = models.DateField()
     closes_on = models.DateField()
     answer_mode = models.CharField(
@@ -55,7 +67,11 @@ class SurveyRound(models.Model):
             models.CheckConstraint(
                 condition=models.Q(closes_on__gte=models.F("opens_on")),
                 name="a_round_closes_after_it_opens",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_raters__gte=MIN_RATERS_FLOOR),
+                name="a_round_needs_at_least_three_raters",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,6 +214,75 @@ class TieRating(models.Model):
     @property
     def is_complete(self) -> bool:
         return all(getattr(self, item) is not None for item in RATING_ITEMS)
+
+
+class PairConsent(models.Model):
+    """An organisation agrees to share its view of its relationship with another, for one
+    round. The two views are shown to the two organisations only when both have agreed."""
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="pair_consents")
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    given_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "organisation", "partner"], name="one_consent_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(organisation=models.F("partner")),
+                name="a_consent_names_another_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} shares its view of {self.partner} in {self.round}"
+
+
+class RoundPublication(models.Model):
+    """What a closed round shows, decided once (relationships.publication) and never changed:
+    the cells shown or held back with their values, the ledger of every shown figure as a
+    sum over ratings (what the disclosure check audits), and what was frozen with it."""
+
+    round = models.OneToOneField(SurveyRound, on_delete=models.CASCADE, related_name="publication")
+    published_at = models.DateTimeField(default=timezone.now)
+    min_raters = models.PositiveSmallIntegerField(validators=[MinValueValidator(MIN_RATERS_FLOOR)])
+    participants = models.JSONField(help_text="Organisation ids taking part.")
+    pcns = models.JSONField(default=dict, help_text="PCN id -> its practices, as at closing.")
+    structure = models.JSONField(
+        default=dict, help_text="Who rated whom, in aggregate: density, reciprocity, pairs."
+    )
+    cells = models.JSONField(help_text="Cell id -> {shown, reason, values}.")
+    ledger = models.JSONField(help_text="[[figure id, component, [key, ...]], ...]")
+    consents = models.JSONField(
+        default=list, help_text="Pairs [a, b] who had both agreed to share when it was published."
+    )
+    withheld_consents = models.JSONField(
+        default=list,
+        help_text="Pairs who had both agreed, but whose views would have let someone work out "
+        "a rating from what other rounds had published: their views are not shown.",
+    )
+    held_at = models.DateTimeField(null=True, blank=True)
+    held_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_raters__gte=MIN_RATERS_FLOOR),
+                name="a_publication_needs_at_least_three_raters",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Results of {self.round}"
 
 
 class ReminderSent(models.Model):

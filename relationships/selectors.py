@@ -1,53 +1,41 @@
-"""Reads for trust surveys. The only module that reads raw ratings.
+"""Reads for trust surveys. The only module that reads raw ratings (`TieRating`).
 
-Confidentiality (PRODUCT.md §4) is enforced here, so pages, API and exports share one rule:
-- no function returns one organisation's rating of another;
-- received scores only as the mean of at least `collective.min_raters` rating organisations;
-- ties only as the mutual mean of both directions, in bands;
-- comments only when marked shareable, without the author when they asked;
-- results only once the round has closed.
+What it gives out of them (PRODUCT.md §4, docs/confidentiality.md):
+- to the publication (`publication_input`): the ratings of a closed round, averaged per
+  rating organisation, for `relationships.publication` to decide what may be shown; pages,
+  API and exports read only what was published (`relationships.results`);
+- to an organisation's own representatives: its own answers (`own_response`);
+- to the two organisations of a pair, once both agreed: each other's view of the pair
+  (`pair_views`);
+- comments only when marked shareable, without the author when they asked.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from statistics import mean
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from collectives.models import Membership
-from directory.models import (
-    Organisation,
-    OrganisationKind,
-    OrganisationRelationship,
-    RelationshipKind,
-)
+from directory.models import Organisation, OrganisationRelationship, RelationshipKind
 from relationships import analytics
+from relationships.disclosure import Figure, Leak
 from relationships.models import (
     RC_ITEMS,
     TRUST_ITEMS,
     VALUE_ITEMS,
+    AnswerMode,
+    PairConsent,
     Response,
     RoundParticipant,
+    RoundPublication,
     SurveyRound,
     TieRating,
 )
-
-#: The round-level figures shown on the dashboard, in the CSV and in the API, in order.
-ROUND_FIGURES = (
-    "participants",
-    "respondents",
-    "response_rate",
-    "ties",
-    "density",
-    "reciprocity",
-    "mean_trust",
-    "mean_value",
-    "centralization",
-    "gap",
-)
+from relationships.publication import Published, RoundInput, leaks, pair_key
 
 
 def rounds_for_collective(*, collective: Any) -> QuerySet[SurveyRound]:
@@ -69,6 +57,12 @@ def participants(*, survey: SurveyRound) -> list[Organisation]:
     return list(Organisation.objects.filter(survey_rounds=survey).order_by("name"))
 
 
+def participant_ids(*, survey: SurveyRound) -> set[int]:
+    return set(
+        RoundParticipant.objects.filter(round=survey).values_list("organisation_id", flat=True)
+    )
+
+
 def finished_organisation_ids(*, survey: SurveyRound) -> set[int]:
     """Organisations that have finished answering (not what they answered)."""
     return set(
@@ -80,8 +74,6 @@ def finished_organisation_ids(*, survey: SurveyRound) -> set[int]:
 
 def own_response(*, membership: Membership, survey: SurveyRound) -> Response | None:
     """The person's own answers (or their organisation's, when one person answers for it)."""
-    from relationships.models import AnswerMode
-
     if membership.organisation_id is None:
         return None
     responses = Response.objects.filter(round=survey, organisation_id=membership.organisation_id)
@@ -96,7 +88,7 @@ def own_response(*, membership: Membership, survey: SurveyRound) -> Response | N
     )
 
 
-# Aggregates ----------------------------------------------------------------------------
+# What the publication reads -------------------------------------------------------------
 
 
 def _ties(survey: SurveyRound) -> list[analytics.Tie]:
@@ -122,159 +114,164 @@ def _ties(survey: SurveyRound) -> list[analytics.Tie]:
     return ties
 
 
-@dataclass(frozen=True)
-class ReceivedView:
-    organisation: Organisation
-    raters: int
-    enough: bool
-    trust: float | None
-    value: float | None
+def mutual_consents(*, survey: SurveyRound) -> frozenset[tuple[int, int]]:
+    """Pairs (a < b) where each organisation agreed to share its view with the other."""
+    given = set(PairConsent.objects.filter(round=survey).values_list("organisation", "partner"))
+    return _mutual(given)
 
 
-@dataclass(frozen=True)
-class PairView:
-    """A tie as members may see it: the band of the mutual mean trust (never a number, from
-    which a party could work out the other side's one-way rating) and the mean of both
-    sides' spectrum positions, rounded to a step."""
-
-    a: Organisation
-    b: Organisation
-    band: str
-    position: int
+def _mutual(given: set[tuple[int, int]]) -> frozenset[tuple[int, int]]:
+    return frozenset((a, b) for a, b in given if a < b and (b, a) in given)
 
 
-@dataclass(frozen=True)
-class PCNView:
-    pcn: Organisation
-    practices: list[Organisation]
-    raters: int
-    enough: bool
-    misalignment: float | None
-    pairs_considered: int
-    spectrum_now: dict[str, int]
-    spectrum_wanted: dict[str, int]
-    gap: float | None
-    grid: dict[tuple[int, int], PairView]
-
-
-@dataclass(frozen=True)
-class RoundResults:
-    survey: SurveyRound
-    min_raters: int
-    measures: analytics.RoundMeasures
-    organisations: dict[int, Organisation]
-    received: list[ReceivedView]
-    pairs: list[PairView]
-    pcns: list[PCNView] = field(default_factory=list)
-
-
-def _received(ties: list[analytics.Tie], organisation: Organisation, k: int) -> ReceivedView:
-    got = analytics.received(ties, organisation.pk)
-    enough = got.raters >= k
-    return ReceivedView(
-        organisation=organisation,
-        raters=got.raters,
-        enough=enough,
-        trust=got.trust if enough else None,
-        value=got.value if enough else None,
+def shared_consents(*, survey: SurveyRound) -> frozenset[tuple[int, int]]:
+    """Pairs whose views are shown to each other: both agreed, and the publication did not
+    withhold them (two queries)."""
+    withheld = RoundPublication.objects.filter(round=survey).values_list(
+        "withheld_consents", flat=True
     )
+    held = {tuple(pair) for pairs in withheld for pair in pairs}
+    return frozenset(pair for pair in mutual_consents(survey=survey) if pair not in held)
 
 
-def _pairs(ties: list[analytics.Tie], organisations: dict[int, Organisation]) -> list[PairView]:
-    now = {(t.rater, t.ratee): t.now for t in ties}
-    pairs = []
-    for mutual in analytics.mutual_ties(ties):
-        position = round((now[(mutual.a, mutual.b)] + now[(mutual.b, mutual.a)]) / 2)
-        pairs.append(
-            PairView(
-                a=organisations[mutual.a],
-                b=organisations[mutual.b],
-                band=mutual.band,
-                position=position,
-            )
-        )
-    return pairs
-
-
-def _pcn_views(
-    survey: SurveyRound,
-    ties: list[analytics.Tie],
-    pairs: list[PairView],
-    organisations: dict[int, Organisation],
-    k: int,
-) -> list[PCNView]:
-    memberships = OrganisationRelationship.objects.filter(
+def current_pcns(organisation_ids: set[int]) -> dict[int, frozenset[int]]:
+    """Each PCN with at least two of these organisations among its practices, now."""
+    by_pcn: dict[int, set[int]] = defaultdict(set)
+    for practice, pcn in OrganisationRelationship.objects.filter(
         kind=RelationshipKind.PCN_MEMBER,
         end_date__isnull=True,
-        organisation_id__in=organisations,
-    ).select_related("parent")
-    by_pcn: dict[int, set[int]] = defaultdict(set)
-    pcn_orgs: dict[int, Organisation] = {}
-    for m in memberships:
-        by_pcn[m.parent_id].add(m.organisation_id)
-        pcn_orgs[m.parent_id] = m.parent
-    views = []
-    for pcn_id, practice_ids in sorted(by_pcn.items(), key=lambda i: pcn_orgs[i[0]].name):
-        inner = [t for t in ties if t.rater in practice_ids and t.ratee in practice_ids]
-        raters = len({t.rater for t in inner})
-        enough = raters >= k
-        share, considered = analytics.misalignment(practice_ids, ties)
-        measures = _k_rule(analytics.round_measures(practice_ids, inner), k)
-        grid = {
-            (p.a.pk, p.b.pk): p for p in pairs if p.a.pk in practice_ids and p.b.pk in practice_ids
-        }
-        grid.update({(b, a): p for (a, b), p in list(grid.items())})
-        views.append(
-            PCNView(
-                pcn=pcn_orgs[pcn_id],
-                practices=sorted((organisations[i] for i in practice_ids), key=lambda o: o.name),
-                raters=raters,
-                enough=enough,
-                misalignment=share if enough else None,
-                pairs_considered=considered,
-                spectrum_now=measures.spectrum_now if enough else {},
-                spectrum_wanted=measures.spectrum_wanted if enough else {},
-                gap=measures.gap if enough else None,
-                grid=grid,
-            )
+        organisation_id__in=organisation_ids,
+    ).values_list("organisation_id", "parent_id"):
+        by_pcn[pcn].add(practice)
+    return {pcn: frozenset(ids) for pcn, ids in by_pcn.items() if len(ids) >= 2}
+
+
+def publication_input(*, survey: SurveyRound) -> tuple[RoundInput, dict[str, Any]]:
+    """A closed round's ratings for the publication, and the network's shape (who rated
+    whom, which is not confidential)."""
+    ids = participant_ids(survey=survey)
+    ties = tuple(t for t in _ties(survey) if t.rater in ids and t.ratee in ids)
+    awareness: dict[int, list[int]] = defaultdict(list)
+    for organisation_id, value in Response.objects.filter(
+        round=survey, submitted_at__isnull=False, knows_leadership__isnull=False
+    ).values_list("organisation_id", "knows_leadership"):
+        if organisation_id in ids and value is not None:
+            awareness[organisation_id].append(value)
+    data = RoundInput(
+        round_id=survey.pk,
+        k=survey.min_raters,
+        participants=frozenset(ids),
+        ties=ties,
+        pcns=current_pcns(ids),
+        consents=mutual_consents(survey=survey),
+        awareness={o: mean(values) for o, values in awareness.items()},
+    )
+    return data, structure(ids, list(ties))
+
+
+def structure(participants: set[int], ties: list[analytics.Tie]) -> dict[str, Any]:
+    """Who rated whom, in aggregate (counts and shape; never a rating)."""
+    shape = analytics.round_measures(participants, ties)
+    pairs = {(t.rater, t.ratee) for t in ties}
+    return {
+        "participants": shape.participants,
+        "respondents": shape.respondents,
+        "response_rate": shape.response_rate,
+        "ties": shape.ties,
+        "density": shape.density,
+        "reciprocity": shape.reciprocity,
+        "centralization": shape.centralization,
+        "mutual_pairs": sorted([a, b] for a, b in pairs if a < b and (b, a) in pairs),
+    }
+
+
+def overlapping_round_ids(*, survey: SurveyRound) -> list[int]:
+    """Other rounds (in any collective) with at least two of this round's organisations: a
+    participant of both could set one's figures against the other's."""
+    ids = participant_ids(survey=survey)
+    return sorted(
+        RoundParticipant.objects.filter(organisation_id__in=ids)
+        .exclude(round_id=survey.pk)
+        .values("round_id")
+        .annotate(shared=Count("organisation_id", distinct=True))
+        .filter(shared__gte=2)
+        .values_list("round_id", flat=True)
+    )
+
+
+def as_published(publication: RoundPublication, consents: frozenset[tuple[int, int]]) -> Published:
+    return Published(
+        round_id=publication.round_id,
+        participants=frozenset(publication.participants),
+        figures=tuple(
+            Figure(figure_id, component, frozenset(tuple(key) for key in keys))
+            for figure_id, component, keys in publication.ledger
+        ),
+        consents=consents,
+    )
+
+
+def published_history(*, survey: SurveyRound) -> list[Published]:
+    """What is already published about overlapping rounds, with the views their pairs have
+    agreed to share since (the adversary knows those too). Three queries."""
+    publications = list(
+        RoundPublication.objects.filter(round_id__in=overlapping_round_ids(survey=survey))
+        .defer("cells", "structure")
+        .order_by("round_id")
+    )
+    given: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for round_id, a, b in PairConsent.objects.filter(
+        round_id__in=[p.round_id for p in publications]
+    ).values_list("round_id", "organisation_id", "partner_id"):
+        given[round_id].add((a, b))
+    return [
+        as_published(
+            p,
+            _mutual(given[p.round_id]) - {tuple(pair) for pair in p.withheld_consents},
         )
-    return views
+        for p in publications
+    ]
 
 
-def _k_rule(measures: analytics.RoundMeasures, k: int) -> analytics.RoundMeasures:
-    """Means over fewer than k rating organisations could be one organisation's answers:
-    blank them (counts of ties, density and the like stay)."""
-    if measures.respondents >= k:
-        return measures
-    return replace(
-        measures,
-        mean_trust=None,
-        mean_value=None,
-        gap=None,
-        rc_means=dict.fromkeys(measures.rc_means),
-        spectrum_now={},
-        spectrum_wanted={},
-    )
+def round_leaks(*, survey: SurveyRound) -> list[Leak]:
+    """What any participant could work out from this round's published figures and those of
+    overlapping rounds, knowing the views shared with it. The disclosure check: empty when
+    the rules hold."""
+    stored = RoundPublication.objects.filter(round=survey).first()
+    if stored is None:
+        return []
+    rounds = [
+        *published_history(survey=survey),
+        as_published(stored, shared_consents(survey=survey)),
+    ]
+    return leaks(rounds, [f for r in rounds for f in r.figures], stored.min_raters)
 
 
-def round_results(*, survey: SurveyRound) -> RoundResults | None:
-    """Everything a member may see of a closed round; None while it is still open."""
-    if not survey.is_closed:
-        return None
-    k = survey.collective.min_raters
-    organisations = {o.pk: o for o in participants(survey=survey)}
-    ties = [t for t in _ties(survey) if t.rater in organisations and t.ratee in organisations]
-    measures = _k_rule(analytics.round_measures(set(organisations), ties), k)
-    pairs = _pairs(ties, organisations)
-    return RoundResults(
-        survey=survey,
-        min_raters=k,
-        measures=measures,
-        organisations=organisations,
-        received=[_received(ties, o, k) for o in organisations.values()],
-        pairs=pairs,
-        pcns=_pcn_views(survey, ties, pairs, organisations, k),
-    )
+def consent_would_leak(*, survey: SurveyRound, pair: tuple[int, int]) -> list[Leak]:
+    """What sharing one more pair's views would newly let someone work out, from everything
+    published (other rounds' figures, and this round's once it is published)."""
+    stored = RoundPublication.objects.filter(round=survey).first()
+    shared = shared_consents(survey=survey)
+    if stored is not None:
+        own = as_published(stored, shared)
+    else:
+        own = Published(survey.pk, frozenset(participant_ids(survey=survey)), (), shared)
+    history = published_history(survey=survey)
+    figures = [f for r in [*history, own] for f in r.figures]
+    if not figures:
+        return []
+    with_pair = replace(own, consents=own.consents | {pair_key(*pair)})
+    before = {
+        (x.viewer, x.component, x.keys) for x in leaks([*history, own], figures, survey.min_raters)
+    }
+    return [
+        x
+        for x in leaks([*history, with_pair], figures, survey.min_raters)
+        if (x.viewer, x.component, x.keys) not in before
+    ]
+
+
+# What organisations see of each other ----------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -283,15 +280,9 @@ class SharedComment:
     author: str | None
 
 
-def how_others_see(
-    *, survey: SurveyRound, organisation: Organisation
-) -> tuple[ReceivedView, list[SharedComment]] | None:
-    """What others said of this organisation: the k-rule mean, and shareable comments."""
-    if not survey.is_closed:
-        return None
-    k = survey.collective.min_raters
-    received = _received(_ties(survey), organisation, k)
-    comments = [
+def shared_comments(*, survey: SurveyRound, organisation: Organisation) -> list[SharedComment]:
+    """What others said of this organisation and chose to share with it."""
+    return [
         SharedComment(
             text=r.comment, author=None if r.comment_anonymous else r.response.organisation.name
         )
@@ -302,115 +293,69 @@ def how_others_see(
         .select_related("response__organisation")
         .order_by("pk")
     ]
-    return received, comments
-
-
-def participant_ids(*, survey: SurveyRound) -> set[int]:
-    return set(
-        RoundParticipant.objects.filter(round=survey).values_list("organisation_id", flat=True)
-    )
-
-
-def is_pcn(organisation: Organisation) -> bool:
-    return organisation.kind == OrganisationKind.PCN
 
 
 @dataclass(frozen=True)
-class TrendPoint:
-    survey: SurveyRound
-    measures: analytics.RoundMeasures
-    changes: list[analytics.Change]
+class PairView:
+    """One relationship of an organisation in a round, as it may see it."""
+
+    partner: Organisation
+    we_agreed: bool
+    they_agreed: bool
+    ours: analytics.Tie | None  # our view of them (what we answered), when both agreed
+    theirs: analytics.Tie | None  # their view of us, when both agreed
+    withheld: bool = False  # both agreed, but showing them would have let someone isolate a
+    # rating from what other rounds had published
+
+    @property
+    def shared(self) -> bool:
+        return self.we_agreed and self.they_agreed and not self.withheld
 
 
-def trends(*, collective: Any) -> list[TrendPoint]:
-    """Closed rounds in order, each with its measures (k rule applied) and the change from
-    the round before, carrying both rounds' respondent counts so no one over-reads a small
-    change."""
-    points: list[TrendPoint] = []
-    closed = sorted(
-        (
-            r
-            for r in SurveyRound.objects.filter(collective=collective).select_related("collective")
-            if r.is_closed
-        ),
-        key=lambda r: (r.closed_at.date() if r.closed_at else r.closes_on, r.pk),
+def pair_views(*, survey: SurveyRound, organisation: Organisation) -> list[PairView]:
+    """The organisation's relationships in this round: everyone it rated or was rated by,
+    whether each side agreed to share, and both views where both did and the round has
+    closed (before then nothing is final). Three queries."""
+    ties = {(t.rater, t.ratee): t for t in _ties(survey) if organisation.pk in (t.rater, t.ratee)}
+    given = set(
+        PairConsent.objects.filter(
+            Q(organisation=organisation) | Q(partner=organisation), round=survey
+        ).values_list("organisation_id", "partner_id")
     )
-    for survey in closed:
-        results = round_results(survey=survey)
-        assert results is not None
-        before = points[-1].measures if points else None
-        points.append(
-            TrendPoint(
-                survey=survey,
-                measures=results.measures,
-                changes=analytics.changes(before, results.measures) if before else [],
-            )
+    withheld = {
+        tuple(pair)
+        for pairs in RoundPublication.objects.filter(round=survey).values_list(
+            "withheld_consents", flat=True
         )
-    return points
-
-
-def trend_chart(
-    points: list[TrendPoint],
-    measure: str,
-    low: float,
-    high: float,
-    width: int = 600,
-    height: int = 220,
-) -> dict[str, Any]:
-    """Coordinates for a small server-drawn SVG line chart (no script, no inline style)."""
-    pad = 40
-    values = [getattr(p.measures, measure) for p in points]
-    step = (width - 2 * pad) / max(1, len(points) - 1)
-
-    def y(value: float) -> float:
-        return height - pad - (value - low) / (high - low) * (height - 2 * pad)
-
-    dots = [
-        {"x": round(pad + i * step, 1), "y": round(y(v), 1), "value": v, "label": p.survey.title}
-        for i, (p, v) in enumerate(zip(points, values, strict=True))
-        if v is not None
-    ]
-    return {
-        "width": width,
-        "height": height,
-        "pad": pad,
-        "dots": dots,
-        "path": " ".join(f"{'M' if i == 0 else 'L'}{d['x']},{d['y']}" for i, d in enumerate(dots)),
-        "grid": [{"y": round(y(v), 1), "label": f"{v:g}"} for v in (low, (low + high) / 2, high)],
+        for pair in pairs
     }
-
-
-@dataclass(frozen=True)
-class AwarenessPoint:
-    survey: SurveyRound
-    organisations: int
-    mean: float | None  # None when fewer than k organisations answered the question
-
-
-def awareness_over_time(*, collective: Any) -> list[AwarenessPoint]:
-    """'I know what our local GP leadership group is and what it does' (1-5) per closed
-    round, in order: the mean of the organisations' own means (staff answers averaged per
-    organisation first), shown only when at least k organisations answered. Two queries."""
-    rounds = [
-        r
-        for r in SurveyRound.objects.filter(collective=collective).select_related("collective")
-        if r.is_closed
-    ]
-    answers: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for round_id, organisation_id, value in Response.objects.filter(
-        round__in=rounds, submitted_at__isnull=False, knows_leadership__isnull=False
-    ).values_list("round_id", "organisation_id", "knows_leadership"):
-        if value is not None:
-            answers[round_id][organisation_id].append(value)
-    points = []
-    k = collective.min_raters
-    for survey in sorted(rounds, key=lambda r: (r.closes_on, r.pk)):
-        per_org = [mean(values) for values in answers[survey.pk].values()]
-        points.append(
-            AwarenessPoint(
-                survey=survey,
-                organisations=len(per_org),
-                mean=mean(per_org) if len(per_org) >= k else None,
+    # While the round is open anyone taking part may be agreed with in advance (and no one
+    # learns who has rated whom yet); once closed, those who rated it or were rated by it.
+    others = Organisation.objects.filter(survey_rounds=survey).exclude(pk=organisation.pk)
+    if survey.is_closed:
+        partners = {b if a == organisation.pk else a for a, b in ties} | {
+            b if a == organisation.pk else a for a, b in given
+        }
+        others = others.filter(pk__in=partners)
+    names = {o.pk: o for o in others}
+    views = []
+    for partner in sorted(names.values(), key=lambda o: o.name):
+        we = (organisation.pk, partner.pk) in given
+        they = (partner.pk, organisation.pk) in given
+        both = (
+            we
+            and they
+            and survey.is_closed
+            and pair_key(organisation.pk, partner.pk) not in withheld
+        )
+        views.append(
+            PairView(
+                partner=partner,
+                we_agreed=we,
+                they_agreed=they,
+                ours=ties.get((organisation.pk, partner.pk)) if both else None,
+                theirs=ties.get((partner.pk, organisation.pk)) if both else None,
+                withheld=pair_key(organisation.pk, partner.pk) in withheld,
             )
         )
-    return points
+    return views

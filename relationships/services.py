@@ -1,4 +1,5 @@
-"""Writes for trust surveys: rounds, answers, the k setting, reminders."""
+"""Writes for trust surveys: rounds, answers, the k setting, publishing results, consent to
+share a pair's views."""
 
 from __future__ import annotations
 
@@ -19,16 +20,21 @@ from collectives.models import (
     Role,
 )
 from directory.models import Organisation
+from relationships import publication, selectors
+from relationships.disclosure import Leak
 from relationships.models import (
+    MIN_RATERS_FLOOR,
     RATING_ITEMS,
     AnswerMode,
+    PairConsent,
     Response,
     RoundParticipant,
+    RoundPublication,
     SurveyRound,
     TieRating,
 )
 
-ROUND_FIELDS = ["title", "opens_on", "closes_on", "answer_mode", "closed_at"]
+ROUND_FIELDS = ["title", "opens_on", "closes_on", "answer_mode", "closed_at", "min_raters"]
 SELF_ITEMS = ("sustainable_alone", "joint_difference", "knows_leadership")
 RANGES = {**dict.fromkeys(RATING_ITEMS[:6], (1, 4)), **dict.fromkeys(RATING_ITEMS[6:], (1, 5))}
 
@@ -71,6 +77,7 @@ def round_open(
         opens_on=opens_on,
         closes_on=closes_on,
         answer_mode=answer_mode,
+        min_raters=max(MIN_RATERS_FLOOR, collective.min_raters),
         created_by=actor_membership.user,
     )
     RoundParticipant.objects.bulk_create(
@@ -95,8 +102,15 @@ def round_extend(
 ) -> SurveyRound:
     require_convenor(actor_membership)
     survey = SurveyRound.objects.select_for_update().get(pk=survey.pk)
-    if survey.closed_at is not None:
-        raise ValidationError({"closes_on": "This round is closed; it cannot be extended."})
+    if survey.is_closed or RoundPublication.objects.filter(round=survey).exists():
+        # Closing is final, by hand or by date: once results could be seen, one more
+        # organisation's answers would show as the difference between two sets of results.
+        raise ValidationError(
+            {
+                "closes_on": "This round has closed, so it cannot be extended or reopened: "
+                "its results may already have been seen. Open a new round instead."
+            }
+        )
     if closes_on <= survey.closes_on:
         raise ValidationError(
             {
@@ -120,7 +134,11 @@ def round_extend(
 
 @transaction.atomic
 def round_close(*, actor_membership: Membership, survey: SurveyRound) -> SurveyRound:
-    """Close the round now: answers can no longer change and results appear."""
+    """Close the round now, for good: answers can no longer change, k is frozen, and the
+    results are published (after the commit, in the background; the first read publishes
+    them if the job has not yet)."""
+    from relationships import tasks
+
     require_convenor(actor_membership)
     survey = SurveyRound.objects.select_for_update().get(pk=survey.pk)
     if survey.closed_at is None:
@@ -135,19 +153,33 @@ def round_close(*, actor_membership: Membership, survey: SurveyRound) -> SurveyR
             before=before,
             after=snapshot(survey, ROUND_FIELDS),
         )
+        survey_pk = survey.pk
+        transaction.on_commit(lambda: tasks.publish_round_results(survey_pk))
     return survey
 
 
 @transaction.atomic
 def min_raters_change(*, actor_membership: Membership, min_raters: int) -> Collective:
-    """Change the k rule. PRODUCT.md §4: only by a recorded decision, so it is audited."""
+    """Change the k rule. PRODUCT.md §4: only by a recorded decision, so it is audited.
+
+    It applies to the collective's rounds that have not closed; a closed round keeps the k
+    it closed with, or its results could be read again under a smaller k."""
     require_convenor(actor_membership)
     collective = Collective.objects.select_for_update().get(pk=actor_membership.collective_id)
-    if not 2 <= min_raters <= 20:
-        raise ValidationError({"min_raters": "Choose a number from 2 to 20."})
+    if not isinstance(min_raters, int) or not MIN_RATERS_FLOOR <= min_raters <= 20:
+        raise ValidationError(
+            {
+                "min_raters": f"Choose a number from {MIN_RATERS_FLOOR} to 20: with fewer "
+                "than 3, an organisation could work out another's rating from its own."
+            }
+        )
     before = {"min_raters": collective.min_raters}
     collective.min_raters = min_raters
     collective.save(update_fields=["min_raters"])
+    today = timezone.localdate()
+    SurveyRound.objects.filter(
+        collective=collective, closed_at__isnull=True, closes_on__gte=today
+    ).exclude(publication__isnull=False).update(min_raters=min_raters)
     audit_record(
         actor=actor_membership.user,
         action="collective.min_raters_changed",
@@ -157,6 +189,198 @@ def min_raters_change(*, actor_membership: Membership, min_raters: int) -> Colle
         after={"min_raters": min_raters},
     )
     return collective
+
+
+# Publishing results ------------------------------------------------------------------------
+
+
+def _lock_overlapping(survey: SurveyRound) -> list[int]:
+    """Lock this round and every round it could be set against, in one order, so that two
+    publications (or a publication and a consent) are decided one after the other."""
+    ids = sorted({survey.pk, *selectors.overlapping_round_ids(survey=survey)})
+    list(SurveyRound.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    return ids
+
+
+def round_results_publish(*, survey: SurveyRound) -> RoundPublication:
+    """Decide, once, what a closed round shows (relationships.publication) and keep it.
+
+    The work is done outside any transaction (it reads every rating and may take seconds
+    for a large round, and SQLite would hold every other writer meanwhile); the write then
+    checks, under a lock on the overlapping rounds, that nothing was published for them in
+    between, and starts again if something was."""
+    for _attempt in range(10):
+        existing = RoundPublication.objects.filter(round=survey).first()
+        if existing is not None:
+            return existing
+        if not survey.is_closed:
+            raise ValidationError("Results are published when the round closes.")
+        data, shape = selectors.publication_input(survey=survey)
+        history = selectors.published_history(survey=survey)
+        result = publication.publish(data, history)
+        with transaction.atomic():
+            _lock_overlapping(survey)
+            existing = RoundPublication.objects.filter(round=survey).first()
+            if existing is not None:
+                return existing
+            now = selectors.published_history(survey=survey)
+            if [(h.round_id, h.consents) for h in now] != [
+                (h.round_id, h.consents) for h in history
+            ] or selectors.mutual_consents(survey=survey) != data.consents:
+                continue  # something was published or agreed meanwhile: decide again
+            published = RoundPublication.objects.create(
+                round=survey,
+                min_raters=data.k,
+                participants=sorted(data.participants),
+                pcns={str(pcn): sorted(ids) for pcn, ids in sorted(data.pcns.items())},
+                structure=shape,
+                cells={
+                    cell.id: {"shown": cell.shown, "reason": cell.reason, "values": cell.values}
+                    for cell in result.cells.values()
+                },
+                ledger=[
+                    [f.id, f.component, sorted(list(key) for key in f.basis)]
+                    for f in result.figures
+                ],
+                consents=sorted(list(pair) for pair in result.consents),
+                withheld_consents=sorted(list(pair) for pair in result.withheld),
+            )
+            audit_record(
+                actor=None,
+                action="survey_round.results_published",
+                obj=survey,
+                collective=survey.collective,
+                after={
+                    "min_raters": data.k,
+                    "shown": sorted(c.id for c in result.cells.values() if c.shown),
+                    "held_back": sorted(c.id for c in result.cells.values() if not c.shown),
+                },
+            )
+            return published
+    raise RuntimeError(f"Could not publish {survey}: other rounds kept being published.")
+
+
+@transaction.atomic
+def round_results_hold(*, survey: SurveyRound, leaks: list[Leak]) -> RoundPublication:
+    """Hold a round's results back (the nightly check found something it should not)."""
+    stored = RoundPublication.objects.select_for_update().get(round=survey)
+    if stored.held_at is None:
+        stored.held_at = timezone.now()
+        stored.held_reason = "\n".join(str(leak) for leak in leaks[:20])
+        stored.save(update_fields=["held_at", "held_reason"])
+        audit_record(
+            actor=None,
+            action="survey_round.results_held",
+            obj=survey,
+            collective=survey.collective,
+            after={"leaks": len(leaks)},
+        )
+    return stored
+
+
+# Sharing a pair's views --------------------------------------------------------------------
+
+
+def can_share_views(membership: Membership, survey: SurveyRound) -> bool:
+    """Those who speak for a participating organisation agree to share its views."""
+    return (
+        membership.collective_id == survey.collective_id
+        and membership.role in ORGANISATION_ROLES
+        and membership.organisation_id is not None
+        and RoundParticipant.objects.filter(
+            round=survey, organisation_id=membership.organisation_id
+        ).exists()
+    )
+
+
+def pair_consent_give(
+    *, membership: Membership, survey: SurveyRound, partner: Organisation
+) -> PairConsent:
+    """'Share our view of this relationship with them': the two views show to the two
+    organisations once both have agreed. After the round has closed, the second agreement
+    is checked against everything already published, and refused if sharing would let
+    either organisation work out a third's rating."""
+    if not can_share_views(membership, survey):
+        raise PermissionDenied("Only the representative or deputy of a participant can agree.")
+    organisation_id = membership.organisation_id
+    assert organisation_id is not None
+    if partner.pk == organisation_id:
+        raise ValidationError({"partner": "Choose another organisation."})
+    if not RoundParticipant.objects.filter(round=survey, organisation=partner).exists():
+        raise ValidationError({"partner": f"{partner.name} is not taking part in this round."})
+    if survey.is_closed:
+        round_results_publish(survey=survey)
+    with transaction.atomic():
+        _lock_overlapping(survey)
+        found = PairConsent.objects.filter(
+            round=survey, organisation_id=organisation_id, partner=partner
+        ).first()
+        if found is not None:
+            return found
+        completes = PairConsent.objects.filter(
+            round=survey, organisation=partner, partner_id=organisation_id
+        ).exists()
+        if completes and selectors.consent_would_leak(
+            survey=survey, pair=(organisation_id, partner.pk)
+        ):
+            raise ValidationError(
+                {
+                    "partner": f"Your views cannot be shared with {partner.name} for this "
+                    "round: together with the results already published, they would let "
+                    "one of you work out another organisation's answers."
+                }
+            )
+        consent = PairConsent.objects.create(
+            round=survey,
+            organisation_id=organisation_id,
+            partner=partner,
+            given_by=membership.user,
+        )
+        audit_record(
+            actor=membership.user,
+            action="pair_consent.given",
+            obj=consent,
+            collective=survey.collective,
+            after={"round": survey.pk, "organisation": organisation_id, "partner": partner.pk},
+        )
+        return consent
+
+
+@transaction.atomic
+def pair_consent_withdraw(
+    *, membership: Membership, survey: SurveyRound, partner: Organisation
+) -> None:
+    """Take back an agreement to share, while it can still be taken back: until the round
+    closes, or until the other organisation has agreed too (then both views are shown)."""
+    if not can_share_views(membership, survey):
+        raise PermissionDenied(
+            "Only the representative or deputy of a participant can change this."
+        )
+    organisation_id = membership.organisation_id
+    assert organisation_id is not None
+    consent = PairConsent.objects.filter(
+        round=survey, organisation_id=organisation_id, partner=partner
+    ).first()
+    if consent is None:
+        return
+    mutual = PairConsent.objects.filter(
+        round=survey, organisation=partner, partner_id=membership.organisation_id
+    ).exists()
+    if survey.is_closed and mutual:
+        raise ValidationError(
+            {
+                "partner": f"Both views are already shared with {partner.name}; "
+                "that cannot be undone."
+            }
+        )
+    audit_record(
+        actor=membership.user,
+        action="pair_consent.withdrawn",
+        obj=consent,
+        collective=survey.collective,
+        before={"round": survey.pk, "organisation": consent.organisation_id, "partner": partner.pk},
+    )
+    consent.delete()
 
 
 # Answers -------------------------------------------------------------------------------

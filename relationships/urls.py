@@ -16,5 +16,7 @@ urlpatterns = [
     path(R + "<int:pk>/map/", views.round_map, name="round_map"),
     path(R + "<int:pk>/pcns/<int:pcn>/", views.round_pcn, name="round_pcn"),
     path(R + "<int:pk>/us/", views.round_us, name="round_us"),
+    path(R + "<int:pk>/our-relationships/", views.pair_views, name="pair_views"),
     path(R + "<int:pk>/results.csv", views.round_csv, name="round_csv"),
+    path(R + "<int:pk>/results.xlsx", views.round_xlsx, name="round_xlsx"),
 ]

@@ -3,7 +3,6 @@ rules) for reads."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -12,12 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from alliance.exports import csv_response, export_view, xlsx_response
 from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
 from collectives.selectors import member_organisations
-from relationships import access, selectors, services
-from relationships.analytics import SPECTRUM
+from relationships import access, results, selectors, services
+from relationships.analytics import RC_DIMENSIONS, SPECTRUM
 from relationships.forms import QUESTIONS, ExtendForm, RatingForm, RoundForm, SelfAssessmentForm
 from relationships.models import RATING_ITEMS, RC_ITEMS, TRUST_ITEMS, VALUE_ITEMS
 
@@ -93,7 +93,7 @@ def round_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpR
     survey = access.get_round_in_collective(membership, pk)
     participants = selectors.participants(survey=survey)
     finished = selectors.finished_organisation_ids(survey=survey)
-    results = selectors.round_results(survey=survey)
+    found = results.round_results(survey=survey)
     own = selectors.own_response(membership=membership, survey=survey)
     return render(
         request,
@@ -104,12 +104,14 @@ def round_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpR
             "survey": survey,
             "participants": participants,
             "finished": finished,
-            "results": results,
+            "results": found,
             "can_answer": services.can_answer(membership, survey),
+            "can_share": services.can_share_views(membership, survey),
             "own": own,
             "spectrum": SPECTRUM,
-            "rc_dimensions": RC_ITEMS,
+            "rc_dimensions": RC_DIMENSIONS,
             "questions": QUESTIONS,
+            "reason": results.reason,
             "breadcrumbs": _crumbs(membership),
         },
     )
@@ -271,51 +273,57 @@ def round_close(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
     )
 
 
-def _results_or_404(survey: Any) -> selectors.RoundResults:
-    results = selectors.round_results(survey=survey)
-    if results is None:
+def _results_or_404(survey: Any) -> results.RoundResults:
+    found = results.round_results(survey=survey)
+    if found is None:
         raise Http404("Results appear when the round closes.")
-    return results
+    if found.held:
+        raise Http404("This round's results are held back while they are checked.")
+    return found
+
+
+def _results_context(membership: Membership, survey: Any, found: Any) -> dict[str, Any]:
+    return {
+        "membership": membership,
+        "survey": survey,
+        "results": found,
+        "spectrum": SPECTRUM,
+        "spectrum_labels": SPECTRUM_LABELS,
+        "reason": results.reason,
+        "breadcrumbs": _crumbs(membership, (survey.title, _round_url(membership, survey))),
+    }
 
 
 @collective_page("surveys")
 def round_map(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     survey = access.get_round_in_collective(membership, pk)
-    results = _results_or_404(survey)
+    found = _results_or_404(survey)
     pcn_filter = request.GET.get("pcn", "")
-    pcn = next((v for v in results.pcns if str(v.pcn.pk) == pcn_filter), None)
-    shown = {o.pk for o in pcn.practices} if pcn else set(results.organisations)
-    received = {r.organisation.pk: r for r in results.received}
+    pcn = next((v for v in found.pcns if str(v.pcn.pk) == pcn_filter), None)
+    shown = {o.pk for o in pcn.practices} if pcn else set(found.organisations)
+    pairs = [(a, b) for a, b in found.mutual_pairs if a.pk in shown and b.pk in shown]
     graph = {
         "nodes": [
             {
-                "id": o.pk,
-                "label": o.name,
-                "kind": o.kind,
-                "value": received[o.pk].value if received[o.pk].enough else None,
+                "id": r.organisation.pk,
+                "label": r.organisation.name,
+                "kind": r.organisation.kind,
+                "value": r.cell.values.get("value") if r.cell.shown else None,
             }
-            for o in results.organisations.values()
-            if o.pk in shown
+            for r in found.received
+            if r.organisation.pk in shown
         ],
-        "edges": [
-            {"source": p.a.pk, "target": p.b.pk, "band": p.band}
-            for p in results.pairs
-            if p.a.pk in shown and p.b.pk in shown
-        ],
+        "edges": [{"source": a.pk, "target": b.pk} for a, b in pairs],
     }
     return render(
         request,
         "relationships/map.html",
         {
+            **_results_context(membership, survey, found),
             "title": f"Network map: {survey.title}",
-            "membership": membership,
-            "survey": survey,
-            "results": results,
             "pcn": pcn,
             "graph_data": graph,
-            "pairs": [p for p in results.pairs if p.a.pk in shown and p.b.pk in shown],
-            "spectrum_labels": SPECTRUM_LABELS,
-            "breadcrumbs": _crumbs(membership, (survey.title, _round_url(membership, survey))),
+            "pairs": pairs,
         },
     )
 
@@ -323,22 +331,17 @@ def round_map(request: HttpRequest, membership: Membership, pk: int) -> HttpResp
 @collective_page("surveys")
 def round_pcn(request: HttpRequest, membership: Membership, pk: int, pcn: int) -> HttpResponse:
     survey = access.get_round_in_collective(membership, pk)
-    results = _results_or_404(survey)
-    view = next((v for v in results.pcns if v.pcn.pk == pcn), None)
+    found = _results_or_404(survey)
+    view = found.pcn(pcn)
     if view is None:
-        raise Http404("No practices of that PCN took part in this round.")
+        raise Http404("Fewer than two practices of that PCN took part in this round.")
     return render(
         request,
         "relationships/pcn.html",
         {
+            **_results_context(membership, survey, found),
             "title": f"Allies or neighbours? {view.pcn.name}",
-            "membership": membership,
-            "survey": survey,
             "view": view,
-            "results": results,
-            "spectrum": SPECTRUM,
-            "spectrum_labels": SPECTRUM_LABELS,
-            "breadcrumbs": _crumbs(membership, (survey.title, _round_url(membership, survey))),
         },
     )
 
@@ -348,81 +351,189 @@ def round_us(request: HttpRequest, membership: Membership, pk: int) -> HttpRespo
     survey = access.get_round_in_collective(membership, pk)
     if membership.organisation is None:
         raise Http404("You are not in this collective for an organisation.")
-    seen = selectors.how_others_see(survey=survey, organisation=membership.organisation)
-    if seen is None:
-        raise Http404("Results appear when the round closes.")
-    received, comments = seen
+    found = _results_or_404(survey)
+    if membership.organisation_id not in found.organisations:
+        raise Http404("Your organisation did not take part in this round.")
     return render(
         request,
         "relationships/us.html",
         {
+            **_results_context(membership, survey, found),
             "title": f"How others see {membership.organisation.name}",
-            "membership": membership,
-            "survey": survey,
-            "received": received,
-            "comments": comments,
-            "min_raters": survey.collective.min_raters,
-            "breadcrumbs": _crumbs(membership, (survey.title, _round_url(membership, survey))),
+            "received": found.received_by(membership.organisation.pk),
+            "comments": selectors.shared_comments(
+                survey=survey, organisation=membership.organisation
+            ),
         },
     )
 
 
 @collective_page("surveys")
-def round_csv(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    """Aggregates only: the same rules as the pages."""
+def pair_views(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """'Allies or neighbours?' for one organisation: its relationships in the round, and, where
+    both organisations agreed, each side's view. Only those who speak for it see this."""
     survey = access.get_round_in_collective(membership, pk)
-    results = _results_or_404(survey)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-results.csv"'
-    writer = csv.writer(response)
-    m = results.measures
-    writer.writerow(["section", "measure", "value"])
-    for name in selectors.ROUND_FIGURES:
-        writer.writerow(["round", name, _fmt(getattr(m, name))])
-    for dim, value in m.rc_means.items():
-        writer.writerow(["working together", dim, _fmt(value)])
+    if not services.can_share_views(membership, survey):
+        raise PermissionDenied(
+            "Only the representative or deputy of an organisation taking part sees its "
+            "relationships' views."
+        )
+    organisation = membership.organisation
+    assert organisation is not None
+    if request.method == "POST":
+        partner = access.get_participant_in_round(survey, _int(request.POST.get("partner")))
+        try:
+            if request.POST.get("share") == "yes":
+                services.pair_consent_give(membership=membership, survey=survey, partner=partner)
+                messages.success(request, f"You agreed to share your view with {partner.name}.")
+            else:
+                services.pair_consent_withdraw(
+                    membership=membership, survey=survey, partner=partner
+                )
+                messages.success(request, f"You no longer share your view with {partner.name}.")
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect(_round_url(membership, survey, "pair_views"))
+    return render(
+        request,
+        "relationships/pair_views.html",
+        {
+            "title": f"Our relationships: {survey.title}",
+            "membership": membership,
+            "survey": survey,
+            "organisation": organisation,
+            "views": selectors.pair_views(survey=survey, organisation=organisation),
+            "questions": QUESTIONS,
+            "rc_dimensions": RC_DIMENSIONS,
+            "spectrum_labels": SPECTRUM_LABELS,
+            "breadcrumbs": _crumbs(membership, (survey.title, _round_url(membership, survey))),
+        },
+    )
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise Http404("No such organisation.") from None
+
+
+def _export_rows(found: results.RoundResults) -> dict[str, list[list[Any]]]:
+    """The published results as spreadsheet rows, sheet by sheet (CSV puts them one after
+    another). Held-back figures say why, never with a count beside them."""
+    shape = found.structure
+    cell = found.round
+
+    def value(c: Any, name: str) -> Any:
+        return c.values.get(name) if c.shown else results.reason(c)
+
+    summary: list[list[Any]] = [["measure", "value"]]
+    summary += [
+        ["organisations taking part", shape.get("participants")],
+        ["organisations that answered", shape.get("respondents")],
+        ["response rate (%)", round(100 * shape.get("response_rate", 0))],
+        ["ties rated", shape.get("ties")],
+        ["density (%)", round(100 * shape.get("density", 0))],
+        ["reciprocity (%)", round(100 * shape.get("reciprocity", 0))],
+        ["centralization", round(shape.get("centralization", 0), 2)],
+        ["fewest raters shown (k)", found.min_raters],
+        ["organisations whose ratings the figures cover", found.covered],
+        ["mean trust (1 to 4)", value(cell, "trust")],
+        ["mean value (1 to 4)", value(cell, "value")],
+        ["gap between now and wanted (steps)", value(cell, "gap")],
+    ]
+    for dim in RC_DIMENSIONS:
+        summary.append(
+            [f"working together: {QUESTIONS['rc_' + dim]} (1 to 5)", value(cell, "rc")]
+            if not cell.shown
+            else [f"working together: {QUESTIONS['rc_' + dim]} (1 to 5)", cell.values["rc"][dim]]
+        )
     for label in SPECTRUM:
-        writer.writerow(["relationship now", label, m.spectrum_now.get(label, 0)])
-        writer.writerow(["relationship wanted", label, m.spectrum_wanted.get(label, 0)])
-    writer.writerow([])
-    writer.writerow(["organisation", "ods_code", "raters", "received_trust", "received_value"])
-    for r in results.received:
-        writer.writerow(
+        for when in ("now", "wanted"):
+            summary.append(
+                [
+                    f"relationships {when}: {label}",
+                    cell.values[when][label] if cell.shown else results.reason(cell),
+                ]
+            )
+    for band in ("strong", "moderate", "weak"):
+        summary.append(
+            [
+                f"pairs rated both ways with {band} trust",
+                found.pairs.values["bands"][band]
+                if found.pairs.shown
+                else results.reason(found.pairs),
+            ]
+        )
+    organisations: list[list[Any]] = [
+        ["organisation", "ods_code", "received_trust", "received_value"]
+    ]
+    for r in found.received:
+        organisations.append(
             [
                 r.organisation.name,
                 r.organisation.ods_code or "",
-                r.raters,
-                _fmt(r.trust) if r.enough else "not enough responses",
-                _fmt(r.value) if r.enough else "not enough responses",
+                value(r.cell, "trust"),
+                value(r.cell, "value"),
             ]
         )
-    writer.writerow([])
-    writer.writerow(["organisation_a", "organisation_b", "mutual_trust_band", "mutual_position"])
-    for p in results.pairs:
-        writer.writerow([p.a.name, p.b.name, p.band, SPECTRUM[p.position - 1]])
-    writer.writerow([])
-    writer.writerow(["pcn", "practices", "rating_practices", "misalignment"])
-    for v in results.pcns:
-        writer.writerow(
+    pcns: list[list[Any]] = [
+        [
+            "pcn",
+            "practices",
+            "gap_now_to_wanted",
+            "pairs_misaligned_percent",
+            "strong",
+            "moderate",
+            "weak",
+        ]
+    ]
+    for v in found.pcns:
+        pcns.append(
             [
                 v.pcn.name,
                 len(v.practices),
-                v.raters,
-                _fmt(v.misalignment) if v.enough else "not enough responses",
+                value(v.spectrum, "gap"),
+                value(v.pairs, "misaligned"),
+                *(
+                    v.pairs.values["bands"][band] if v.pairs.shown else results.reason(v.pairs)
+                    for band in ("strong", "moderate", "weak")
+                ),
             ]
         )
-    return response
+    pairs: list[list[Any]] = [["organisation_a", "organisation_b"]]
+    pairs += [[a.name, b.name] for a, b in found.mutual_pairs]
+    return {
+        "Round": summary,
+        "Organisations": organisations,
+        "PCNs": pcns,
+        "Rated both ways": pairs,
+    }
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
+@export_view
+@collective_page("surveys")
+def round_csv(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """The published figures only: the same cells as the pages."""
+    survey = access.get_round_in_collective(membership, pk)
+    sheets = _export_rows(_results_or_404(survey))
+    rows: list[list[Any]] = []
+    for title, sheet in sheets.items():
+        rows += [[title], *sheet, []]
+    return csv_response(f"survey-{survey.pk}-results.csv", rows)
+
+
+@export_view
+@collective_page("surveys")
+def round_xlsx(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    survey = access.get_round_in_collective(membership, pk)
+    return xlsx_response(f"survey-{survey.pk}-results.xlsx", _export_rows(_results_or_404(survey)))
 
 
 @collective_page("surveys")
 def trends(request: HttpRequest, membership: Membership) -> HttpResponse:
-    points = selectors.trends(collective=membership.collective)
+    points = results.trends(collective=membership.collective)
     return render(
         request,
         "relationships/trends.html",
@@ -430,7 +541,9 @@ def trends(request: HttpRequest, membership: Membership) -> HttpResponse:
             "title": "Trust over time",
             "membership": membership,
             "points": points,
-            "trust_chart": selectors.trend_chart(points, "mean_trust", 1, 4),
+            "changes": results.changes(points[-2], points[-1]) if len(points) > 1 else [],
+            "trust_chart": results.trend_chart(points, 1, 4),
+            "reason": results.reason,
             "breadcrumbs": _crumbs(membership),
         },
     )

@@ -21,7 +21,8 @@ from collectives.models import CollectiveOrganisation, Membership
 
 @collective_page("about")
 def about(request: HttpRequest, membership: Membership) -> HttpResponse:
-    from relationships.selectors import awareness_over_time
+    from relationships.results import awareness_over_time
+    from relationships.results import reason as survey_reason
 
     collective = membership.collective
     page = AboutPage.objects.filter(collective=collective).first()
@@ -53,6 +54,7 @@ def about(request: HttpRequest, membership: Membership) -> HttpResponse:
             "leaders": [(x.organisation, speakers.get(x.organisation_id, [])) for x in leaders],
             "recent": recent,
             "awareness": awareness_over_time(collective=collective),
+            "reason": survey_reason,
             "breadcrumbs": [
                 {
                     "text": collective.name,

@@ -379,77 +379,53 @@ def pair_contact_mix(
 OVERVIEW_ROUNDS = 3
 
 
-def trust_over_time(*, collective: Any) -> tuple[list[Any], list[Any]]:
-    """relationships.selectors.trends, keeping each closed round's results (k rule applied,
-    pairs only as bands) so the pair view needs no second read: (points, results)."""
-    from relationships import analytics
-    from relationships import selectors as trust
-    from relationships.models import SurveyRound
+def trust_over_time(*, collective: Any) -> list[Any]:
+    """The last few closed rounds as published (relationships.results.trends), so the
+    page's queries stay bounded however many rounds a collective has run; the trends page
+    has them all."""
+    from relationships import results
 
-    closed = sorted(
-        (
-            r
-            for r in SurveyRound.objects.filter(collective=collective).select_related("collective")
-            if r.is_closed
-        ),
-        key=lambda r: (r.closed_at.date() if r.closed_at else r.closes_on, r.pk),
-    )
-    # The last few rounds only, so the page's queries stay bounded however many rounds a
-    # collective has run (each round's results take three); the trends page has them all.
-    points: list[Any] = []
-    results: list[Any] = []
-    for survey in closed[-OVERVIEW_ROUNDS:]:
-        found = trust.round_results(survey=survey)
-        assert found is not None
-        before = points[-1].measures if points else None
-        points.append(
-            trust.TrendPoint(
-                survey=survey,
-                measures=found.measures,
-                changes=analytics.changes(before, found.measures) if before else [],
-            )
-        )
-        results.append(found)
-    return points, results
+    return results.trends(collective=collective, last=OVERVIEW_ROUNDS)
 
 
-def pair_changes(*, collective: Any, results: list[Any]) -> list[PairChange]:
-    """For the last two closed rounds (results of relationships.selectors.round_results):
-    each pair rated both ways in both rounds, its band before and after (only bands: the
-    selectors never give a pair's number) and its contacts between the two rounds closing."""
-    if len(results) < 2:
+def pair_changes(*, collective: Any, organisation: Any, points: list[Any]) -> list[PairChange]:
+    """For the last two closed rounds: each relationship of `organisation` whose two views
+    were shared (both organisations agreed) in both rounds, the band of the pair's mutual
+    trust in each (which the two of them can see; no one else can), and their contact
+    between the two rounds closing."""
+    from relationships.analytics import band
+    from relationships.selectors import pair_views
+
+    if organisation is None or len(points) < 2:
         return []
-    before, after = results[-2], results[-1]
+    before, after = points[-2].survey, points[-1].survey
 
-    def bands(found: Any) -> dict[tuple[int, int], tuple[str, str, str]]:
-        by_pair = {}
-        for p in found.pairs:
-            (x, nx), (y, ny) = sorted([(p.a.pk, p.a.name), (p.b.pk, p.b.name)])
-            by_pair[(x, y)] = (nx, ny, p.band)
-        return by_pair
+    def bands(survey: Any) -> dict[int, tuple[str, str]]:
+        return {
+            v.partner.pk: (v.partner.name, band((v.ours.trust + v.theirs.trust) / 2))
+            for v in pair_views(survey=survey, organisation=organisation)
+            if v.shared and v.ours is not None and v.theirs is not None
+        }
 
     old, new = bands(before), bands(after)
     both = sorted(old.keys() & new.keys())
     if not both:
         return []
-    mix = pair_contact_mix(
-        collective=collective, since=_when(before.survey), until=_when(after.survey)
-    )
+    mix = pair_contact_mix(collective=collective, since=_when(before), until=_when(after))
     changes = []
-    for key in both:
-        conversations, total = mix.get(key, (0, 0))
-        a, b, band_before = old[key]
+    for partner in both:
+        conversations, total = mix.get(tuple(sorted((organisation.pk, partner))), (0, 0))
         changes.append(
             PairChange(
-                a=a,
-                b=b,
-                before=band_before,
-                after=new[key][2],
+                a=organisation.name,
+                b=old[partner][0],
+                before=old[partner][1],
+                after=new[partner][1],
                 conversations=conversations,
                 total=total,
             )
         )
-    changes.sort(key=lambda c: (c.a.lower(), c.b.lower()))
+    changes.sort(key=lambda c: c.b.lower())
     return changes
 
 

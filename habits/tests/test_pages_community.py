@@ -309,6 +309,8 @@ def _closed_round(pair: Any, title: str, trust: int, closed_days_ago: int) -> An
             values={"sustainable_alone": 2, "joint_difference": 4, "knows_leadership": 3},
         )
         survey_services.response_submit(membership=rater, survey=survey)
+    for rep, other in ((pair.oakwood_rep, pair.riverside), (pair.riverside_rep, pair.oakwood)):
+        survey_services.pair_consent_give(membership=rep, survey=survey, partner=other)
     survey_services.round_close(actor_membership=pair.convenor, survey=survey)
     survey.__class__.objects.filter(pk=survey.pk).update(
         closed_at=timezone.now() - dt.timedelta(days=closed_days_ago)
@@ -368,10 +370,14 @@ def test_the_overview_shows_charts_with_their_tables_and_no_causal_claim(
     contact(pair, "in_person", pair.both, days_ago=20)
     contact(pair, "email", pair.both, days_ago=10, count=2)
     _closed_round(pair, "Autumn trust survey", 4, closed_days_ago=1)
-    page = as_(client, pair.hillside_member).get(url(pair, "overview")).content.decode()
+    # A pair's trust is for its two organisations, who both agreed to share their views.
+    others = as_(client, pair.hillside_member).get(url(pair, "overview")).content.decode()
+    assert others.count('<svg class="app-chart"') == 2
+    assert "Contact by month and mode" in others
+    assert "Mean trust (1 to 4) in each closed round" in others
+    assert "shown only to the two of them" in others and "Riverside Practice" not in others
+    page = as_(client, pair.oakwood_rep).get(url(pair, "overview")).content.decode()
     assert page.count('<svg class="app-chart"') == 3
-    assert "Contact by month and mode" in page
-    assert "Mean trust (1 to 4) in each closed round" in page
     assert NO_CAUSE in page
     table = page[page.index("Each pair: trust band") :]
     pair_row = table[table.index("Oakwood Surgery and Riverside Practice") :].split("</tr>")[0]

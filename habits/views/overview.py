@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collectives.decorators import collective_page
-from collectives.models import Membership
+from collectives.models import ORGANISATION_ROLES, Membership
 from habits.selectors import overview as read
-from relationships import selectors as trust
+from relationships import results
 
 PER_PAGE = 25
 MAX_PAGES = 40
@@ -31,14 +31,17 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
     collective = membership.collective
     now = timezone.now()
     year_ago = now - dt.timedelta(days=365)
-    points, results = read.trust_over_time(collective=collective)
+    points = read.trust_over_time(collective=collective)
     months, (answered, asked) = read.mode_mix_by_month(
         collective=collective, now=now, asks_since=year_ago
     )
     rhythms = read.rhythms_kept(collective=collective, now=now)
     kept = sum(r.kept for r in rhythms)
     judged = kept + sum(r.missed for r in rhythms)
-    changes = read.pair_changes(collective=collective, results=results)
+    # A pair's trust is its two organisations' to see, when both agreed to share their views:
+    # the page shows those who speak for an organisation its own relationships only.
+    speaks_for = membership.organisation if membership.role in ORGANISATION_ROLES else None
+    changes = read.pair_changes(collective=collective, organisation=speaks_for, points=points)
     return render(
         request,
         "habits/overview.html",
@@ -46,7 +49,9 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
             "title": "Relationship health",
             "membership": membership,
             "points": points,
-            "trust_chart": trust.trend_chart(points, "mean_trust", 1, 4),
+            "trust_chart": results.trend_chart(points, 1, 4),
+            "reason": results.reason,
+            "speaks_for": speaks_for,
             "months": months,
             "mix_chart": read.mode_mix_chart(months),
             "rhythms": rhythms,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from playwright.sync_api import expect
 from alliance.testing import PASSWORD, MembershipFactory
 from alliance.tests.browser import new_page, problems, serious_violations, sign_in
 from collectives.demo import DEMO_PASSWORD
-from collectives.models import Role
+from collectives.models import Membership, Role
 from directory.models import Organisation
 from relationships.models import RATING_ITEMS, SurveyRound
 from relationships.reminders import reminders_send
@@ -143,10 +142,12 @@ def test_a_round_end_to_end(browser, site, demo, mailbox):
     _shot(convenor, "dashboard")
     convenor.goto(f"{base}/map/")
     convenor.wait_for_selector("#network-map[data-rendered=true]")
-    assert convenor.get_by_role("cell", name=re.compile(" and ")).count() == 3
+    assert convenor.locator("table.nhsuk-table tbody tr").count() == 3  # who rated whom
     _shot(convenor, "map")
     convenor.goto(f"{base}/pcns/{pcn.pk}/")
-    expect(convenor.get_by_text("In 0% of the 3 pairs")).to_be_visible()
+    # Three practices answered, rating each other: each is rated by only two of the others,
+    # so the PCN's pairs are "not enough responses" (only the fourth's ratings are shown).
+    expect(convenor.get_by_text("Not enough responses").first).to_be_visible()
     _shot(convenor, "pcn")
     found = []
     for path in ("/", "/map/", f"/pcns/{pcn.pk}/", "/../trends/"):
@@ -159,3 +160,90 @@ def test_a_round_end_to_end(browser, site, demo, mailbox):
     found += [f"/us/: {v}" for v in serious_violations(member)]
     assert found == [] and problems(convenor) == [] and problems(member) == []
     assert any(ARTEFACTS.glob("*.png"))
+
+
+def test_a_pairs_views_show_to_its_two_practices_only_once_both_agree(browser, site, demo):
+    """'Allies or neighbours?': Oak's representative agreed to share while the round was open;
+    after it closes neither side sees the other's view until Ash's representative agrees too.
+    Then both see both views, and a third practice still sees neither."""
+    from relationships import services
+
+    _pcn, practices, reps = _representatives()
+    oak, ash, elm, _yew = reps
+    convenor = Membership.objects.get(
+        collective__slug="isle-of-wight", role=Role.CONVENOR, user__email="convenor@example.org"
+    )
+    today = timezone.localdate()
+    survey = services.round_open(
+        actor_membership=convenor,
+        title="Allies or neighbours round",
+        opens_on=today,
+        closes_on=today + dt.timedelta(days=7),
+        participants=practices,
+    )
+    for rater in reps:
+        for ratee in reps:
+            if rater is not ratee:
+                now = 1 if rater is oak and ratee is ash else 3
+                values = dict.fromkeys(RATING_ITEMS, 3) | {"now": now, "wanted": 1}
+                services.rating_save(
+                    membership=rater, survey=survey, ratee=ratee.organisation, values=values
+                )
+    base = f"{site.url}/c/isle-of-wight/surveys/{survey.pk}"
+
+    # While the round is open, Oak's representative agrees to share with Ash on the page.
+    oak_page = new_page(browser)
+    sign_in(oak_page, site.url, oak.user.email, PASSWORD)
+    oak_page.goto(f"{base}/our-relationships/")
+    assert serious_violations(oak_page) == []
+    oak_page.get_by_role("button", name=f"Share our view with {ash.organisation.name}").click()
+    expect(
+        oak_page.get_by_text(f"You agreed to share your view with {ash.organisation.name}.")
+    ).to_be_visible()
+    services.round_close(actor_membership=convenor, survey=survey)
+
+    # Before: Ash has not agreed. Neither sees the other's view.
+    ash_page = new_page(browser)
+    sign_in(ash_page, site.url, ash.user.email, PASSWORD)
+    ash_page.goto(f"{base}/our-relationships/")
+    card = ash_page.locator("section.nhsuk-card", has_text=oak.organisation.name)
+    expect(card.get_by_text("would like to share views with you")).to_be_visible()
+    expect(card.get_by_text("Their view: where the relationship is now")).to_have_count(0)
+    _shot(ash_page, "pair-views-before")
+    oak_page.goto(f"{base}/our-relationships/")
+    oak_card = oak_page.locator("section.nhsuk-card", has_text=ash.organisation.name)
+    expect(oak_card.get_by_text("has not agreed to share its view")).to_be_visible()
+    expect(oak_card.get_by_text("Their view: where the relationship is now")).to_have_count(0)
+
+    # After: Ash agrees; both see both views (Oak placed them as allies, Ash as neighbours).
+    card.get_by_role("button", name=f"Share our view with {oak.organisation.name}").click()
+    expect(
+        ash_page.get_by_text(f"You agreed to share your view with {oak.organisation.name}.")
+    ).to_be_visible()
+    card = ash_page.locator("section.nhsuk-card", has_text=oak.organisation.name)
+    expect(card.get_by_text("Both agreed")).to_be_visible()
+    expect(
+        card.locator(
+            ".nhsuk-summary-list__row", has_text="Their view: where the relationship is now"
+        )
+    ).to_contain_text("Allies")
+    expect(
+        card.locator(".nhsuk-summary-list__row", has_text="Our view: where the relationship is now")
+    ).to_contain_text("Neighbours")
+    assert serious_violations(ash_page) == []
+    _shot(ash_page, "pair-views-after")
+    oak_page.goto(f"{base}/our-relationships/")
+    oak_card = oak_page.locator("section.nhsuk-card", has_text=ash.organisation.name)
+    expect(
+        oak_card.locator(
+            ".nhsuk-summary-list__row", has_text="Their view: where the relationship is now"
+        )
+    ).to_contain_text("Neighbours")
+
+    # A third practice sees neither view, on its own page or any results page.
+    elm_page = new_page(browser)
+    sign_in(elm_page, site.url, elm.user.email, PASSWORD)
+    for path in ("/our-relationships/", "/", "/map/", f"/pcns/{_pcn.pk}/"):
+        elm_page.goto(base + path)
+        expect(elm_page.get_by_text("Their view:")).to_have_count(0)
+    assert problems(ash_page) == [] and problems(oak_page) == [] and problems(elm_page) == []

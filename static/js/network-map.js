@@ -1,4 +1,5 @@
-// The network map: mutual ties in bands, nodes coloured by kind and sized by received value.
+// The network map: pairs that rated each other (who works with whom, never how a pair rated
+// each other), nodes coloured by kind and sized by received value where it is published.
 // Data comes from a JSON script element (not executed), so no inline script is needed.
 (function () {
   const data = document.getElementById("network-data");
@@ -6,8 +7,6 @@
   if (!data || !container || typeof cytoscape === "undefined") return;
   const graph = JSON.parse(data.textContent);
   const colours = { practice: "#005eb8", pcn: "#007f3b", federation: "#330072", lmc: "#7c2855" };
-  const widths = { weak: 1, moderate: 4, strong: 8 };
-  const edgeColours = { weak: "#d5281b", moderate: "#768692", strong: "#007f3b" };
   const elements = [];
   graph.nodes.forEach((n) => {
     elements.push({ data: { id: String(n.id), label: n.label, colour: colours[n.kind] || "#4c6272",
@@ -15,7 +14,7 @@
   });
   graph.edges.forEach((e) => {
     elements.push({ data: { id: e.source + "-" + e.target, source: String(e.source),
-      target: String(e.target), width: widths[e.band], colour: edgeColours[e.band] } });
+      target: String(e.target), width: 2, colour: "#768692" } });
   });
   cytoscape({
     container: container,
