@@ -8,7 +8,11 @@ from django.utils import timezone
 
 
 class AuditLogIsAppendOnly(Exception):
-    """Raised on any attempt to change or delete an audit entry."""
+    """Raised on any attempt to change or delete an audit entry through the ORM.
+
+    Raw SQL meets the database's own triggers instead (the `append_only_triggers`
+    migration), which raise IntegrityError.
+    """
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

@@ -6,7 +6,8 @@ and its actor_label.
 
 Reversing: the old field's constraint needs a user behind every actor id, so the ids of
 users deleted since are cleared first (what SET_NULL would have done); actor_label keeps who
-it was. 0003's reverse has already dropped the triggers that would refuse this.
+it was. Reversing append_only_triggers, which comes after, has already dropped the
+triggers that would refuse this.
 """
 
 import django.db.models.deletion

@@ -1,16 +1,26 @@
-"""Deleting a user leaves the audit log as it was; the actor stays as a label."""
+"""The database itself keeps the audit log append-only, on PostgreSQL and on SQLite.
+
+These run on whichever database the suite runs on; CI runs them on both (.ci/run).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.core.management.commands import flush as django_flush
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from accounts.models import User
+from alliance.testing import MembershipFactory
 from audit.models import AuditEntry
 from audit.services import audit_record
 from collectives.models import Membership
+
+TABLE = AuditEntry._meta.db_table
+REFUSED = "The audit log is append-only"
 
 
 def _entry(membership: Membership, action: str = "test.done") -> AuditEntry:
@@ -24,12 +34,88 @@ def _entry(membership: Membership, action: str = "test.done") -> AuditEntry:
     )
 
 
+def _raw(sql: str, params: list[Any] | None = None) -> None:
+    """Run raw SQL in a savepoint, so that a refusal leaves the test's transaction usable."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def _as_stored(entry: AuditEntry) -> tuple[Any, ...]:
     return tuple(
         AuditEntry.objects.filter(pk=entry.pk).values_list(
             "at", "actor_id", "actor_label", "action", "object_id", "before", "after"
         )[0]
     )
+
+
+def test_it_refuses_a_raw_sql_update_of_an_entry(convenor):
+    entry = _entry(convenor)
+    stored = _as_stored(entry)
+    with pytest.raises(IntegrityError, match=f"{REFUSED}: UPDATE on {TABLE} is refused"):
+        _raw(
+            f"UPDATE {TABLE} SET action = %s, actor_label = %s WHERE id = %s", ["x", "y", entry.pk]
+        )
+    assert _as_stored(entry) == stored
+
+
+def test_it_refuses_a_raw_sql_delete_of_an_entry(convenor):
+    entry = _entry(convenor)
+    stored = _as_stored(entry)
+    with pytest.raises(IntegrityError, match=f"{REFUSED}: DELETE on {TABLE} is refused"):
+        _raw(f"DELETE FROM {TABLE} WHERE id = %s", [entry.pk])
+    assert _as_stored(entry) == stored
+
+
+def test_it_refuses_to_empty_the_table(transactional_db, convenor):
+    # Committed entries: PostgreSQL will not TRUNCATE a table inside the transaction that
+    # inserted rows with foreign-key checks still pending, whatever the triggers say.
+    entries = [_entry(convenor, f"test.{n}") for n in range(3)]
+    if connection.vendor == "postgresql":
+        statement, refused = f"TRUNCATE {TABLE}", "TRUNCATE"
+    else:  # SQLite has no TRUNCATE: an unqualified DELETE is its equivalent
+        statement, refused = f"DELETE FROM {TABLE}", "DELETE"
+    with pytest.raises(IntegrityError, match=f"{REFUSED}: {refused} on {TABLE} is refused"):
+        _raw(statement)
+    assert AuditEntry.objects.filter(pk__in=[e.pk for e in entries]).count() == 3
+
+
+def test_it_refuses_an_upsert_over_an_entry(convenor):
+    entry = _entry(convenor)
+    stored = _as_stored(entry)
+    with pytest.raises(IntegrityError, match=REFUSED):
+        _raw(
+            f"INSERT INTO {TABLE} (id, at, actor_label, action, object_type, object_id, "
+            "object_label) SELECT id, at, actor_label, action, object_type, object_id, "
+            f"object_label FROM {TABLE} WHERE id = %s "
+            "ON CONFLICT (id) DO UPDATE SET action = 'rewritten'",
+            [entry.pk],
+        )
+    assert _as_stored(entry) == stored
+
+
+def test_it_refuses_insert_or_replace_over_an_entry(convenor):
+    if connection.vendor != "sqlite":
+        pytest.skip("INSERT OR REPLACE is SQLite's own statement")
+    entry = _entry(convenor)
+    stored = _as_stored(entry)
+    # REPLACE deletes the old row without firing delete triggers, so it has its own.
+    with pytest.raises(IntegrityError, match=f"{REFUSED}: replacing an entry"):
+        _raw(
+            f"INSERT OR REPLACE INTO {TABLE} (id, at, actor_label, action, object_type, "
+            "object_id, object_label) VALUES (%s, %s, 'someone', 'rewritten', 't', '1', '')",
+            [entry.pk, entry.at],
+        )
+    assert _as_stored(entry) == stored
+
+
+def test_it_still_appends_entries_after_the_triggers(convenor):
+    first = _entry(convenor, "test.first")
+    second = _entry(convenor, "test.second")
+    assert list(
+        AuditEntry.objects.filter(pk__in=[first.pk, second.pk])
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["test.first", "test.second"]
 
 
 def test_it_keeps_a_deleted_users_entries_as_they_were(transactional_db, client, convenor, member):
@@ -80,3 +166,27 @@ def test_it_refuses_to_delete_a_collective_with_entries(convenor):
     with pytest.raises(ProtectedError, match=r"AuditEntry\.collective"):
         convenor.collective.delete()
     assert AuditEntry.objects.filter(collective=convenor.collective).exists()
+
+
+def test_it_refuses_djangos_own_flush_while_the_log_has_entries(transactional_db, convenor):
+    """`manage.py flush` in production: the log is not erased, and nothing else is either."""
+    _entry(convenor)
+    with pytest.raises(CommandError, match="couldn't be flushed"):
+        call_command(django_flush.Command(), interactive=False, verbosity=0)
+    assert AuditEntry.objects.count() == 1
+    assert User.objects.filter(pk=convenor.user.pk).exists()
+
+
+def test_it_empties_the_log_with_the_test_settings_flush_and_keeps_the_triggers(
+    transactional_db, convenor
+):
+    _entry(convenor)
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEntry.objects.exists()
+    assert not User.objects.exists()
+
+    entry = _entry(MembershipFactory())
+    with pytest.raises(IntegrityError, match=REFUSED):
+        _raw(f"UPDATE {TABLE} SET action = 'x' WHERE id = %s", [entry.pk])
+    with pytest.raises(IntegrityError, match=REFUSED):
+        _raw(f"DELETE FROM {TABLE} WHERE id = %s", [entry.pk])
