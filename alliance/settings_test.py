@@ -16,3 +16,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Lets the test runner's `flush` empty the append-only audit log (see audit/flush_for_tests).
+INSTALLED_APPS = [*INSTALLED_APPS, "audit.flush_for_tests"]  # noqa: F405

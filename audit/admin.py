@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from audit.models import AuditEntry
 
@@ -9,6 +12,28 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["at", "actor_label", "action", "object_type", "object_label", "collective"]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_label", "object_label", "action"]
+    fields = readonly_fields = (
+        "at",
+        "actor_label",
+        "account",
+        "action",
+        "object_type",
+        "object_id",
+        "object_label",
+        "collective",
+        "before",
+        "after",
+    )
+
+    @admin.display(description="Account")
+    def account(self, entry: AuditEntry) -> str:
+        """The actor's account, or that it has been deleted (the entry keeps its id)."""
+        if entry.actor_id is None:
+            return "None (done by the system)"
+        if not get_user_model().objects.filter(pk=entry.actor_id).exists():
+            return f"Deleted (user id {entry.actor_id})"
+        url = reverse("admin:accounts_user_change", args=[entry.actor_id])
+        return format_html('<a href="{}">User id {}</a>', url, entry.actor_id)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -8,7 +8,11 @@ from django.utils import timezone
 
 
 class AuditLogIsAppendOnly(Exception):
-    """Raised on any attempt to change or delete an audit entry."""
+    """Raised on any attempt to change or delete an audit entry through the ORM.
+
+    Raw SQL meets the database's own triggers instead (the `append_only_triggers`
+    migration), which raise IntegrityError.
+    """
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
@@ -26,11 +30,15 @@ class AuditEntry(models.Model):
     """One write made through the domain layer: who did what to which object, and when."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Deleting a user must not rewrite the log, so nothing cascades and there is no database
+    # constraint: the entry keeps the user's id (ids are never reused) and actor_label, the
+    # e-mail address at the time, which is what pages and the API show.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     actor_label = models.CharField(max_length=254, blank=True)
