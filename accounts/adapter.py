@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 from typing import Any
 
+from allauth import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accounts import services
+from accounts import selectors, services
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,20 +20,53 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    def client_address(self, request: HttpRequest) -> str:
+        """The client's address as the lockout counts it: allauth's get_client_ip (which
+        follows the trusted-proxy settings), with an IPv6 address as its network, the
+        same prefix allauth's own rate limits use, so that one machine cannot step
+        through the addresses of its network."""
+        address = ipaddress.ip_address(self.get_client_ip(request))
+        if isinstance(address, ipaddress.IPv6Address):
+            prefix = allauth_settings.RATE_LIMIT_IPV6_PREFIX
+            address = ipaddress.IPv6Network(f"{address}/{prefix}", strict=False).network_address
+        return str(address)
+
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        email = credentials.get("email") or credentials.get("username") or ""
-        locked_until = services.sign_in_locked_until(email=email)
-        if locked_until is not None:
-            minutes = max(1, round((locked_until - timezone.now()).total_seconds() / 60))
-            local = timezone.localtime(locked_until)
-            raise forms.ValidationError(
-                "Too many failed sign-in attempts for this e-mail address. "
-                f"You can try again at {date_format(local, 'H:i')} "
-                f"(in {minutes} minute{'s' if minutes != 1 else ''}).",
-                code="locked_out",
-            )
+        lock = selectors.sign_in_lock(
+            email=_email(credentials), ip_address=self.client_address(request)
+        )
+        if lock is not None:
+            raise _locked(lock)
         super().pre_authenticate(request, **credentials)
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
-        email = credentials.get("email") or credentials.get("username") or ""
-        services.sign_in_failure_record(email=email, ip_address=request.META.get("REMOTE_ADDR"))
+        lock = services.sign_in_failure_record(
+            email=_email(credentials), ip_address=self.client_address(request)
+        )
+        if lock is not None:
+            raise _locked(lock)
+
+
+def _email(credentials: dict[str, Any]) -> str:
+    return str(credentials.get("email") or credentials.get("username") or "")
+
+
+def _locked(lock: selectors.SignInLock) -> forms.ValidationError:
+    """The sign-in page's message. It is the same whether or not the e-mail address belongs
+    to an account, so that the page never tells a stranger who has one."""
+    until = timezone.localtime(lock.until)
+    if until.second or until.microsecond:  # "until 14:32" must not mean 14:31:40
+        until = until.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    time = date_format(until, "H:i")
+    if lock.account_until is not None:
+        return forms.ValidationError(
+            f"Sign-in from this device is paused until {time} after repeated failed attempts "
+            "with this e-mail address. If the address belongs to an account, we have sent "
+            "an e-mail with a link to sign in to that address.",
+            code="locked_out",
+        )
+    return forms.ValidationError(
+        f"Sign-in from this device is paused until {time} after many failed attempts from "
+        "its network, for any e-mail address. Try again after that time.",
+        code="locked_out",
+    )

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
-from accounts.models import FailedSignIn, User
+from accounts.models import FailedSignIn, SignInLink, User
 
 
 @admin.register(User)
@@ -22,3 +23,18 @@ class UserAdmin(BaseUserAdmin):
 class FailedSignInAdmin(admin.ModelAdmin):
     list_display = ["email", "ip_address", "attempted_at"]
     search_fields = ["email"]
+
+
+@admin.register(SignInLink)
+class SignInLinkAdmin(admin.ModelAdmin):
+    """Read-only: links are made by the lockout and used through their e-mail."""
+
+    list_display = ["user", "ip_address", "created_at", "expires_at", "emailed_at", "used_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

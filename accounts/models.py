@@ -65,14 +65,46 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class FailedSignIn(models.Model):
-    """One failed sign-in attempt, kept to lock an account after repeated failures."""
+    """One failed sign-in attempt, kept to pause sign-in after repeated failures: for the
+    e-mail address from this client address, and for the client address as a whole."""
 
     email = models.CharField(max_length=254)
+    # The client's address as the lockout counts it (an IPv6 address as its /64 network).
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     attempted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["email", "attempted_at"])]
+        indexes = [
+            models.Index(fields=["email", "attempted_at"]),
+            models.Index(fields=["ip_address", "attempted_at"], name="failed_sign_in_by_address"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} at {self.attempted_at:%Y-%m-%d %H:%M}"
+
+
+class SignInLink(models.Model):
+    """A one-time sign-in link, e-mailed to someone whose e-mail address was locked by
+    failed sign-ins. The link carries a signed token naming this row (accounts.tokens);
+    the row makes it work once, until it expires. ADR 0006."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # The client address whose failures locked the account, named in the e-mail.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(used_at__isnull=True)
+                | models.Q(used_at__lt=models.F("expires_at")),
+                name="sign_in_link_used_before_expiry",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign-in link for {self.user.email} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -154,14 +154,40 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
-# Failed sign-ins are limited by accounts.lockout (5 in 15 minutes, with the time to
-# wait); allauth's own counter is kept as a looser per-IP backstop.
+# allauth's own failed-sign-in counter stays per client address only: a per-account key
+# would let anyone lock anyone out. It also limits wrong two-factor codes.
 ACCOUNT_RATE_LIMITS = {"login_failed": "30/15m/ip"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Alliance"
 MFA_TOTP_TOLERANCE = 1  # accept the code of the previous or next 30-second step
-LOGIN_LOCKOUT_ATTEMPTS = 5
-LOGIN_LOCKOUT_MINUTES = 15
+
+# Sign-in lockout (accounts.selectors.sign_in_lock; the numbers are explained in
+# docs/operations.md). Failures count per e-mail address *from one client address*, so a
+# stranger elsewhere cannot lock a colleague out of their own browser; and per client
+# address across all e-mail addresses, so one machine cannot try many accounts.
+LOGIN_LOCKOUT_ATTEMPTS = env_int("LOGIN_LOCKOUT_ATTEMPTS", 5, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+LOGIN_ADDRESS_LOCKOUT_ATTEMPTS = env_int("LOGIN_ADDRESS_LOCKOUT_ATTEMPTS", 30, minimum=1)
+LOGIN_ADDRESS_LOCKOUT_MINUTES = env_int("LOGIN_ADDRESS_LOCKOUT_MINUTES", 60, minimum=1)
+# The one-time sign-in link e-mailed to someone whose e-mail address was locked.
+SIGN_IN_LINK_MINUTES = 15
+
+# The client's address, for the lockout and allauth's rate limits alike: allauth's
+# get_client_ip is the one source. Directly on the internet it is the connection's address.
+# Behind proxies it is read from X-Forwarded-For, counting TRUSTED_PROXY_COUNT entries from
+# the right (each proxy must append the address it saw), or from the one header named by
+# TRUSTED_CLIENT_IP_HEADER that a trusted proxy overwrites. IPv6 addresses count per /64.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
+ALLAUTH_RATE_LIMIT_IPV6_PREFIX = 64
+if BEHIND_TLS_PROXY and not (ALLAUTH_TRUSTED_PROXY_COUNT or ALLAUTH_TRUSTED_CLIENT_IP_HEADER):
+    raise ImproperlyConfigured(
+        "BEHIND_TLS_PROXY is set, so requests arrive from the proxy's address. Set "
+        "TRUSTED_PROXY_COUNT (how many proxies append to X-Forwarded-For, usually 1) or "
+        "TRUSTED_CLIENT_IP_HEADER (a header your proxy sets to the client's address), or "
+        "sign-in lockout would count every visitor as one."
+    )
 
 # Sessions and cookies.
 SESSION_COOKIE_AGE = 60 * 60 * 12
@@ -176,9 +202,7 @@ SECURE_SSL_REDIRECT = _secure
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if _secure else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _secure
 SECURE_HSTS_PRELOAD = _secure
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", default=False) else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

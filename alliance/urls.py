@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("habits.urls")),
     path("", include("notifications.urls")),
     path("invitations/<str:token>/", invitation_accept, name="invitation_accept"),
+    path("", include("accounts.urls")),  # the one-time sign-in link
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -27,6 +27,7 @@ PUBLIC = {
     "api:schema",
     "api:docs",
     "invitation_accept",  # reached with a secret token; tested in collectives
+    "sign_in_link",  # a one-time sign-in link reached with a signed token; tested in accounts
     "habits:feed_ics",  # a private calendar feed reached with a secret token; tested in habits
 }
 SIGNED_IN_WITHOUT_COLLECTIVE = {

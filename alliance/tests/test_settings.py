@@ -26,6 +26,9 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
             "SECURE_COOKIES_AND_HTTPS",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
             "STATIC_MANIFEST",
+            "BEHIND_TLS_PROXY",
+            "TRUSTED_PROXY_COUNT",
+            "TRUSTED_CLIENT_IP_HEADER",
         }
     }
     return subprocess.run(
@@ -75,3 +78,19 @@ def test_debug_is_off_unless_asked_for():
         "shell", "-c", "from django.conf import settings; print(settings.DEBUG)", **PRODUCTION
     )
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_it_refuses_a_proxy_without_saying_where_the_client_address_comes_from():
+    result = _manage("check", **{**PRODUCTION, "BEHIND_TLS_PROXY": "true"})
+    assert result.returncode != 0
+    assert "BEHIND_TLS_PROXY is set, so requests arrive from the proxy's address" in result.stderr
+    result = _manage(
+        "check", **{**PRODUCTION, "BEHIND_TLS_PROXY": "true", "TRUSTED_PROXY_COUNT": "1"}
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_refuses_a_lockout_that_could_never_lock():
+    result = _manage("check", **{**PRODUCTION, "LOGIN_LOCKOUT_ATTEMPTS": "0"})
+    assert result.returncode != 0
+    assert "LOGIN_LOCKOUT_ATTEMPTS must be at least 1, not 0" in result.stderr
