@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("cascade.urls")),
     path("", include("habits.urls")),
     path("", include("notifications.urls")),
+    path("", include("accounts.urls")),
     path("invitations/<str:token>/", invitation_accept, name="invitation_accept"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("api.urls")),

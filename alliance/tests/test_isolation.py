@@ -51,6 +51,10 @@ SIGNED_IN_WITHOUT_COLLECTIVE = {
     "api:people",
     "api:person",
     "notifications:preferences",  # the signed-in person's own e-mail frequency
+    # The signed-in person's own API tokens; another person's token is 404 (accounts tests).
+    "accounts:api_tokens",
+    "accounts:api_token_new",
+    "accounts:api_token_revoke",
 }
 
 # Which model a route's <pk> names, by a word in the route's name.
