@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework import exceptions
 from rest_framework.authentication import get_authorization_header
@@ -42,3 +43,10 @@ class TokenAuthentication(KnoxTokenAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
         return super().authenticate_credentials(token)
+
+
+class TokenScheme(KnoxTokenScheme):
+    """The schema's (and /api/v1/docs/') description of the header: `Authorization: Token`."""
+
+    target_class = "api.authentication.TokenAuthentication"
+    name = "tokenAuth"
