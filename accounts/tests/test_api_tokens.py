@@ -62,7 +62,7 @@ def test_it_gives_a_token_90_days_unless_asked_and_refuses_more_than_365(person)
     assert ApiToken.objects.count() == 2
 
 
-def test_a_token_stops_working_after_its_expiry(person):
+def test_it_stops_a_token_working_after_its_expiry(person):
     new = api_token_mint(user=person, name="Short-lived", days=1)
     assert _works(new.key)
     ApiToken.objects.filter(pk=new.token.pk).update(expiry=timezone.now() - dt.timedelta(seconds=1))
@@ -81,7 +81,7 @@ def test_it_notes_when_a_token_was_last_used(person):
 # Password changes and deactivation ------------------------------------------------------
 
 
-def test_a_token_stops_working_after_a_password_change(client, person):
+def test_it_stops_a_token_working_after_a_password_change(client, person):
     kept = api_token_mint(user=person, name="Nightly report").key
     other = api_token_mint(user=UserFactory(), name="Someone else's").key
     client.force_login(person)
@@ -104,7 +104,7 @@ def test_a_token_stops_working_after_a_password_change(client, person):
     assert "because your password was changed" in page
 
 
-def test_a_token_stops_working_after_a_password_reset(client, person, mailbox):
+def test_it_stops_a_token_working_after_a_password_reset(client, person, mailbox):
     key = api_token_mint(user=person, name="Nightly report").key
     client.post("/accounts/password/reset/", {"email": person.email})
     [message] = mailbox.messages
@@ -126,7 +126,7 @@ def admin_client(client, db):
     return client
 
 
-def test_a_password_an_administrator_sets_revokes_the_tokens(admin_client, person):
+def test_it_revokes_the_tokens_when_an_administrator_sets_a_password(admin_client, person):
     key = api_token_mint(user=person, name="Nightly report").key
     response = admin_client.post(
         f"/admin/accounts/user/{person.pk}/password/",
@@ -139,7 +139,7 @@ def test_a_password_an_administrator_sets_revokes_the_tokens(admin_client, perso
     assert entry.actor_label != person.email
 
 
-def test_deactivating_an_account_revokes_its_tokens(admin_client, person):
+def test_it_revokes_the_tokens_of_a_deactivated_account(admin_client, person):
     key = api_token_mint(user=person, name="Nightly report").key
     joined = timezone.localtime(person.date_joined)
     data = {  # the admin's change form with "Active" unticked (an unticked box is not sent)
@@ -162,7 +162,7 @@ def test_deactivating_an_account_revokes_its_tokens(admin_client, person):
 # The page -----------------------------------------------------------------------------
 
 
-def test_the_owner_sees_their_tokens_but_never_a_key(client, person):
+def test_it_shows_the_owner_their_tokens_but_never_a_key(client, person):
     first = api_token_mint(user=person, name="Nightly report")
     second = api_token_mint(user=person, name="Dashboard", days=30)
     theirs = api_token_mint(user=UserFactory(), name="Someone else's report")
@@ -177,7 +177,7 @@ def test_the_owner_sees_their_tokens_but_never_a_key(client, person):
     assert "You have no API tokens." not in page
 
 
-def test_the_owner_makes_a_token_and_sees_its_key_once(client, person):
+def test_it_shows_a_new_tokens_key_once(client, person):
     client.force_login(person)
     form = _text(client.get(f"{PAGE}new/"))
     assert 'value="90"' in form
@@ -206,7 +206,7 @@ def test_the_owner_makes_a_token_and_sees_its_key_once(client, person):
         ({"name": "Report", "days": "soon"}, "Enter the number of days as a whole number"),
     ],
 )
-def test_making_a_token_names_what_is_wrong(client, person, data, message):
+def test_it_names_what_is_wrong_with_a_new_token(client, person, data, message):
     client.force_login(person)
     response = client.post(f"{PAGE}new/", data)
     assert response.status_code == 200
@@ -215,7 +215,7 @@ def test_making_a_token_names_what_is_wrong(client, person, data, message):
     assert not ApiToken.objects.exists()
 
 
-def test_the_owner_revokes_a_token_after_confirming(client, person):
+def test_it_revokes_a_token_once_its_owner_confirms(client, person):
     kept = api_token_mint(user=person, name="Dashboard")
     gone = api_token_mint(user=person, name="Nightly report")
     client.force_login(person)
@@ -233,7 +233,7 @@ def test_the_owner_revokes_a_token_after_confirming(client, person):
     assert client.post(url).status_code == 404  # already gone
 
 
-def test_no_one_sees_or_revokes_another_persons_token(client, person):
+def test_it_answers_404_for_another_persons_token(client, person):
     theirs = api_token_mint(user=UserFactory(), name="Someone else's report")
     client.force_login(person)
     url = f"{PAGE}{theirs.token.pk}/revoke/"
@@ -243,7 +243,7 @@ def test_no_one_sees_or_revokes_another_persons_token(client, person):
     assert not AuditEntry.objects.filter(action="api_token.revoked").exists()
 
 
-def test_the_pages_need_sign_in(client, person):
+def test_it_sends_visitors_to_sign_in(client, person):
     token = api_token_mint(user=person, name="Report").token
     for url in (PAGE, f"{PAGE}new/", f"{PAGE}{token.pk}/revoke/"):
         response = client.get(url)
@@ -252,13 +252,14 @@ def test_the_pages_need_sign_in(client, person):
     assert ApiToken.objects.filter(pk=token.pk).exists()
 
 
-def test_the_security_page_and_the_header_link_to_the_tokens(client, person):
+def test_it_links_the_tokens_from_the_header_and_the_security_page(client, person):
     client.force_login(person)
     page = _text(client.get("/accounts/2fa/"))
-    assert f'href="{PAGE}"' in page and "Manage your API tokens" in page
+    assert page.count(f'href="{PAGE}"') == 2  # "API tokens" in the header, and the page's link
+    assert "Manage your API tokens" in page
 
 
-def test_the_tokens_page_has_a_fixed_number_of_queries(
+def test_it_lists_tokens_in_a_fixed_number_of_queries(
     client, person, django_assert_max_num_queries
 ):
     client.force_login(person)

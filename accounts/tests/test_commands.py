@@ -41,7 +41,7 @@ def test_mint_token_prints_a_working_token_last(client, convenor):
     assert key not in str(entry.after) and token.digest not in str(entry.after)
 
 
-def test_mint_token_takes_a_name_and_a_lifetime(client, db):
+def test_it_mints_a_token_with_a_name_and_a_lifetime(client, db):
     user = UserFactory()
     key = _mint(user.email, "--name", "Nightly report", "--days", "7")[-1]
     token = ApiToken.objects.get(user=user)
@@ -50,7 +50,7 @@ def test_mint_token_takes_a_name_and_a_lifetime(client, db):
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
 
 
-def test_mint_token_keeps_the_earlier_tokens_working(client, db):
+def test_it_keeps_earlier_tokens_working_when_minting(client, db):
     user = UserFactory()
     first = _mint(user.email, "--name", "First")[-1]
     second = _mint(user.email, "--name", "Second")[-1]
@@ -58,7 +58,7 @@ def test_mint_token_keeps_the_earlier_tokens_working(client, db):
         assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
 
 
-def test_mint_token_refuses_a_lifetime_past_the_maximum(db):
+def test_it_refuses_to_mint_a_lifetime_past_the_maximum(db):
     import pytest
     from django.core.management import CommandError
 
@@ -78,7 +78,7 @@ def test_mint_token_names_an_unknown_email(db):
         call_command("mint_token", "nobody@x.org")
 
 
-def test_mint_token_refuses_a_deactivated_account(db):
+def test_it_refuses_to_mint_for_a_deactivated_account(db):
     import pytest
     from django.core.management import CommandError
 

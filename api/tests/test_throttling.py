@@ -108,7 +108,7 @@ def test_it_ignores_x_forwarded_for_unless_told_of_proxies(client, person):
     assert _is_throttled(response)
 
 
-def test_behind_one_proxy_it_limits_the_address_the_proxy_saw(client, person, settings):
+def test_it_limits_the_address_the_proxy_saw_behind_one_proxy(client, person, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
     # The proxy appends the address it saw; anything before that is the client's to forge.
     for n in range(20):
