@@ -20,6 +20,15 @@ from collectives.models import Membership, Role
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with an empty cache, so one test's API requests never count against
+    another's throttles (their state lives in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def smtp_server() -> Iterator[SMTPServer]:
     server = SMTPServer()

@@ -7,15 +7,20 @@ from typing import Any
 from allauth import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts import selectors, services
+from accounts.models import TokensRevokedBecause, User
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth, fitted to Alliance: accounts come from invitations; sign-in locks out."""
+    """allauth, fitted to Alliance: accounts come from invitations; sign-in locks out; a new
+    password revokes every API token."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
@@ -45,6 +50,23 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         if lock is not None:
             raise _locked(lock)
+
+    def set_password(self, user: AbstractBaseUser, password: str) -> None:
+        """allauth's one way to store a new password (changed, set, or reset from the
+        e-mailed link): the person's API tokens go in the same transaction."""
+        assert isinstance(user, User)
+        with transaction.atomic():
+            super().set_password(user, password)
+            revoked = services.api_tokens_revoke_all(
+                user=user, because=TokensRevokedBecause.PASSWORD_CHANGED
+            )
+        request = getattr(self, "request", None)
+        if revoked and request is not None:
+            messages.info(
+                request,
+                f"Your {revoked} API token{'s were' if revoked != 1 else ' was'} revoked "
+                "because your password changed. Make a new one on your API tokens page.",
+            )
 
 
 def _email(credentials: dict[str, Any]) -> str:

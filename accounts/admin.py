@@ -1,8 +1,13 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
+from django.forms import ModelForm
 from django.http import HttpRequest
 
-from accounts.models import FailedSignIn, SignInLink, User
+from accounts import services
+from accounts.models import FailedSignIn, SignInLink, TokensRevokedBecause, User
 
 
 @admin.register(User)
@@ -17,6 +22,29 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        """A password an administrator sets revokes the person's API tokens, as one they
+        change themselves does (accounts.adapter). Success is the redirect after saving."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                services.api_tokens_revoke_all(
+                    user=User.objects.get(pk=id),
+                    because=TokensRevokedBecause.PASSWORD_SET_BY_ADMINISTRATOR,
+                    actor=request.user,  # type: ignore[arg-type]
+                )
+        return response
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # A deactivated account's tokens go with it (the admin saves in one transaction).
+            services.api_tokens_revoke_all(
+                user=obj,
+                because=TokensRevokedBecause.ACCOUNT_DEACTIVATED,
+                actor=request.user,  # type: ignore[arg-type]
+            )
 
 
 @admin.register(FailedSignIn)

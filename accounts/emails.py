@@ -33,7 +33,7 @@ def sign_in_link_email_send(*, link_id: int) -> bool:
         token = tokens.sign_in_link_token(link_id=link.pk)
         context = {
             "service": settings.SERVICE_NAME,
-            "link": settings.SITE_URL.rstrip("/") + reverse("sign_in_link", args=[token]),
+            "link": settings.SITE_URL.rstrip("/") + reverse("accounts:sign_in_link", args=[token]),
             "user": link.user,
             "locked_at": link.created_at,
             "expires_at": link.expires_at,

@@ -4,7 +4,10 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 
 class UserManager(BaseUserManager["User"]):
@@ -31,7 +34,8 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=username)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# django-stubs cannot see ApiToken's knox base (untyped), so not its manager on User either.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A person who signs in. The e-mail address is the username."""
 
     email = models.EmailField("e-mail address", unique=True)
@@ -108,3 +112,45 @@ class SignInLink(models.Model):
 
     def __str__(self) -> str:
         return f"Sign-in link for {self.user.email} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TokensRevokedBecause(models.TextChoices):
+    """Why all of someone's API tokens were revoked at once (the label completes "because")."""
+
+    PASSWORD_CHANGED = "password_changed", "your password was changed"
+    PASSWORD_SET_BY_ADMINISTRATOR = (
+        "password_set_by_administrator",
+        ("an administrator set a new password for you"),
+    )
+    ACCOUNT_DEACTIVATED = "account_deactivated", "your account was deactivated"
+    STORED_IN_PLAIN_TEXT = (
+        "stored_in_plain_text",
+        ("Alliance stopped keeping tokens in a form that could be read back"),
+    )
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token: django-rest-knox keeps only its SHA-512 digest (and the key's first 15
+    characters, to find the row); we add a name, a required expiry and the time of last use.
+
+    The digest is not the primary key (knox's default), so pages can name a token by a plain
+    id without putting anything derived from the key in a URL.
+    """
+
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    # As knox declares it (knox finds a person's other tokens through auth_token_set).
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="auth_token_set")
+    expiry = models.DateTimeField()
+    name = models.CharField(max_length=100)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="api_token_has_a_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_expired(self) -> bool:
+        return self.expiry <= timezone.now()

@@ -1,4 +1,5 @@
-"""Reads about accounts: whether sign-in is paused, and whether a sign-in link may be used."""
+"""Reads about accounts: whether sign-in is paused, whether a sign-in link may be used, and a
+person's API tokens."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts import tokens
-from accounts.models import FailedSignIn, SignInLink
+from accounts.models import ApiToken, FailedSignIn, SignInLink, TokensRevokedBecause, User
+from audit.models import AuditEntry
 
 
 def normalise_email(email: str) -> str:
@@ -107,3 +109,38 @@ def sign_in_link_usable(
             code="invalid",
         )
     return link
+
+
+def api_tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
+    """The person's tokens, newest first, expired ones included (knox deletes an expired
+    token only when someone next presents one of the person's tokens)."""
+    return ApiToken.objects.filter(user=user).order_by("-created", "-id")
+
+
+@dataclass(frozen=True)
+class TokensRevoked:
+    at: dt.datetime
+    count: int
+    because: str
+
+
+def api_tokens_last_revoked(*, user: User) -> TokensRevoked | None:
+    """When all the person's tokens were last revoked at once, and why (from the audit log,
+    which `accounts.services.api_tokens_revoke_all` writes)."""
+    entry = (
+        AuditEntry.objects.filter(
+            action="api_tokens.revoked", object_type="accounts.user", object_id=str(user.pk)
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    if entry is None:
+        return None
+    because = (entry.after or {}).get("because", "")
+    return TokensRevoked(
+        at=entry.at,
+        count=len((entry.before or {}).get("tokens", [])),
+        because=str(TokensRevokedBecause(because).label)
+        if because in TokensRevokedBecause.values
+        else "",
+    )

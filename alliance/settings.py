@@ -7,6 +7,7 @@ cookie and HSTS settings that `manage.py check --deploy` looks for.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -51,7 +52,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "huey.contrib.djhuey",
     "accounts",
@@ -283,9 +284,12 @@ else:
         }
     )
 
+# The API. Tokens are django-rest-knox tokens kept as SHA-512 digests, in our own model
+# (accounts.ApiToken, with a name and a last-used time; ADR 0008), sent as
+# `Authorization: Token <key>`. Throttle state lives in the cache above.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -293,12 +297,40 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"user": "600/minute", "anon": "60/minute"},
+    "EXCEPTION_HANDLER": "api.throttling.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonRateThrottle",
+        "api.throttling.UserRateThrottle",
+    ],
+    # failed_token: wrong tokens from one client address (api.throttling.FailedTokenThrottle).
+    "DEFAULT_THROTTLE_RATES": {
+        "user": "600/minute",
+        "anon": "60/minute",
+        "failed_token": "20/minute",
+    },
+    # The client's address for the per-address limits is the sign-in lockout's: see
+    # TRUSTED_PROXY_COUNT and TRUSTED_CLIENT_IP_HEADER above (api.throttling.ClientAddress).
+}
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own AuthToken is swapped for accounts.ApiToken, so its migrations would only make
+# an empty, unused table.
+MIGRATION_MODULES = {"knox": None}
+API_TOKEN_DAYS = 90  # a new token's lifetime unless its owner chooses another
+API_TOKEN_MAX_DAYS = 365
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=API_TOKEN_DAYS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Alliance API",
     "DESCRIPTION": "Read and write a collective's data. Authenticate with "
-    "`Authorization: Token <key>`; mint a key with `manage.py mint_token EMAIL`.",
+    "`Authorization: Token <key>`: make a token on your API tokens page (/account/api-tokens/), "
+    "or an operator mints one with `manage.py mint_token EMAIL`. A token lasts 90 days unless "
+    "its owner chose another lifetime (at most 365 days), and stops working when it is revoked "
+    "or its owner's password changes. Each person may make 600 requests a minute, anonymous "
+    "callers 60 a minute per address, and 20 wrong tokens a minute from one address are "
+    "allowed; beyond that the API answers 429 with a Retry-After header (seconds).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -13,8 +13,8 @@ urlpatterns = [
     path("", include("cascade.urls")),
     path("", include("habits.urls")),
     path("", include("notifications.urls")),
+    path("", include("accounts.urls")),
     path("invitations/<str:token>/", invitation_accept, name="invitation_accept"),
-    path("", include("accounts.urls")),  # the one-time sign-in link
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),

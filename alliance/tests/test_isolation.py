@@ -27,7 +27,7 @@ PUBLIC = {
     "api:schema",
     "api:docs",
     "invitation_accept",  # reached with a secret token; tested in collectives
-    "sign_in_link",  # a one-time sign-in link reached with a signed token; tested in accounts
+    "accounts:sign_in_link",  # a one-time sign-in link with a signed token; tested in accounts
     "habits:feed_ics",  # a private calendar feed reached with a secret token; tested in habits
 }
 SIGNED_IN_WITHOUT_COLLECTIVE = {
@@ -52,6 +52,10 @@ SIGNED_IN_WITHOUT_COLLECTIVE = {
     "api:people",
     "api:person",
     "notifications:preferences",  # the signed-in person's own e-mail frequency
+    # The signed-in person's own API tokens; another person's token is 404 (accounts tests).
+    "accounts:api_tokens",
+    "accounts:api_token_new",
+    "accounts:api_token_revoke",
 }
 
 # Which model a route's <pk> names, by a word in the route's name.

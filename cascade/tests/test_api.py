@@ -166,7 +166,7 @@ def test_the_list_is_paginated_newest_first_with_drafts_first_for_the_facilitato
 
 def test_it_works_with_a_token_and_not_without_one(client, area):
     briefing = _published(area)
-    key = api_token_mint(user=area.managers[0].user)
+    key = api_token_mint(user=area.managers[0].user, name="Test client").key
     response = client.get(_url(area, "briefing", briefing.pk), HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert response.json()["summary"] == PLAIN["summary"]

@@ -646,7 +646,7 @@ def test_anonymous_callers_get_401_and_a_token_works(client, pair):
         url = _url(pair, name, *args)
         response = getattr(client, method)(url, body, content_type=JSON)
         assert response.status_code == 401, (method, name)
-    key = api_token_mint(user=pair.riverside_rep.user)
+    key = api_token_mint(user=pair.riverside_rep.user, name="Test client").key
     contact = Contact.objects.get()
     response = client.get(_url(pair, "contact", contact.pk), HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
