@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions as drf_exceptions
@@ -130,46 +129,39 @@ class RoundDetail(APIView):
 
 
 class OwnAnswers(APIView):
-    """The caller's own answers (or their organisation's, when one person answers for it)."""
+    """The caller's own answers (or their organisation's, when one person answers for it):
+    only to those who answer for the organisation in this round, and audited."""
 
     serializer_class = RatingIO
 
     @extend_schema(responses=RatingIO(many=True))
     def get(self, request: Request, slug: str, pk: int) -> Response:
         membership, survey = _round(request, slug, pk)
-        own = selectors.own_response(membership=membership, survey=survey)
+        own = access.get_own_answers_for(membership, survey)
         return Response(RatingIO(own.ratings.all() if own else [], many=True).data)
 
 
 class OwnRating(APIView):
+    """Save the caller's answers about one organisation; the service refuses anyone who does
+    not answer for their organisation, and audits the save."""
+
     serializer_class = RatingIO
 
     @extend_schema(request=RatingIO, responses=RatingIO)
     def put(self, request: Request, slug: str, pk: int, organisation: int) -> Response:
         membership, survey = _round(request, slug, pk)
         ratee = access.get_participant_in_round(survey, organisation)
-        data = RatingIO(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = {k: v for k, v in data.validated_data.items() if k in RATING_ITEMS}
-        try:
-            rating = services.rating_save(
-                membership=membership,
-                survey=survey,
-                ratee=ratee,
-                values=values,
-                comment=data.validated_data["comment"],
-                comment_shareable=data.validated_data["comment_shareable"],
-                comment_anonymous=data.validated_data["comment_anonymous"],
-            )
-        except PermissionDenied as exc:
-            raise drf_exceptions.PermissionDenied(str(exc)) from None
-        except ValidationError as exc:
-            detail = (
-                exc.message_dict
-                if hasattr(exc, "error_dict")
-                else {"non_field_errors": exc.messages}
-            )
-            raise drf_exceptions.ValidationError(detail) from None
+        data = valid_input(RatingIO, request)
+        rating = call_service(
+            services.rating_save,
+            membership=membership,
+            survey=survey,
+            ratee=ratee,
+            values={k: v for k, v in data.items() if k in RATING_ITEMS},
+            comment=data["comment"],
+            comment_shareable=data["comment_shareable"],
+            comment_anonymous=data["comment_anonymous"],
+        )
         return Response(RatingIO(rating).data)
 
 

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from audit.services import audit_record, snapshot
+from collectives import notifications
 from collectives.access import require_convenor
 from collectives.models import (
     INVITATION_VALID_FOR,
@@ -35,6 +36,8 @@ MEMBERSHIP_FIELDS = ["user", "role", "organisation"]
 def _check_role_organisation(
     *, collective: Collective, role: str, organisation: Organisation | None
 ) -> None:
+    """Whatever the role, an organisation someone is placed in must be a member organisation
+    of this collective (a member, observer or guest too: it decides what they see)."""
     if role not in Role.values:
         raise ValidationError({"role": f"{role!r} is not a role in a collective."})
     if role in ORGANISATION_ROLES and organisation is None:
@@ -42,18 +45,41 @@ def _check_role_organisation(
             {"organisation": "A representative or deputy must speak for a member organisation."}
         )
     if (
-        role in ORGANISATION_ROLES
-        and organisation is not None
-        and not (
-            CollectiveOrganisation.objects.filter(
-                collective=collective, organisation=organisation
-            ).exists()
-        )
+        organisation is not None
+        and not CollectiveOrganisation.objects.filter(
+            collective=collective, organisation=organisation
+        ).exists()
     ):
         raise ValidationError(
             {
                 "organisation": f"{organisation.name} is not a member organisation of "
                 f"{collective.name}."
+            }
+        )
+
+
+def _check_not_attaching_yourself(
+    *,
+    actor_membership: Membership,
+    membership: Membership,
+    role: str,
+    organisation: Organisation | None,
+) -> None:
+    """A convenor may change anyone's role, but not put themselves in an organisation or
+    make themselves speak for one: that would let them read its survey answers without its
+    knowing. An invitation does it instead, and the organisation's representative is told."""
+    if membership.pk != actor_membership.pk:
+        return
+    invite = "Ask another convenor to invite you for it: the organisation's representative is told."
+    if organisation is not None and organisation.pk != membership.organisation_id:
+        raise ValidationError(
+            {"organisation": f"You cannot attach yourself to {organisation.name}. {invite}"}
+        )
+    if organisation is not None and role in ORGANISATION_ROLES and role != membership.role:
+        raise ValidationError(
+            {
+                "role": f"You cannot make yourself {Role(role).label.lower()} for "
+                f"{organisation.name}. {invite}"
             }
         )
 
@@ -226,12 +252,19 @@ def membership_change(
     role: str,
     organisation: Organisation | None,
 ) -> Membership:
-    """Change a person's role (and the organisation they work for or speak for)."""
+    """Change a person's role (and the organisation they work for or speak for). When that
+    puts them in an organisation, or makes them speak for it, its representatives are told."""
     require_convenor(actor_membership)
     collective = actor_membership.collective
     _lock_collective(collective)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _check_role_organisation(collective=collective, role=role, organisation=organisation)
+    _check_not_attaching_yourself(
+        actor_membership=actor_membership,
+        membership=membership,
+        role=role,
+        organisation=organisation,
+    )
     if (
         membership.role == Role.CONVENOR
         and role != Role.CONVENOR
@@ -244,10 +277,14 @@ def membership_change(
             }
         )
     before = snapshot(membership, MEMBERSHIP_FIELDS)
+    attached = organisation is not None and (
+        organisation.pk != membership.organisation_id
+        or (role in ORGANISATION_ROLES and membership.role not in ORGANISATION_ROLES)
+    )
     membership.role = role
     membership.organisation = organisation
     membership.save(update_fields=["role", "organisation"])
-    audit_record(
+    entry = audit_record(
         actor=actor_membership.user,
         action="membership.changed",
         obj=membership,
@@ -255,6 +292,13 @@ def membership_change(
         before=before,
         after=snapshot(membership, MEMBERSHIP_FIELDS),
     )
+    if attached:
+        notifications.representatives_tell(
+            membership=membership,
+            entry=entry,
+            how=f"{actor_membership.user.display_name}, a convenor, changed "
+            f"{membership.user.display_name}'s place in {collective.name}.",
+        )
     return membership
 
 
@@ -421,6 +465,14 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     collective = invitation.collective
     if Membership.objects.filter(collective=collective, user=user).exists():
         raise InvitationUnusable(f"You are already a member of {collective.name}.")
+    try:  # the organisation may have left the collective since the invitation was sent
+        _check_role_organisation(
+            collective=collective, role=invitation.role, organisation=invitation.organisation
+        )
+    except ValidationError as error:
+        raise InvitationUnusable(
+            f"{' '.join(error.messages)} Ask the convenor for a new invitation."
+        ) from None
     membership = Membership.objects.create(
         collective=collective,
         user=user,
@@ -438,12 +490,19 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         before={"accepted_at": None},
         after=snapshot(invitation, ["accepted_at"]),
     )
-    audit_record(
+    entry = audit_record(
         actor=user,
         action="membership.created",
         obj=membership,
         collective=collective,
         after=snapshot(membership, MEMBERSHIP_FIELDS),
+    )
+    inviter = invitation.invited_by.display_name if invitation.invited_by else "A convenor"
+    notifications.representatives_tell(
+        membership=membership,
+        entry=entry,
+        how=f"{user.display_name} accepted an invitation from {inviter} and joined "
+        f"{collective.name}.",
     )
     return membership
 

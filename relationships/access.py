@@ -1,12 +1,16 @@
-"""Fetch a survey round and check the user's right to it in one step."""
+"""Fetch a survey round and check the user's right to it in one step; and the one rule for
+who may read an organisation's raw answers."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from collectives.models import Membership
+from audit.services import audit_record
+from collectives.models import ORGANISATION_ROLES, Membership, Role
 from directory.models import Organisation
-from relationships.models import RoundParticipant, SurveyRound
+from relationships import selectors
+from relationships.models import AnswerMode, Response, RoundParticipant, SurveyRound
 
 
 def get_round_in_collective(membership: Membership, pk: int) -> SurveyRound:
@@ -29,3 +33,49 @@ def get_participant_in_round(survey: SurveyRound, organisation_pk: int) -> Organ
     if found is None:
         raise Http404("That organisation is not taking part in this round.")
     return found.organisation
+
+
+# Raw answers ---------------------------------------------------------------------------
+
+#: Who answers for a taking-part organisation in each kind of round.
+ANSWERING_ROLES = {
+    AnswerMode.REPRESENTATIVE: frozenset(ORGANISATION_ROLES),
+    AnswerMode.STAFF: frozenset({*ORGANISATION_ROLES, Role.MEMBER}),
+}
+
+
+def may_read_raw_answers(membership: Membership, survey: SurveyRound) -> bool:
+    """Whether this person answers in this round, and so may read the answers they give.
+
+    PRODUCT.md §4: a respondent's own ratings go to no one but those who may answer for
+    that organisation. Where the representative answers, that is the organisation's
+    representative or deputy; where each member of staff answers, each reads only their own
+    (get_own_answers_for narrows it to them). Convenors, observers and guests never do, nor
+    does anyone for an organisation that is not taking part.
+    """
+    if membership.organisation_id is None or membership.collective_id != survey.collective_id:
+        return False
+    if membership.role not in ANSWERING_ROLES[AnswerMode(survey.answer_mode)]:
+        return False
+    return RoundParticipant.objects.filter(
+        round=survey, organisation_id=membership.organisation_id
+    ).exists()
+
+
+def get_own_answers_for(membership: Membership, survey: SurveyRound) -> Response | None:
+    """The raw answers this person may read in this round (None before they start), or
+    PermissionDenied. Every read is recorded in the audit log here, with the round and the
+    organisation but never a value, so no page, endpoint or export can read without it."""
+    if not may_read_raw_answers(membership, survey):
+        raise PermissionDenied("Only those who answer for the organisation see its answers.")
+    own = selectors.own_response(membership=membership, survey=survey)
+    if own is not None:  # both already loaded: labelling the entry costs no query
+        own.round, own.organisation = survey, membership.organisation  # type: ignore[assignment]
+    audit_record(
+        actor=membership.user,
+        action="survey_answers.read",
+        obj=own or survey,
+        collective=survey.collective,
+        after={"round": survey.pk, "organisation": membership.organisation_id},
+    )
+    return own

@@ -72,6 +72,19 @@ def finished_organisation_ids(*, survey: SurveyRound) -> set[int]:
     )
 
 
+def own_answers_finished(*, membership: Membership, survey: SurveyRound) -> bool:
+    """Whether the person's own answers (or their organisation's) are marked finished: not
+    what they are, so no raw answer is read."""
+    if membership.organisation_id is None:
+        return False
+    responses = Response.objects.filter(
+        round=survey, organisation_id=membership.organisation_id, submitted_at__isnull=False
+    )
+    if survey.answer_mode == AnswerMode.STAFF:
+        responses = responses.filter(respondent=membership.user)
+    return responses.exists()
+
+
 def own_response(*, membership: Membership, survey: SurveyRound) -> Response | None:
     """The person's own answers (or their organisation's, when one person answers for it)."""
     if membership.organisation_id is None:

@@ -12,15 +12,9 @@ from django.utils import timezone
 
 from audit.services import audit_record, snapshot
 from collectives.access import require_convenor
-from collectives.models import (
-    ORGANISATION_ROLES,
-    Collective,
-    CollectiveOrganisation,
-    Membership,
-    Role,
-)
+from collectives.models import ORGANISATION_ROLES, Collective, CollectiveOrganisation, Membership
 from directory.models import Organisation
-from relationships import publication, selectors
+from relationships import access, publication, selectors
 from relationships.disclosure import Leak
 from relationships.models import (
     MIN_RATERS_FLOOR,
@@ -387,16 +381,9 @@ def pair_consent_withdraw(
 
 
 def can_answer(membership: Membership, survey: SurveyRound) -> bool:
-    """Whether this person answers for their organisation in this round."""
-    if membership.organisation_id is None or membership.collective_id != survey.collective_id:
-        return False
-    if not RoundParticipant.objects.filter(
-        round=survey, organisation_id=membership.organisation_id
-    ).exists():
-        return False
-    if survey.answer_mode == AnswerMode.REPRESENTATIVE:
-        return membership.role in ORGANISATION_ROLES
-    return membership.role in (*ORGANISATION_ROLES, Role.MEMBER)
+    """Whether this person answers for their organisation in this round: the same people,
+    and only they, may read the answers (relationships.access holds the one rule)."""
+    return access.may_read_raw_answers(membership, survey)
 
 
 def _own_response(membership: Membership, survey: SurveyRound, *, create: bool) -> Response | None:
@@ -419,6 +406,21 @@ def _check_writable(membership: Membership, survey: SurveyRound) -> None:
         raise PermissionDenied("You do not answer this round for your organisation.")
     if not survey.is_open:
         raise ValidationError("This round is not open, so answers cannot change.")
+
+
+def _audit_answers(
+    action: str, membership: Membership, survey: SurveyRound, response: Response
+) -> None:
+    """One entry per save or finish (answers save as you go, a page's worth at a time):
+    who changed which organisation's answers in which round; never a value, nor whom they
+    rated, which would tell a one-way tie."""
+    audit_record(
+        actor=membership.user,
+        action=action,
+        obj=response,
+        collective=survey.collective,
+        after={"round": survey.pk, "organisation": response.organisation_id},
+    )
 
 
 def _check_ranges(values: dict[str, Any], ranges: dict[str, tuple[int, int]]) -> None:
@@ -461,6 +463,7 @@ def rating_save(
     rating.comment_anonymous = comment_anonymous
     rating.save()
     Response.objects.filter(pk=response.pk).update(updated_at=timezone.now())
+    _audit_answers("survey_rating.saved", membership, survey, response)
     return rating
 
 
@@ -469,8 +472,11 @@ def rating_remove(*, membership: Membership, survey: SurveyRound, ratee: Organis
     """'We do not work with them': drop the rating of that organisation."""
     _check_writable(membership, survey)
     response = _own_response(membership, survey, create=False)
-    if response is not None:
-        TieRating.objects.filter(response=response, ratee=ratee).delete()
+    if response is None:
+        return
+    removed, _ = TieRating.objects.filter(response=response, ratee=ratee).delete()
+    if removed:
+        _audit_answers("survey_rating.removed", membership, survey, response)
 
 
 @transaction.atomic
@@ -484,6 +490,7 @@ def self_assessment_save(
     for name, value in values.items():
         setattr(response, name, value)
     response.save()
+    _audit_answers("survey_self_assessment.saved", membership, survey, response)
     return response
 
 
@@ -509,11 +516,5 @@ def response_submit(*, membership: Membership, survey: SurveyRound) -> Response:
         raise ValidationError("Rate at least one organisation you work with before finishing.")
     response.submitted_at = timezone.now()
     response.save(update_fields=["submitted_at"])
-    audit_record(
-        actor=membership.user,
-        action="survey_response.finished",
-        obj=response,
-        collective=survey.collective,
-        after={"round": survey.pk, "organisation": response.organisation_id},
-    )
+    _audit_answers("survey_response.finished", membership, survey, response)
     return response

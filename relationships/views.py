@@ -94,7 +94,6 @@ def round_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpR
     participants = selectors.participants(survey=survey)
     finished = selectors.finished_organisation_ids(survey=survey)
     found = results.round_results(survey=survey)
-    own = selectors.own_response(membership=membership, survey=survey)
     return render(
         request,
         "relationships/round.html",
@@ -107,7 +106,7 @@ def round_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpR
             "results": found,
             "can_answer": services.can_answer(membership, survey),
             "can_share": services.can_share_views(membership, survey),
-            "own": own,
+            "own_finished": selectors.own_answers_finished(membership=membership, survey=survey),
             "spectrum": SPECTRUM,
             "rc_dimensions": RC_DIMENSIONS,
             "questions": QUESTIONS,
@@ -119,14 +118,11 @@ def round_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpR
 
 @collective_page("surveys")
 def answer(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """The raw answers' page. Writes go through the services and reads through
+    access.get_own_answers_for: each refuses anyone who does not answer for the
+    organisation, and the read is audited."""
     survey = access.get_round_in_collective(membership, pk)
-    if not services.can_answer(membership, survey):
-        raise PermissionDenied("You do not answer this round for your organisation.")
-    own = selectors.own_response(membership=membership, survey=survey)
-    form = SelfAssessmentForm(
-        request.POST or None,
-        initial={name: getattr(own, name) for name in services.SELF_ITEMS} if own else None,
-    )
+    form = SelfAssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.self_assessment_save(
@@ -144,6 +140,10 @@ def answer(request: HttpRequest, membership: Membership, pk: int) -> HttpRespons
         else:
             messages.success(request, "Saved.")
             return redirect(_round_url(membership, survey, "answer"))
+    own = access.get_own_answers_for(membership, survey)
+    if request.method != "POST" and own is not None:
+        initial = {name: getattr(own, name) for name in services.SELF_ITEMS}
+        form = SelfAssessmentForm(initial=initial)
     ratings = {r.ratee_id: r for r in own.ratings.all()} if own else {}
     others = [
         o for o in selectors.participants(survey=survey) if o.pk != membership.organisation_id
@@ -166,21 +166,10 @@ def answer(request: HttpRequest, membership: Membership, pk: int) -> HttpRespons
 
 @collective_page("surveys")
 def rate(request: HttpRequest, membership: Membership, pk: int, organisation: int) -> HttpResponse:
+    """Rating one organisation: the same rule and audit as the answer page."""
     survey = access.get_round_in_collective(membership, pk)
     ratee = access.get_participant_in_round(survey, organisation)
-    if not services.can_answer(membership, survey):
-        raise PermissionDenied("You do not answer this round for your organisation.")
-    own = selectors.own_response(membership=membership, survey=survey)
-    existing = next((r for r in own.ratings.all() if r.ratee_id == ratee.pk), None) if own else None
-    initial = (
-        {
-            name: getattr(existing, name)
-            for name in (*RATING_ITEMS, "comment", "comment_shareable", "comment_anonymous")
-        }
-        if existing
-        else None
-    )
-    form = RatingForm(request.POST or None, initial=initial)
+    form = RatingForm(request.POST or None)
     if request.method == "POST":
         try:
             if "not_working_with" in request.POST:
@@ -202,6 +191,15 @@ def rate(request: HttpRequest, membership: Membership, pk: int, organisation: in
                 return redirect(_round_url(membership, survey, "answer"))
         except ValidationError as error:
             add_service_errors(form, error)
+    own = access.get_own_answers_for(membership, survey)
+    existing = next((r for r in own.ratings.all() if r.ratee_id == ratee.pk), None) if own else None
+    if request.method != "POST" and existing is not None:
+        form = RatingForm(
+            initial={
+                name: getattr(existing, name)
+                for name in (*RATING_ITEMS, "comment", "comment_shareable", "comment_anonymous")
+            }
+        )
     return render(
         request,
         "relationships/rate.html",
