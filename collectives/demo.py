@@ -231,12 +231,14 @@ def load_demo() -> list[DemoLogin]:
             logins.append(DemoLogin(member.email, f"member ({practice.name})", collective.name))
             from cascade.demo import load_thread_demo
             from habits.demo import load_habits_demo
+            from relationships.demo import load_survey_demo
 
             load_thread_demo(convenor)
             load_habits_demo(
                 Membership.objects.get(collective=collective, user=member),
                 Membership.objects.get(collective=collective, user=rep),
             )
+            load_survey_demo(convenor, Membership.objects.get(collective=collective, user=rep))
     return logins
 
 

@@ -272,6 +272,33 @@ def round_results_hold(*, survey: SurveyRound, leaks: list[Leak]) -> RoundPublic
     return stored
 
 
+@transaction.atomic
+def round_results_release(*, actor: Any, survey: SurveyRound) -> RoundPublication:
+    """A data steward (superuser) shows held-back results again, once the disclosure check
+    finds nothing in them."""
+    if not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("Only the service's data stewards release held results.")
+    stored = RoundPublication.objects.select_for_update().get(round=survey)
+    if stored.held_at is None:
+        return stored
+    found = selectors.round_leaks(survey=survey)
+    if found:
+        raise ValidationError(
+            f"The disclosure check still finds {len(found)} leak(s): {found[0]}. "
+            "The results stay held back."
+        )
+    stored.held_at = None
+    stored.save(update_fields=["held_at"])
+    audit_record(
+        actor=actor,
+        action="survey_round.results_released",
+        obj=survey,
+        collective=survey.collective,
+        before={"held_reason": stored.held_reason},
+    )
+    return stored
+
+
 # Sharing a pair's views --------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from directory.models import Organisation
 from relationships import publication, selectors, services
 from relationships.checks import results_check
 from relationships.disclosure import Leak
@@ -86,5 +87,30 @@ class Command(BaseCommand):
             kinds[leak.kind] = kinds.get(leak.kind, 0) + 1
         summary = ", ".join(f"{n} x {kind}" for kind, n in sorted(kinds.items()))
         self.stdout.write(f"  {heading}: {len(leaks)} found ({summary}), for example:")
+        ids = {i for leak in leaks[:8] for key in leak.keys for i in key}
+        ids |= {int(leak.viewer.split()[-1]) for leak in leaks[:8] if leak.viewer != "anyone"}
+        names = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
         for leak in leaks[:8]:
-            self.stdout.write(f"    {leak}")
+            self.stdout.write(f"    {_describe(leak, names)}")
+
+
+def _describe(leak: Leak, names: dict[int, str]) -> str:
+    """A leak in words: who can work out which answers, from which figures."""
+    who = (
+        "Anyone who sees the results"
+        if leak.viewer == "anyone"
+        else names.get(int(leak.viewer.split()[-1]), leak.viewer)
+    )
+    answers = []
+    for key in sorted(leak.keys)[:3]:
+        if len(key) == 2 and leak.component in publication.TIE_COMPONENTS:
+            answers.append(f"{names.get(key[0], key[0])}'s rating of {names.get(key[1], key[1])}")
+        elif len(key) == 2:
+            answers.append(f"the pair {names.get(key[0], key[0])} and {names.get(key[1], key[1])}")
+        else:
+            answers.append(f"{names.get(key[0], key[0])}'s own answer")
+    more = f" and {len(leak.keys) - 3} more" if len(leak.keys) > 3 else ""
+    return (
+        f"{who} can work out {leak.kind} ({leak.component}): {'; '.join(answers)}{more}, "
+        f"from {', '.join(leak.figures[:6])}{'...' if len(leak.figures) > 6 else ''}"
+    )
