@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -210,11 +211,11 @@ pcn_page = client.get(
 body = results_as(reps["Ash"].user, survey)
 whole_enemies = body["measures"]["spectrum_now"]["enemies"]
 print("\n== Attack 1: the collective's spectrum minus the PCN's")
+pcn_enemies = re.search(r"Enemies</td>\s*<td[^>]*><progress[^>]*></progress> (\d+)", pcn_page)
 print(
     f"   the collective shows {whole_enemies} tie(s) at 'enemies' now; the PCN page shows "
-    f"{'0' if 'Enemies</td>' in pcn_page and '> 0</td>' in pcn_page.split('Enemies</td>')[1][:200] else '?'}"
-    " among its practices; the one tie outside the PCN (Federation's rating of Oak) is at "
-    "'enemies': isolated."
+    f"{pcn_enemies.group(1) if pcn_enemies else '?'} among its practices: the one tie outside "
+    "the PCN (Federation's rating of Oak) is at 'enemies'."
 )
 ties = structure(survey)
 inner = frozenset(k for k in ties if k[0] != reps["Federation"].organisation.pk)
@@ -347,5 +348,6 @@ for leak in adversary.audit(
     if leak.viewer == "Ash":
         (key,) = leak.keys
         print(
-            f"   the adversary (band read as exact): Ash isolates {names[key[0]]}'s rating of {names[key[1]]} from {leak.figures[0]}"
+            "   the adversary (band read as exact): Ash isolates "
+            f"{names[key[0]]}'s rating of {names[key[1]]} from {leak.figures[0]}"
         )
