@@ -691,7 +691,7 @@ def _icalendars_attendees(data: bytes) -> list[tuple[str, ...]]:
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(attendee_lines(), max_size=6), min_size=1, max_size=3), st.booleans())
-def test_attendees_read_beside_icalendar_are_the_ones_icalendar_reads(meetings, alarm):
+def test_it_reads_attendees_as_icalendar_does_odd_lines_folds_and_alarms_included(meetings, alarm):
     # An alarm's ATTENDEE is who gets the reminder, not someone in the meeting.
     reminder = ["BEGIN:VALARM", "ACTION:EMAIL", "ATTENDEE:mailto:alarm@x.org", "END:VALARM"]
     events = []
