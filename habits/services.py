@@ -3,8 +3,8 @@ rhythms and their calendar feeds, nudges, asks for help and put-it-right records
 
 Who may act: a member of the collective who works for one of the organisations concerned
 (a convenor may act for any). Every organisation named must be a member of the collective.
-Every write is audited; a calendar file is read whole before anything is written, so a
-broken file stores nothing.
+Every write is audited; a calendar file is read and matched whole before the transaction
+that writes it opens, so a broken file stores nothing and reading holds no lock.
 """
 
 from __future__ import annotations
@@ -67,9 +67,13 @@ def _members_or_none(collective_id: int, organisation_id: int) -> bool:
     ).exists()
 
 
-def _require_acting(membership: Membership, organisation_ids: Iterable[int]) -> None:
+def _require_recorder(membership: Membership) -> None:
     if membership.role == Role.OBSERVER or membership.role == Role.GUEST:
         raise PermissionDenied("Observers and guests read; they do not record.")
+
+
+def _require_acting(membership: Membership, organisation_ids: Iterable[int]) -> None:
+    _require_recorder(membership)
     if membership.is_convenor:
         return
     if membership.role not in ACTING_ROLES or membership.organisation_id not in set(
@@ -203,19 +207,24 @@ class CalendarImport:
     skipped: list[str] = field(default_factory=list)
 
 
-def _directory(collective_id: int) -> tuple[dict[str, tuple[int, Any]], dict[str, Any]]:
-    """E-mail address -> (organisation, user) for the collective's members, and -> Person."""
-    users: dict[str, tuple[int, Any]] = {}
-    for m in Membership.objects.filter(
-        collective_id=collective_id, organisation__isnull=False
-    ).select_related("user"):
-        users[m.user.email.lower()] = (m.organisation_id, m.user)  # type: ignore[assignment]
+def _directory(collective_id: int) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
+    """By lower-cased e-mail address, in two queries: the collective's members who work for
+    an organisation (organisation, user), and the people in the directory who work for a
+    member organisation (organisation, person)."""
+    users = {
+        email.lower(): (organisation_id, user_id)
+        for email, organisation_id, user_id in Membership.objects.filter(
+            collective_id=collective_id, organisation__isnull=False
+        ).values_list("user__email", "organisation_id", "user_id")
+    }
     members = CollectiveOrganisation.objects.filter(collective_id=collective_id).values(
         "organisation_id"
     )
     people = {
-        p.email.lower(): p
-        for p in Person.objects.filter(organisation_id__in=members).exclude(email="")
+        email.lower(): (organisation_id, pk)
+        for email, organisation_id, pk in Person.objects.filter(organisation_id__in=members)
+        .exclude(email="")
+        .values_list("email", "organisation_id", "pk")
     }
     return users, people
 
@@ -230,102 +239,175 @@ def _calendar_key(meeting: Any) -> str:
     return "no-uid:" + hashlib.sha256(seed.encode()).hexdigest()
 
 
-@transaction.atomic
+@dataclass
+class _Matched:
+    """A meeting with its addresses matched: who was there, and what to do with it."""
+
+    meeting: Any
+    key: str
+    organisations: list[int]
+    users: list[int]
+    people: list[int]
+    #: "log", or why not: "not_between_organisations" or "future".
+    verdict: str
+
+
+def _match_meetings(
+    actor_membership: Membership,
+    meetings: list[Any],
+    matches: dict[str, int],
+) -> tuple[list[_Matched], list[str]]:
+    """Match every organiser and attendee address to the collective's people in two queries
+    (three with matches by hand), however many addresses there are: dictionaries, not a
+    query or a scan of the matches per address. Return the meetings matched and the
+    addresses no one knows. Reads only: no transaction is open."""
+    collective_id = actor_membership.collective_id
+    by_hand: dict[str, int] = {}
+    if matches:
+        _members(collective_id, matches.values())
+        by_hand = {address.lower(): int(pk) for address, pk in matches.items()}
+    users, people = _directory(collective_id)
+    now = timezone.now()
+    matched: list[_Matched] = []
+    unmatched: set[str] = set()
+    for meeting in meetings:
+        # Dictionaries as ordered sets: each organisation and person once, in order.
+        organisations: dict[int, None] = {}
+        in_it: dict[int, None] = {}
+        persons: dict[int, None] = {}
+        if actor_membership.organisation_id:
+            organisations[actor_membership.organisation_id] = None
+            in_it[actor_membership.user_id] = None
+        for address in (meeting.organiser, *meeting.attendees):
+            if not address:
+                continue
+            if address in users:
+                organisation_id, user_id = users[address]
+                organisations.setdefault(organisation_id)
+                in_it.setdefault(user_id)
+            elif address in people:
+                organisation_id, person_id = people[address]
+                organisations.setdefault(organisation_id)
+                persons.setdefault(person_id)
+            elif address in by_hand:
+                organisations.setdefault(by_hand[address])
+            else:
+                unmatched.add(address)
+        verdict = "log"
+        if len(organisations) < 2:
+            verdict = "not_between_organisations"
+        elif meeting.start > now:
+            verdict = "future"
+        else:
+            _require_acting(actor_membership, organisations)
+        matched.append(
+            _Matched(
+                meeting,
+                _calendar_key(meeting),
+                list(organisations),
+                list(in_it),
+                list(persons),
+                verdict,
+            )
+        )
+    return matched, sorted(unmatched)
+
+
 def calendar_import(
     *,
     actor_membership: Membership,
-    data: bytes,
+    data: bytes | Iterable[bytes],
     filename: str,
     matches: dict[str, int] | None = None,
 ) -> CalendarImport:
     """Log the meetings of an exported calendar file. Organiser and attendee addresses are
     matched to the collective's people; `matches` maps addresses the person matched by hand
     to member organisations. A meeting is logged when it brings together at least two
-    member organisations, once (by its UID). The whole file is read before anything is
-    written; a broken file raises ics.ICSError and stores nothing."""
+    member organisations, once (by its UID).
+
+    The file is read and its addresses matched before the transaction opens, with plain
+    reads: a broken file raises ics.ICSError and stores nothing, and a big one holds no
+    write lock while it is read (on SQLite, other people's writes would wait and then fail
+    with "database is locked"). Only the writes, in bulk, are in the transaction. `data`
+    is the file's bytes or its chunks (ics.read_meetings)."""
     from habits.ics import read_meetings
 
+    _require_recorder(actor_membership)
     result = read_meetings(data, filename=filename)  # raises ICSError on a broken file
+    matched, unmatched = _match_meetings(actor_membership, result.meetings, matches or {})
+    outcome = CalendarImport(unmatched=unmatched, skipped=list(result.skipped))
+    with transaction.atomic():
+        _log_matched(actor_membership, matched, outcome)
+        audit_record(
+            actor=actor_membership.user,
+            action="contact.calendar_imported",
+            obj=actor_membership.collective,
+            collective=actor_membership.collective,
+            after={
+                "file": filename,
+                "created": len(outcome.created),
+                "already_logged": len(outcome.already_logged),
+                "unmatched": len(outcome.unmatched),
+            },
+        )
+    return outcome
+
+
+def _log_matched(
+    actor_membership: Membership, matched: list[_Matched], outcome: CalendarImport
+) -> None:
+    """Inside the import's transaction: log the matched meetings not logged before, with
+    three bulk inserts (contacts, their organisations, their people). The meetings already
+    logged are read here, under the write lock, so two imports of one file at once cannot
+    both log a meeting."""
     collective_id = actor_membership.collective_id
-    chosen = _members(collective_id, (matches or {}).values()) if matches else []
-    by_hand = dict(zip((matches or {}).keys(), chosen, strict=True)) if matches else {}
-    users, people = _directory(collective_id)
-    outcome = CalendarImport(skipped=list(result.skipped))
     known = set(
         Contact.objects.filter(collective_id=collective_id)
         .exclude(calendar_uid="")
         .values_list("calendar_uid", flat=True)
     )
-    unmatched: set[str] = set()
-    for meeting in result.meetings:
-        organisations: list[int] = []
-        participant_users: list[Any] = []
-        participant_people: list[Any] = []
-        if actor_membership.organisation_id:
-            organisations.append(actor_membership.organisation_id)
-            participant_users.append(actor_membership.user)
-        for address in (meeting.organiser, *meeting.attendees):
-            if not address:
-                continue
-            if address in users:
-                organisation_id, user = users[address]
-                organisations.append(organisation_id)
-                participant_users.append(user)
-            elif address in people:
-                organisations.append(people[address].organisation_id)
-                participant_people.append(people[address])
-            elif address.lower() in {k.lower() for k in by_hand}:
-                organisations.append(
-                    next(v for k, v in by_hand.items() if k.lower() == address.lower())
-                )
-            else:
-                unmatched.add(address)
-        organisations = list(dict.fromkeys(organisations))
-        uid = _calendar_key(meeting)
-        if uid in known:
+    to_log: list[tuple[Contact, _Matched]] = []
+    for item in matched:
+        meeting = item.meeting
+        if item.key in known:
             outcome.already_logged.append(meeting.title)
-            continue
-        if len(organisations) < 2:
+        elif item.verdict == "not_between_organisations":
             outcome.not_between_organisations.append(meeting.title)
-            continue
-        if meeting.start > timezone.now():
+        elif item.verdict == "future":
             outcome.skipped.append(f"“{meeting.title}” is in the future")
-            continue
-        _require_acting(actor_membership, organisations)
-        contact = Contact.objects.create(
-            collective_id=collective_id,
-            happened_at=meeting.start,
-            mode=meeting.mode if meeting.mode in Mode.values else Mode.OTHER,
-            duration_minutes=meeting.duration_minutes,
-            source=Source.CALENDAR,
-            calendar_uid=uid,
-            recorded_by=actor_membership.user,
-        )
-        contact.organisations.set(organisations)
-        seen_users = {u.pk: u for u in participant_users}
-        ContactParticipant.objects.bulk_create(
-            [ContactParticipant(contact=contact, user_id=pk) for pk in seen_users]
-            + [
-                ContactParticipant(contact=contact, person=p)
-                for p in {p.pk: p for p in participant_people}.values()
-            ]
-        )
-        known.add(uid)
-        outcome.created.append(contact)
-    outcome.unmatched = sorted(unmatched)
-    audit_record(
-        actor=actor_membership.user,
-        action="contact.calendar_imported",
-        obj=actor_membership.collective,
-        collective=actor_membership.collective,
-        after={
-            "file": filename,
-            "created": len(outcome.created),
-            "already_logged": len(outcome.already_logged),
-            "unmatched": len(outcome.unmatched),
-        },
+        else:
+            known.add(item.key)
+            contact = Contact(
+                collective_id=collective_id,
+                happened_at=meeting.start,
+                mode=meeting.mode if meeting.mode in Mode.values else Mode.OTHER,
+                duration_minutes=meeting.duration_minutes,
+                source=Source.CALENDAR,
+                calendar_uid=item.key,
+                recorded_by=actor_membership.user,
+            )
+            to_log.append((contact, item))
+    outcome.created = Contact.objects.bulk_create([contact for contact, _ in to_log])
+    through = Contact.organisations.through
+    through.objects.bulk_create(
+        through(contact_id=contact.pk, organisation_id=organisation_id)
+        for contact, item in to_log
+        for organisation_id in item.organisations
     )
-    return outcome
+    ContactParticipant.objects.bulk_create(
+        [
+            *(
+                ContactParticipant(contact_id=contact.pk, user_id=pk)
+                for contact, item in to_log
+                for pk in item.users
+            ),
+            *(
+                ContactParticipant(contact_id=contact.pk, person_id=pk)
+                for contact, item in to_log
+                for pk in item.people
+            ),
+        ]
+    )
 
 
 # Rhythms and their calendar feed -----------------------------------------------------------

@@ -270,6 +270,40 @@ def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(client, pair
     assert not Contact.objects.exists() and IMPORT_SESSION_KEY not in client.session
 
 
+def test_it_refuses_a_file_over_the_upload_memory_limit_with_the_same_clear_message(
+    client, pair, cleared_cache, settings
+):
+    # Past FILE_UPLOAD_MAX_MEMORY_SIZE (10 MB) Django keeps the upload in a temporary file;
+    # the page still names its size and the limit, and reads none of it.
+    client.force_login(pair.oakwood_rep.user)
+    size = settings.FILE_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024
+    big = SimpleUploadedFile("year.ics", b"BEGIN:VCALENDAR\r\n".ljust(size, b"x"), "text/calendar")
+    response = client.post(
+        f"{_base(pair.collective)}/contacts/import/", {"action": "upload", "file": big}
+    )
+    assert response.status_code == 400
+    assert (
+        "The calendar file is 11.0 MB; the largest file we read is 5 MB. Export a shorter "
+        "date range." in response.content.decode()
+    )
+    assert not Contact.objects.exists() and IMPORT_SESSION_KEY not in client.session
+
+
+def test_it_says_a_picture_uploaded_by_mistake_is_not_a_calendar_file(client, pair, cleared_cache):
+    client.force_login(pair.oakwood_rep.user)
+    picture = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 40
+    response = client.post(
+        f"{_base(pair.collective)}/contacts/import/",
+        {"action": "upload", "file": SimpleUploadedFile("calendar.ics", picture, "image/png")},
+    )
+    assert response.status_code == 400
+    assert (
+        "calendar.ics is not in a text encoding we can read (UTF-8 expected)."
+        in response.content.decode()
+    )
+    assert not Contact.objects.exists() and IMPORT_SESSION_KEY not in client.session
+
+
 # Rhythms ------------------------------------------------------------------------------------
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from alliance.testing import MemberOrganisationFactory, MembershipFactory, OrganisationFactory
@@ -392,6 +394,74 @@ def test_a_meeting_with_a_very_long_uid_is_still_logged_once(pair):
     outcome = _import(pair, data)
     assert (outcome.created, outcome.already_logged) == ([], ["Catch-up"])
     assert Contact.objects.count() == 1
+
+
+def test_it_logs_a_person_listed_many_times_in_one_meeting_once(pair):
+    # Invited through two distribution lists, and the organiser listed as an attendee too.
+    data = _calendar(
+        _event(
+            "m1@x",
+            "Catch-up",
+            "20250310T100000Z",
+            OLIVIA,
+            *[RAVI, RAVI.upper(), f" {RAVI} ", OLIVIA.upper()] * 500,
+            where=TEAMS,
+        )
+    )
+    (contact,) = _import(pair, data).created
+    assert set(contact.organisations.values_list("pk", flat=True)) == set(pair.both)
+    assert sorted(contact.participants.values_list("user__email", flat=True)) == [OLIVIA, RAVI]
+
+
+def test_it_matches_addresses_in_the_same_queries_however_many_a_meeting_lists(pair):
+    def queries(*attendees: str) -> int:
+        data = _calendar(
+            _event("m1@x", "Catch-up", "20250310T100000Z", OLIVIA, *attendees, where="")
+        )
+        with CaptureQueriesContext(connection) as captured:
+            _import(pair, data, matches={"nurse@hillside.example.org": pair.hillside.pk})
+        Contact.objects.all().delete()
+        return len(captured)
+
+    staff = [f"staff{n}@hillside.example.org" for n in range(300)]
+    Person.objects.bulk_create(
+        Person(name=f"Staff {n}", organisation=pair.hillside, email=address)
+        for n, address in enumerate(staff)
+    )
+    few = queries(RAVI)
+    many = queries(
+        RAVI, *staff, "nurse@hillside.example.org", *[f"s{n}@x.org" for n in range(3000)]
+    )
+    assert few == many
+
+
+def test_it_logs_meetings_of_two_addresses_matched_by_hand_to_one_organisation(pair):
+    other = "sister@riverside.example.org"
+    data = _calendar(
+        _event("m2@x", "Flu planning", "20250311T100000Z", OLIVIA, NURSE, where=""),
+        _event("m5@x", "Flu follow-up", "20250312T100000Z", OLIVIA, other, where=""),
+    )
+    outcome = _import(pair, data, matches={NURSE: pair.riverside.pk, other: pair.riverside.pk})
+    assert sorted(c.calendar_uid for c in outcome.created) == ["m2@x", "m5@x"]
+    assert outcome.unmatched == []
+
+
+def test_it_refuses_an_observer_before_reading_the_file(pair):
+    observer = MembershipFactory(
+        collective=pair.collective, role=Role.OBSERVER, organisation=pair.oakwood
+    )
+    only_ours = _calendar(_event("m3@x", "Our own team", "20250312T100000Z", OLIVIA, where=""))
+    for data in (only_ours, b"not a calendar"):
+        with pytest.raises(PermissionDenied):
+            services.calendar_import(actor_membership=observer, data=data, filename="c.ics")
+    assert not _actions("contact.calendar_imported")
+
+
+def test_it_reads_a_file_given_in_chunks_as_an_upload_gives_them(pair):
+    chunks = (CALENDAR[i : i + 100] for i in range(0, len(CALENDAR), 100))
+    outcome = _import(pair, chunks)
+    assert [c.calendar_uid for c in outcome.created] == ["m1@x"]
+    assert outcome.unmatched == [NURSE]
 
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ics"
