@@ -23,7 +23,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from collectives.access import require_convenor
 from collectives.models import CollectiveOrganisation, Membership, Role
-from directory.models import Person
+from directory.selectors import people_seen_by
 from habits.models import (
     Ask,
     AskStatus,
@@ -204,18 +204,15 @@ class CalendarImport:
 
 
 def _directory(collective_id: int) -> tuple[dict[str, tuple[int, Any]], dict[str, Any]]:
-    """E-mail address -> (organisation, user) for the collective's members, and -> Person."""
+    """E-mail address -> (organisation, user) for the collective's members, and -> Person
+    for the people it sees (shared people and its own, never another collective's)."""
     users: dict[str, tuple[int, Any]] = {}
     for m in Membership.objects.filter(
         collective_id=collective_id, organisation__isnull=False
     ).select_related("user"):
         users[m.user.email.lower()] = (m.organisation_id, m.user)  # type: ignore[assignment]
-    members = CollectiveOrganisation.objects.filter(collective_id=collective_id).values(
-        "organisation_id"
-    )
     people = {
-        p.email.lower(): p
-        for p in Person.objects.filter(organisation_id__in=members).exclude(email="")
+        p.email.lower(): p for p in people_seen_by(collective_id=collective_id).exclude(email="")
     }
     return users, people
 
