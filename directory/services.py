@@ -98,7 +98,9 @@ def organisation_update(*, actor: Any, organisation: Organisation, **changes: An
     if unknown:
         raise ValueError(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
     organisation = (
-        Organisation.objects.select_for_update().select_related("owner").get(pk=organisation.pk)
+        Organisation.objects.select_for_update(of=("self",))
+        .select_related("owner")
+        .get(pk=organisation.pk)
     )
     require_can_edit(actor, organisation)
     before = snapshot(organisation)
@@ -190,7 +192,9 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
         raise ValueError(
             f"These fields cannot be edited: {sorted(set(changes) - set(PERSON_FIELDS))}."
         )
-    person = Person.objects.select_for_update().select_related("owner").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",)).select_related("owner").get(pk=person.pk)
+    )
     require_can_edit(actor, person)
     before = snapshot(person)
     for name, value in changes.items():
