@@ -143,7 +143,7 @@ def test_it_refuses_a_convenor_of_b_changing_a_shared_person(
     assert "01983 100100" in _text(client, f"/directory/people/{shared_person.pk}/")
 
 
-def test_a_data_steward_changes_shared_data_and_it_is_audited_as_service(
+def test_it_lets_a_data_steward_change_shared_data_audited_as_service(
     client, steward, convenor, shared, admin_client
 ):
     client.force_login(steward)
@@ -174,9 +174,7 @@ def test_a_data_steward_changes_shared_data_and_it_is_audited_as_service(
     assert "organisation.changed" not in _text(client, f"/c/{convenor.collective.slug}/audit/")
 
 
-def test_a_data_steward_adds_shared_organisations_and_convenors_only_their_own(
-    client, steward, convenor
-):
+def test_it_lets_only_data_stewards_add_shared_organisations(client, steward, convenor):
     new = {"name": "Wessex LMC", "kind": "lmc", "address": "", "postcode": "", "phone": ""}
     client.force_login(convenor.user)
     page = client.post("/directory/organisations/new/", {**new, "owner": ""}).content.decode()
@@ -204,7 +202,7 @@ def test_a_data_steward_adds_shared_organisations_and_convenors_only_their_own(
     assert entry.collective is None
 
 
-def test_the_database_refuses_an_ods_organisation_owned_by_a_collective(collective):
+def test_it_refuses_in_the_database_an_ods_organisation_owned_by_a_collective(collective):
     with pytest.raises(IntegrityError), transaction.atomic():
         Organisation.objects.create(ods_code="A12345", name="X", kind="practice", owner=collective)
 
@@ -248,7 +246,7 @@ def test_it_hides_an_organisation_and_a_person_a_added_from_b(client, convenor, 
     assert "Added by hand by " + convenor.collective.name in page
 
 
-def test_another_collectives_own_organisation_cannot_be_made_a_member(convenor, outsider, a_own):
+def test_it_refuses_making_another_collectives_own_organisation_a_member(convenor, outsider, a_own):
     """Someone who convenes B and is also in A sees A's own organisation, but cannot make
     it a member of B (A's convenors could then change what B sees)."""
     from collectives.services import member_organisation_add
@@ -259,7 +257,7 @@ def test_another_collectives_own_organisation_cannot_be_made_a_member(convenor, 
     assert not CollectiveOrganisation.objects.filter(collective=outsider.collective).exists()
 
 
-def test_a_convenor_changes_their_collectives_own_records_audited_in_its_log(
+def test_it_lets_a_convenor_change_their_collectives_own_records_audited_in_its_log(
     client, convenor, outsider, a_own
 ):
     client.force_login(convenor.user)
@@ -291,7 +289,7 @@ def test_a_convenor_changes_their_collectives_own_records_audited_in_its_log(
     assert "Isle of Wight LMC" not in _text(client, f"/c/{outsider.collective.slug}/audit/")
 
 
-def test_a_member_who_is_not_a_convenor_cannot_change_the_collectives_own_records(
+def test_it_refuses_a_member_who_is_not_a_convenor_changing_the_collectives_own_records(
     client, member, a_own
 ):
     client.force_login(member.user)
@@ -312,7 +310,7 @@ def test_a_member_who_is_not_a_convenor_cannot_change_the_collectives_own_record
 # What a collective records about shared data ----------------------------------------------
 
 
-def test_b_names_and_notes_a_shared_organisation_only_for_itself(
+def test_it_shows_bs_local_name_and_note_for_a_shared_organisation_only_to_b(
     client, convenor, outsider, shared
 ):
     b, pk = outsider.collective.slug, shared.b.pk
@@ -348,7 +346,7 @@ def test_b_names_and_notes_a_shared_organisation_only_for_itself(
     assert "member_organisation.changed" in log and "Bee API nickname" in log
 
 
-def test_a_names_a_shared_organisation_and_sees_its_name(client, convenor, shared):
+def test_it_shows_a_its_own_local_name_for_a_shared_organisation(client, convenor, shared):
     """The control for the test above: A's own local name does show in A's pages and API."""
     a, pk = convenor.collective.slug, shared.a.pk
     client.force_login(convenor.user)
@@ -367,7 +365,9 @@ def test_a_names_a_shared_organisation_and_sees_its_name(client, convenor, share
     assert "Oakies" not in directory  # the directory keeps the official name
 
 
-def test_b_adds_people_at_a_shared_organisation_only_for_itself(client, convenor, outsider, shared):
+def test_it_shows_people_b_adds_at_a_shared_organisation_only_to_b(
+    client, convenor, outsider, shared
+):
     b, pk = outsider.collective.slug, shared.b.pk
     client.force_login(outsider.user)
     new = {"name": "Bea Page", "job_title": "", "role": "", "email": "bea@b.example.org"}
@@ -399,7 +399,7 @@ def test_b_adds_people_at_a_shared_organisation_only_for_itself(client, convenor
         )
 
 
-def test_b_records_roles_for_a_shared_person_only_for_itself(
+def test_it_shows_roles_b_records_for_a_shared_person_only_to_b(
     client, convenor, outsider, shared, shared_person
 ):
     b, pk = outsider.collective.slug, shared.b.pk
@@ -447,7 +447,7 @@ def test_b_records_roles_for_a_shared_person_only_for_itself(
     ]
 
 
-def test_only_convenors_record_what_the_collective_says_about_an_organisation(
+def test_it_lets_only_convenors_record_what_the_collective_says_about_an_organisation(
     client, member, practice, shared_person
 ):
     slug, pk = member.collective.slug, practice.pk
@@ -470,7 +470,7 @@ def test_only_convenors_record_what_the_collective_says_about_an_organisation(
     assert Person.objects.count() == 1
 
 
-def test_the_directory_sends_convenors_to_their_collectives_page_for_local_records(
+def test_it_sends_convenors_from_the_directory_to_their_collectives_page_for_local_records(
     client, convenor, shared
 ):
     client.force_login(convenor.user)
@@ -484,7 +484,7 @@ def test_the_directory_sends_convenors_to_their_collectives_page_for_local_recor
     assert "on the collective&#39;s page for the organisation" in response.content.decode()
 
 
-def test_a_data_stewards_changes_in_the_admin_are_audited(admin_client, shared, a_own):
+def test_it_audits_a_data_stewards_changes_in_the_admin(admin_client, shared, a_own):
     code = shared.organisation.ods_code
     form = {
         "ods_code": code,

@@ -358,7 +358,7 @@ def test_people_in_the_directory_are_matched_by_their_address(pair):
     assert contact.participants.filter(person=doctor).exists()
 
 
-def test_another_collectives_own_people_are_not_matched_by_their_address(pair, outsider):
+def test_it_does_not_match_another_collectives_own_people_by_their_address(pair, outsider):
     from directory.services import person_create
 
     MemberOrganisationFactory(collective=outsider.collective, organisation=pair.hillside)
