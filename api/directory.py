@@ -78,10 +78,15 @@ class OrganisationDetailOutput(OrganisationListOutput):
 
 class PersonOutput(serializers.ModelSerializer):
     organisation = PracticeSummary()
+    owner: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        help_text="The collective whose own record this is; null for shared directory data.",
+    )
 
     class Meta:
         model = Person
-        fields = ["id", "name", "job_title", "role", "email", "phone", "organisation"]
+        fields = ["id", "name", "job_title", "role", "email", "phone", "organisation", "owner"]
 
 
 FILTERS = [
@@ -114,6 +119,7 @@ class OrganisationList(generics.ListAPIView):
         if errors:
             raise serializers.ValidationError(errors)
         return selectors.organisations_matching(
+            within=selectors.organisations_visible_to(user=self.request.user),
             query=params.get("search", ""),
             kind=params.get("kind", ""),
             status=params.get("status", ""),
@@ -127,7 +133,7 @@ class OrganisationDetail(APIView):
 
     @extend_schema(responses=OrganisationDetailOutput)
     def get(self, request: Request, ods_code: str) -> Response:
-        organisation = selectors.organisation_by_key(ods_code)
+        organisation = selectors.organisation_by_key(ods_code, user=request.user)
         if organisation is None or not organisation.ods_code:
             raise Http404("No organisation has that ODS code.")
         context: dict[str, Any] = {}
@@ -137,7 +143,8 @@ class OrganisationDetail(APIView):
 
 
 class PersonList(generics.ListAPIView):
-    """People of the organisations in the caller's collectives."""
+    """The shared people of the organisations in the caller's collectives, and the people
+    the caller's collectives added themselves."""
 
     serializer_class = PersonOutput
 

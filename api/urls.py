@@ -141,6 +141,21 @@ urlpatterns = [
         name="organisations",
     ),
     path(
+        "collectives/<slug:slug>/organisations/<int:pk>/",
+        _api(views.MemberOrganisationDetail.as_view()),
+        name="member_organisation",
+    ),
+    path(
+        "collectives/<slug:slug>/organisations/<int:pk>/people/",
+        _api(views.MemberOrganisationPeople.as_view()),
+        name="member_organisation_people",
+    ),
+    path(
+        "collectives/<slug:slug>/organisations/<int:pk>/people/<int:person>/",
+        _api(views.MemberOrganisationPerson.as_view()),
+        name="member_organisation_person",
+    ),
+    path(
         "collectives/<slug:slug>/invitations/",
         _api(views.InvitationList.as_view()),
         name="invitations",

@@ -12,11 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.common import call_service, valid_input
 from audit.models import AuditEntry
 from audit.selectors import audit_entries_for_collective
 from collectives import access, selectors, services
 from collectives.models import Collective, CollectiveOrganisation, Invitation, Membership, Role
-from directory.models import Organisation
+from directory.models import Organisation, Person, PersonRole
+from directory.services import person_create
 
 
 def _membership(request: Request, slug: str) -> Membership:
@@ -82,10 +84,63 @@ class MembershipInput(serializers.Serializer):
 
 class MemberOrganisationOutput(serializers.ModelSerializer):
     organisation = OrganisationOutput()
+    display_name = serializers.CharField(
+        help_text="The collective's own name for it ('' for none); the organisation keeps "
+        "its official name."
+    )
+    note = serializers.CharField(help_text="The collective's own note; only it sees it.")
 
     class Meta:
         model = CollectiveOrganisation
-        fields = ["id", "organisation", "is_leadership", "joined_at"]
+        fields = ["id", "organisation", "display_name", "note", "is_leadership", "joined_at"]
+
+
+class MemberOrganisationInput(serializers.Serializer):
+    display_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    is_leadership = serializers.BooleanField(required=False)
+
+
+class MemberPersonOutput(serializers.ModelSerializer):
+    role_in_collective = serializers.CharField(
+        source="role_here",
+        allow_null=True,
+        help_text="The person's role in this collective; null where it records none (then "
+        "`role`, the directory's, applies).",
+    )
+    owner: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        help_text="This collective's slug for its own people; null for shared directory data.",
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "job_title",
+            "role",
+            "role_in_collective",
+            "email",
+            "phone",
+            "owner",
+        ]
+
+
+class MemberPersonInput(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    job_title = serializers.CharField(max_length=150, required=False, default="")
+    role = serializers.ChoiceField(choices=PersonRole.choices, required=False, default="")
+    email = serializers.EmailField(required=False, default="")
+    phone = serializers.CharField(max_length=40, required=False, default="")
+
+
+class PersonRoleInput(serializers.Serializer):
+    role_in_collective = serializers.ChoiceField(
+        choices=[("", "none: the directory's role applies"), *PersonRole.choices],
+        allow_blank=True,
+    )
 
 
 class InvitationOutput(serializers.ModelSerializer):
@@ -209,6 +264,77 @@ class MemberOrganisationList(generics.ListAPIView):
         return selectors.member_organisations(
             collective=membership.collective, query=self.request.query_params.get("q", "")
         )
+
+
+class MemberOrganisationDetail(APIView):
+    """A member organisation as the collective records it: only the collective sees its
+    local name and note, and only its convenors change them."""
+
+    serializer_class = MemberOrganisationOutput
+
+    @extend_schema(responses=MemberOrganisationOutput)
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        member = access.get_member_organisation_in_collective(_membership(request, slug), pk)
+        return Response(MemberOrganisationOutput(member).data)
+
+    @extend_schema(request=MemberOrganisationInput, responses=MemberOrganisationOutput)
+    def patch(self, request: Request, slug: str, pk: int) -> Response:
+        member = access.get_member_organisation_in_collective(_membership(request, slug), pk)
+        changed = call_service(
+            services.member_organisation_update,
+            actor_membership=_convenor(request, slug),
+            member=member,
+            **valid_input(MemberOrganisationInput, request),
+        )
+        return Response(MemberOrganisationOutput(changed).data)
+
+
+class MemberOrganisationPeople(generics.ListAPIView):
+    """The people the collective sees at a member organisation (shared people and its own),
+    with their roles in the collective; a POST adds someone as the collective's own."""
+
+    serializer_class = MemberPersonOutput
+
+    def _member(self) -> CollectiveOrganisation:
+        membership = _membership(self.request, self.kwargs["slug"])
+        return access.get_member_organisation_in_collective(membership, self.kwargs["pk"])
+
+    def get_queryset(self) -> Any:
+        return selectors.people_at_member(member=self._member())
+
+    @extend_schema(request=MemberPersonInput, responses={201: MemberPersonOutput})
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        member = self._member()
+        actor = _convenor(request, slug)
+        person = call_service(
+            person_create,
+            actor=actor.user,
+            actor_membership=actor,
+            organisation=member.organisation,
+            **valid_input(MemberPersonInput, request),
+        )
+        found = access.get_person_at_member(member, person.pk)
+        return Response(MemberPersonOutput(found).data, status=status.HTTP_201_CREATED)
+
+
+class MemberOrganisationPerson(APIView):
+    """One person's role in the collective (convenors change it)."""
+
+    serializer_class = MemberPersonOutput
+
+    @extend_schema(request=PersonRoleInput, responses=MemberPersonOutput)
+    def patch(self, request: Request, slug: str, pk: int, person: int) -> Response:
+        member = access.get_member_organisation_in_collective(_membership(request, slug), pk)
+        found = access.get_person_at_member(member, person)
+        actor = _convenor(request, slug)
+        role = valid_input(PersonRoleInput, request)["role_in_collective"]
+        call_service(
+            services.person_roles_set,
+            renames={"role": "role_in_collective"},
+            actor_membership=actor,
+            roles={found: role},
+        )
+        return Response(MemberPersonOutput(access.get_person_at_member(member, person)).data)
 
 
 class InvitationList(generics.ListCreateAPIView):

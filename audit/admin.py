@@ -9,8 +9,9 @@ from audit.models import AuditEntry
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_label", "action", "object_type", "object_label", "collective"]
-    list_filter = ["action", "object_type"]
+    list_display = ["at", "actor_label", "action", "object_type", "object_label", "scope"]
+    list_filter = ["action", "object_type", ("collective", admin.EmptyFieldListFilter)]
+    list_select_related = ["collective"]
     search_fields = ["actor_label", "object_label", "action"]
     fields = readonly_fields = (
         "at",
@@ -34,6 +35,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
             return f"Deleted (user id {entry.actor_id})"
         url = reverse("admin:accounts_user_change", args=[entry.actor_id])
         return format_html('<a href="{}">User id {}</a>', url, entry.actor_id)
+
+    @admin.display(description="Collective", ordering="collective__name")
+    def scope(self, entry: AuditEntry) -> str:
+        """Entries that belong to no collective are the service's own: the ODS import and
+        the data stewards' edits of shared directory data, for instance."""
+        return entry.collective.name if entry.collective else "service"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

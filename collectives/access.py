@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from collectives.models import CollectiveOrganisation, Invitation, Membership, Role
+from collectives.selectors import people_at_member
+from directory.models import Person
 
 
 def get_membership_for_user(user: Any, slug: str) -> Membership:
@@ -71,4 +73,13 @@ def get_invitation_in_collective(actor: Membership, pk: int) -> Invitation:
     )
     if found is None:
         raise Http404("No such invitation.")
+    return found
+
+
+def get_person_at_member(member: CollectiveOrganisation, pk: int) -> Person:
+    """Someone the member organisation's collective sees there (shared people and its own),
+    or 404: another collective's own people are not found."""
+    found = people_at_member(member=member).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such person.")
     return found

@@ -208,6 +208,11 @@ def load_demo() -> list[DemoLogin]:
                     kind=relationship_kind,
                     start_date=None,
                 )
+        # The federation, the LMC and the system partners were added by hand: the
+        # collective's own records, as are the invented people at its organisations.
+        Organisation.objects.filter(
+            pk__in=[o.pk for o in (federation, lmc, *partners)], owner__isnull=True
+        ).update(owner=collective)
         logins.append(DemoLogin(convenor_user.email, "convenor", collective.name))
 
         if index == 0:
@@ -225,6 +230,9 @@ def load_demo() -> list[DemoLogin]:
             _join(collective, rep, Role.REPRESENTATIVE, first_pcn)
             member = _user("member@example.org", "Sam Clarke", "Practice manager", practice)
             _join(collective, member, Role.MEMBER, practice)
+            Person.objects.filter(
+                organisation__collective_memberships__collective=collective, owner__isnull=True
+            ).update(owner=collective)
             logins.append(
                 DemoLogin(rep.email, f"representative of {first_pcn.name}", collective.name)
             )

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from collectives.models import ROLE_DESCRIPTIONS, Collective, Role
-from directory.models import Organisation, OrganisationKind
+from directory.models import Organisation, OrganisationKind, Person, PersonRole
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -50,10 +50,44 @@ class CollectiveForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
 
-class LeadershipForm(forms.Form):
+class MemberOrganisationForm(forms.Form):
+    display_name = forms.CharField(
+        label="Local name",
+        max_length=200,
+        required=False,
+        help_text="What your collective calls it, if not its official name. Only your "
+        "collective sees it; the directory keeps the official name.",
+    )
+    note = forms.CharField(
+        label="Note",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only your collective's members see it.",
+    )
     is_leadership = forms.BooleanField(
         required=False, label="A member of the local GP leadership group"
     )
+
+
+class PersonRolesForm(forms.Form):
+    """One choice per person: their role in the collective, or the directory's."""
+
+    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {f"role_{p.pk}": p for p in people}
+        for name, person in self.people.items():
+            directory_role = person.get_role_display() or "none recorded"
+            self.fields[name] = forms.ChoiceField(
+                label=person.name,
+                required=False,
+                choices=[("", f"As in the directory ({directory_role})"), *PersonRole.choices],
+                initial=getattr(person, "role_here", None) or "",
+                help_text=person.job_title,
+            )
+
+    def roles(self) -> dict[Person, str]:
+        return {person: self.cleaned_data[name] for name, person in self.people.items()}
 
 
 class SearchForm(forms.Form):

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from directory.models import PersonRole
+
 
 class Role(models.TextChoices):
     CONVENOR = "convenor", "Convenor"
@@ -82,7 +84,9 @@ class Collective(models.Model):
 
 
 class CollectiveOrganisation(models.Model):
-    """A member organisation of a collective."""
+    """A member organisation of a collective, and what the collective records about it: the
+    leadership-group flag, a local display name and a note. These belong to the collective
+    and show only in its own pages and API; the directory keeps the official name."""
 
     collective = models.ForeignKey(Collective, on_delete=models.CASCADE, related_name="members")
     organisation = models.ForeignKey(
@@ -92,6 +96,19 @@ class CollectiveOrganisation(models.Model):
         "leadership-group member",
         default=False,
         help_text="Whether the organisation sits on the local GP leadership group.",
+    )
+    display_name = models.CharField(
+        "local name",
+        max_length=200,
+        blank=True,
+        help_text="What the collective calls it, if not its official name. Shown only in "
+        "this collective.",
+    )
+    note = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="Anything the collective wants to remember about it. Shown only to this "
+        "collective's members.",
     )
     joined_at = models.DateTimeField(default=timezone.now)
 
@@ -105,6 +122,35 @@ class CollectiveOrganisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.name} in {self.collective.name}"
+
+    @property
+    def name(self) -> str:
+        """The name this collective uses: its local name, else the official one."""
+        return self.display_name or self.organisation.name
+
+
+class CollectivePersonRole(models.Model):
+    """The role a person has in one collective (e.g. its PCN Clinical Director). It belongs
+    to that collective: only its convenors set it, and only it sees it."""
+
+    collective = models.ForeignKey(
+        Collective, on_delete=models.CASCADE, related_name="person_roles"
+    )
+    person = models.ForeignKey(
+        "directory.Person", on_delete=models.CASCADE, related_name="collective_roles"
+    )
+    role = models.CharField(max_length=32, choices=PersonRole.choices)
+
+    class Meta:
+        ordering = ["person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collective", "person"], name="one_role_per_person_in_a_collective"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name}: {self.get_role_display()} in {self.collective.name}"
 
 
 class Membership(models.Model):

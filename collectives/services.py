@@ -24,11 +24,13 @@ from collectives.models import (
     ORGANISATION_ROLES,
     Collective,
     CollectiveOrganisation,
+    CollectivePersonRole,
     Invitation,
     Membership,
     Role,
 )
-from directory.models import Organisation
+from directory.models import Organisation, Person, PersonRole
+from directory.selectors import people_seen_by
 
 MEMBERSHIP_FIELDS = ["user", "role", "organisation"]
 
@@ -177,6 +179,11 @@ def member_organisation_add(
 ) -> CollectiveOrganisation:
     require_convenor(actor_membership)
     collective = actor_membership.collective
+    if organisation.owner_id not in (None, collective.pk):
+        raise ValidationError(
+            f"{organisation.name} was added by hand by another collective and is its own "
+            "record: add your own record of the organisation instead."
+        )
     if CollectiveOrganisation.objects.filter(
         collective=collective, organisation=organisation
     ).exists():
@@ -196,13 +203,29 @@ def member_organisation_add(
 
 @transaction.atomic
 def member_organisation_update(
-    *, actor_membership: Membership, member: CollectiveOrganisation, is_leadership: bool
+    *,
+    actor_membership: Membership,
+    member: CollectiveOrganisation,
+    is_leadership: bool | None = None,
+    display_name: str | None = None,
+    note: str | None = None,
 ) -> CollectiveOrganisation:
+    """Change what the collective records about a member organisation: the leadership flag,
+    its local name and its note. They are the collective's alone; the directory's record of
+    the organisation is not touched. Arguments left as None stay as they are."""
     require_convenor(actor_membership)
-    member = CollectiveOrganisation.objects.select_for_update().get(pk=member.pk)
+    member = CollectiveOrganisation.objects.select_for_update().get(
+        pk=member.pk, collective_id=actor_membership.collective_id
+    )
     before = snapshot(member)
-    member.is_leadership = is_leadership
-    member.save(update_fields=["is_leadership"])
+    if is_leadership is not None:
+        member.is_leadership = is_leadership
+    if display_name is not None:
+        member.display_name = display_name.strip()
+    if note is not None:
+        member.note = note.strip()
+    member.full_clean(exclude=["collective", "organisation"])
+    member.save(update_fields=["is_leadership", "display_name", "note"])
     audit_record(
         actor=actor_membership.user,
         action="member_organisation.changed",
@@ -239,6 +262,53 @@ def member_organisation_remove(
         after=None,
     )
     member.delete()
+
+
+@transaction.atomic
+def person_roles_set(*, actor_membership: Membership, roles: dict[Person, str]) -> None:
+    """Record people's roles in the collective ("" clears one). Each must be someone the
+    collective sees; the directory's record of them is not touched."""
+    require_convenor(actor_membership)
+    collective = actor_membership.collective
+    seen = set(
+        people_seen_by(collective_id=collective.pk)
+        .filter(pk__in=[p.pk for p in roles])
+        .values_list("pk", flat=True)
+    )
+    errors = [f"{p.name} is not someone {collective.name} sees." for p in roles if p.pk not in seen]
+    errors += [
+        f"{role!r} is not a role ({p.name})."
+        for p, role in roles.items()
+        if role not in ("", *PersonRole.values)
+    ]
+    if errors:
+        raise ValidationError({"role": errors})
+    current = {
+        r.person_id: r
+        for r in CollectivePersonRole.objects.select_for_update().filter(
+            collective=collective, person_id__in=seen
+        )
+    }
+    for person, role in roles.items():
+        record = current.get(person.pk)
+        before = record.role if record else ""
+        if before == role:
+            continue
+        if not role:
+            record.delete()  # type: ignore[union-attr]
+        elif record is None:
+            CollectivePersonRole.objects.create(collective=collective, person=person, role=role)
+        else:
+            record.role = role
+            record.save(update_fields=["role"])
+        audit_record(
+            actor=actor_membership.user,
+            action="person_role.changed",
+            obj=person,
+            collective=collective,
+            before={"role": before},
+            after={"role": role},
+        )
 
 
 # People --------------------------------------------------------------------------------

@@ -11,8 +11,21 @@ urlpatterns = [
     path("c/<slug:slug>/organisations/", views.organisations, name="organisations"),
     path("c/<slug:slug>/organisations/add/", views.organisation_add, name="organisation_add"),
     path("c/<slug:slug>/organisations/new/", views.organisation_new, name="organisation_new"),
+    path("c/<slug:slug>/organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path(
-        "c/<slug:slug>/organisations/<int:pk>/", views.organisation_edit, name="organisation_edit"
+        "c/<slug:slug>/organisations/<int:pk>/edit/",
+        views.organisation_edit,
+        name="organisation_edit",
+    ),
+    path(
+        "c/<slug:slug>/organisations/<int:pk>/people/",
+        views.organisation_people,
+        name="organisation_people",
+    ),
+    path(
+        "c/<slug:slug>/organisations/<int:pk>/people/new/",
+        views.organisation_person_new,
+        name="organisation_person_new",
     ),
     path(
         "c/<slug:slug>/organisations/<int:pk>/remove/",

@@ -5,6 +5,8 @@ Thin: parse the request, call one service or selector, render.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -26,16 +28,18 @@ from collectives.forms import (
     AcceptInvitationForm,
     CollectiveForm,
     InvitationForm,
-    LeadershipForm,
+    MemberOrganisationForm,
     MemberSearchForm,
     OrganisationCreateForm,
+    PersonRolesForm,
     RoleForm,
     SearchForm,
 )
 from collectives.models import ROLE_DESCRIPTIONS, Membership, Role
-from directory.models import Organisation
-from directory.selectors import organisations_matching
-from directory.services import organisation_create
+from directory.forms import PersonForm
+from directory.models import PersonRole
+from directory.selectors import organisations_matching, organisations_open_to
+from directory.services import organisation_create, person_create
 
 PAGE_SIZE = 25
 
@@ -199,14 +203,17 @@ def organisation_add(request: HttpRequest, membership: Membership) -> HttpRespon
     if query:
         results = _page(
             request,
-            organisations_matching(query=query).exclude(
-                collective_memberships__collective=membership.collective
-            ),
+            organisations_matching(
+                within=organisations_open_to(collective_id=membership.collective_id),
+                query=query,
+            ).exclude(collective_memberships__collective=membership.collective),
         )
     if request.method == "POST":
         organisation_id = request.POST.get("organisation", "")
         organisation = (
-            Organisation.objects.filter(pk=organisation_id).first()
+            organisations_open_to(collective_id=membership.collective_id)
+            .filter(pk=organisation_id)
+            .first()
             if organisation_id.isdigit()
             else None
         )
@@ -248,6 +255,7 @@ def organisation_new(request: HttpRequest, membership: Membership) -> HttpRespon
             with transaction.atomic():
                 organisation = organisation_create(
                     actor=request.user,
+                    actor_membership=membership,
                     name=form.cleaned_data["name"],
                     kind=form.cleaned_data["kind"],
                     postcode=form.cleaned_data["postcode"],
@@ -276,30 +284,149 @@ def organisation_new(request: HttpRequest, membership: Membership) -> HttpRespon
     )
 
 
-@collective_page("organisations", convenor_only=True)
-def organisation_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    member = access.get_member_organisation_in_collective(membership, pk)
-    form = LeadershipForm(request.POST or None, initial={"is_leadership": member.is_leadership})
-    if request.method == "POST" and form.is_valid():
-        services.member_organisation_update(
-            actor_membership=membership,
-            member=member,
-            is_leadership=form.cleaned_data["is_leadership"],
+def _organisation_crumbs(membership: Membership, member: Any = None) -> list[dict[str, str]]:
+    extra = [("Organisations", _url(membership, "organisations"))]
+    if member is not None:
+        extra.append(
+            (
+                member.name,
+                reverse("collectives:organisation", args=[membership.collective.slug, member.pk]),
+            )
         )
-        messages.success(request, f"{member.organisation.name} was updated.")
-        return redirect("collectives:organisations", membership.collective.slug)
+    return _crumbs(membership, *extra)
+
+
+@collective_page("organisations")
+def organisation_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """A member organisation as this collective sees it: its local name and note, and the
+    people the collective sees there with their roles in it."""
+    member = access.get_member_organisation_in_collective(membership, pk)
     return render(
         request,
-        "collectives/organisation_edit.html",
+        "collectives/organisation.html",
         {
-            "title": f"Change {member.organisation.name}",
+            "title": member.name,
+            "membership": membership,
+            "member": member,
+            "people": list(selectors.people_at_member(member=member)),
+            "role_labels": dict(PersonRole.choices),
+            "breadcrumbs": _organisation_crumbs(membership),
+        },
+    )
+
+
+def _member_form(
+    request: HttpRequest,
+    membership: Membership,
+    member: Any,
+    form: Any,
+    save: Callable[[dict[str, Any]], str],
+    **page: str,
+) -> HttpResponse:
+    """A convenor's form about a member organisation: ``save`` writes it through a service
+    and says what it did; then back to the organisation's page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = save(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("collectives:organisation", membership.collective.slug, member.pk)
+    return render(
+        request,
+        "collectives/organisation_form.html",
+        {
+            **page,
             "membership": membership,
             "member": member,
             "form": form,
-            "breadcrumbs": _crumbs(
-                membership, ("Organisations", _url(membership, "organisations"))
-            ),
+            "breadcrumbs": _organisation_crumbs(membership, member),
         },
+    )
+
+
+@collective_page("organisations", convenor_only=True)
+def organisation_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """The collective's own record of a member organisation: local name, note, leadership."""
+    member = access.get_member_organisation_in_collective(membership, pk)
+    fields = {k: getattr(member, k) for k in ("display_name", "note", "is_leadership")}
+    form = MemberOrganisationForm(request.POST or None, initial=fields)
+
+    def save(data: dict[str, Any]) -> str:
+        services.member_organisation_update(actor_membership=membership, member=member, **data)
+        return f"{member.organisation.name} was updated."
+
+    return _member_form(
+        request,
+        membership,
+        member,
+        form,
+        save,
+        title=f"Change {member.name}",
+        caption=member.organisation.get_kind_display(),
+        heading=member.name,
+        intro=f"What {membership.collective.name} records about {member.organisation.name}. "
+        "Other collectives do not see it, and the directory keeps the official name.",
+        submit="Save",
+    )
+
+
+@collective_page("organisations", convenor_only=True)
+def organisation_people(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """People's roles in this collective, one choice per person seen at the organisation."""
+    member = access.get_member_organisation_in_collective(membership, pk)
+    form = PersonRolesForm(
+        request.POST or None, people=list(selectors.people_at_member(member=member))
+    )
+
+    def save(data: dict[str, Any]) -> str:
+        services.person_roles_set(actor_membership=membership, roles=form.roles())
+        return f"The roles at {member.name} were saved."
+
+    collective = membership.collective.name
+    return _member_form(
+        request,
+        membership,
+        member,
+        form,
+        save,
+        title=f"Roles of the people at {member.name}",
+        caption=member.name,
+        heading=f"Roles in {collective}",
+        intro=f"The role each person has in {collective}. Only your collective sees these; "
+        "the directory's record of each person does not change.",
+        submit="Save roles",
+    )
+
+
+@collective_page("organisations", convenor_only=True)
+def organisation_person_new(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """Add someone at a member organisation as the collective's own record of them."""
+    member = access.get_member_organisation_in_collective(membership, pk)
+    form = PersonForm(request.POST or None)
+
+    def save(data: dict[str, Any]) -> str:
+        person = person_create(
+            actor=request.user,
+            actor_membership=membership,
+            organisation=member.organisation,
+            **data,
+        )
+        return f"{person.name} was added to {member.name}."
+
+    return _member_form(
+        request,
+        membership,
+        member,
+        form,
+        save,
+        title=f"Add a person at {member.name}",
+        caption=member.name,
+        heading="Add a person",
+        inset=f"They will be {membership.collective.name}'s own record: only your collective "
+        "sees them, and only its convenors change their details.",
+        submit="Add person",
     )
 
 

@@ -1,4 +1,15 @@
-"""Fetch a directory object and check the user's right to it in one step."""
+"""Fetch a directory object and check the user's right to it in one step.
+
+The one rule for changing directory records, used by pages, the API and the services:
+
+- shared directory data (no owner: the ODS imports and what stewards add) is changed only by
+  the service's data stewards, its superusers, or by a re-import;
+- a collective's own organisations and people are changed only by that collective's
+  convenors (and the stewards).
+
+What a collective records about shared data (a local name, a note, a person's role there)
+is the collective's, changed through its own pages (collectives.services).
+"""
 
 from __future__ import annotations
 
@@ -9,41 +20,62 @@ from django.http import Http404
 
 from collectives.models import Membership, Role
 from directory.models import Organisation, Person
-from directory.selectors import organisation_by_key, people_visible_to
+from directory.selectors import is_data_steward, organisation_by_key, people_visible_to
 
 
-def get_organisation(key: str) -> Organisation:
-    """Organisations are public NHS reference data: any signed-in person may look them up."""
-    organisation = organisation_by_key(key)
+def owner_convenor(user: Any, owner_id: int | None) -> Membership | None:
+    """The user's convenor membership of the collective that owns a record, if any."""
+    if owner_id is None:
+        return None
+    return (
+        Membership.objects.select_related("collective", "user")
+        .filter(user_id=user.pk or 0, collective_id=owner_id, role=Role.CONVENOR)
+        .first()
+    )
+
+
+def can_edit(user: Any, record: Organisation | Person) -> bool:
+    """Stewards change anything; a collective's convenors change its own records only."""
+    if is_data_steward(user):
+        return True
+    return owner_convenor(user, record.owner_id) is not None
+
+
+def require_can_edit(user: Any, record: Organisation | Person) -> None:
+    if can_edit(user, record):
+        return
+    what = record.name
+    if record.owner_id is None:
+        raise PermissionDenied(
+            f"{what} is shared directory data: only the service's data stewards change it. "
+            "Your collective can give an organisation its own name and a note, and people "
+            "their role in the collective, on the collective's page for the organisation."
+        )
+    raise PermissionDenied(
+        f"{what} was added by {record.owner.name}: only its convenors can change it."  # type: ignore[union-attr]
+    )
+
+
+def can_add_organisations(user: Any) -> bool:
+    """Stewards (shared data), and anyone who convenes a collective (its own organisations:
+    a federation, an LMC...)."""
+    if is_data_steward(user):
+        return True
+    return Membership.objects.filter(user_id=user.pk or 0, role=Role.CONVENOR).exists()
+
+
+def get_organisation(user: Any, key: str) -> Organisation:
+    """Shared organisations are public NHS reference data: any signed-in person may look
+    them up. A collective's own organisations are found only by its members."""
+    organisation = organisation_by_key(key, user=user)
     if organisation is None:
         raise Http404("No such organisation.")
     return organisation
 
 
-def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
-    """Superusers, and convenors of a collective the organisation belongs to."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return Membership.objects.filter(
-        user_id=user.pk or 0,
-        role=Role.CONVENOR,
-        collective__members__organisation=organisation,
-    ).exists()
-
-
-def can_add_organisations(user: Any) -> bool:
-    """Superusers, and anyone who convenes a collective (they add its federation, LMC...)."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return Membership.objects.filter(user_id=user.pk or 0, role=Role.CONVENOR).exists()
-
-
 def get_organisation_for_editing(user: Any, key: str) -> Organisation:
-    organisation = get_organisation(key)
-    if not can_edit_organisation(user, organisation):
-        raise PermissionDenied(
-            "Only a convenor of a collective this organisation belongs to can change it."
-        )
+    organisation = get_organisation(user, key)
+    require_can_edit(user, organisation)
     return organisation
 
 
@@ -57,14 +89,10 @@ def get_person_for_user(user: Any, pk: int) -> Person:
 
 def get_person_for_editing(user: Any, pk: int) -> Person:
     person = get_person_for_user(user, pk)
-    if not can_edit_organisation(user, person.organisation):
-        raise PermissionDenied(
-            "Only a convenor of a collective this person's organisation belongs to can "
-            "change their details."
-        )
+    require_can_edit(user, person)
     return person
 
 
 def require_superuser(user: Any) -> None:
-    if not getattr(user, "is_superuser", False):
+    if not is_data_steward(user):
         raise PermissionDenied("Only a superuser can import the ODS files.")

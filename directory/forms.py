@@ -28,17 +28,37 @@ class OrganisationForm(forms.ModelForm):
         widgets = {"address": forms.Textarea(attrs={"rows": 4})}
 
 
+SHARED = ""
+
+
 class OrganisationCreateForm(OrganisationForm):
+    owner = forms.ChoiceField(
+        label="Whose record is it?",
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="An organisation you add for a collective is that collective's own: only "
+        "its members see it and only its convenors change it.",
+    )
+
     class Meta(OrganisationForm.Meta):
         fields = ["name", "kind", "address", "postcode", "phone"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, steward: bool, collectives: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields[
             "name"
         ].help_text = (
             "Organisations with an ODS code come from the NHS files: search for them instead."
         )
+        choices = [(slug, f"{name}'s own") for slug, name in collectives]
+        if steward:
+            choices.insert(0, (SHARED, "Shared directory data, for every collective"))
+        owner = self.fields["owner"]
+        owner.choices = choices  # type: ignore[attr-defined]
+        owner.required = not steward
+        owner.initial = choices[0][0] if choices else SHARED
 
 
 class PersonForm(forms.Form):

@@ -54,7 +54,12 @@ IMPORTED_FIELDS = (
 
 
 class Organisation(models.Model):
-    """An organisation: keyed by ODS code where it has one; added by hand where not."""
+    """An organisation: keyed by ODS code where it has one; added by hand where not.
+
+    Shared directory data (no owner: the ODS imports and what the service's data stewards
+    add) is changed only by data stewards and re-imports. An organisation a collective added
+    by hand is that collective's own (``owner``): only its convenors change it, and only its
+    members see it."""
 
     ods_code = models.CharField(
         "ODS code",
@@ -104,6 +109,15 @@ class Organisation(models.Model):
         blank=True,
         help_text="Fields a person changed in Alliance; later imports leave them alone.",
     )
+    owner = models.ForeignKey(
+        "collectives.Collective",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="own_organisations",
+        help_text="The collective that added it by hand, and alone may change and see it. "
+        "Empty for shared directory data (ODS imports, the service's data stewards).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -113,6 +127,12 @@ class Organisation(models.Model):
             models.Index(Lower("name"), name="organisation_name_lower"),
             models.Index(fields=["kind", "status"]),
             models.Index(fields=["postcode"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner__isnull=True) | Q(ods_code__isnull=True),
+                name="an_ods_organisation_is_shared",
+            )
         ]
 
     def __str__(self) -> str:
@@ -172,7 +192,11 @@ class PersonRole(models.TextChoices):
 
 
 class Person(models.Model):
-    """Someone who works for an organisation; not necessarily an Alliance user."""
+    """Someone who works for an organisation; not necessarily an Alliance user.
+
+    Shared people (no owner) are kept by the service's data stewards and seen by the
+    collectives their organisation belongs to. Someone a collective added is its own record
+    (``owner``): only that collective sees them and only its convenors change them."""
 
     name = models.CharField(max_length=150)
     job_title = models.CharField(max_length=150, blank=True)
@@ -182,6 +206,15 @@ class Person(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     user = models.OneToOneField(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    owner = models.ForeignKey(
+        "collectives.Collective",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="own_people",
+        help_text="The collective that added this person, and alone sees and changes them. "
+        "Empty for shared directory data kept by the service's data stewards.",
     )
 
     class Meta:

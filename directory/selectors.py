@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from collectives.models import Collective
+from collectives.models import CollectiveOrganisation, Membership
 from directory.models import (
     ImportRun,
     Organisation,
@@ -15,6 +15,33 @@ from directory.models import (
     Person,
     RelationshipKind,
 )
+
+
+def is_data_steward(user: Any) -> bool:
+    """The service's data stewards are its superusers."""
+    return bool(getattr(user, "is_superuser", False))
+
+
+def _collectives_of(user: Any) -> Any:
+    """The ids of the user's collectives, as a subquery."""
+    return Membership.objects.filter(user_id=user.pk or 0).values("collective_id")
+
+
+def _visible(user: Any, path: str = "") -> Q:
+    """Shared directory data, and what the user's own collectives added by hand; never
+    another collective's own organisations (stewards see everything)."""
+    if is_data_steward(user):
+        return Q()
+    return Q(**{f"{path}owner__isnull": True}) | Q(**{f"{path}owner_id__in": _collectives_of(user)})
+
+
+def organisations_visible_to(*, user: Any) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(_visible(user))
+
+
+def organisations_open_to(*, collective_id: int) -> QuerySet[Organisation]:
+    """What a collective may take as a member organisation: shared data and its own."""
+    return Organisation.objects.filter(Q(owner__isnull=True) | Q(owner_id=collective_id))
 
 
 def _current_pcn(field: str) -> Subquery:
@@ -36,10 +63,17 @@ def with_current_pcn(organisations: QuerySet[Organisation]) -> QuerySet[Organisa
 
 
 def organisations_matching(
-    *, query: str = "", kind: str = "", status: str = "", icb: str = "", pcn: str = ""
+    *,
+    within: QuerySet[Organisation],
+    query: str = "",
+    kind: str = "",
+    status: str = "",
+    icb: str = "",
+    pcn: str = "",
 ) -> QuerySet[Organisation]:
-    """Organisations whose name, ODS code or postcode matches, filtered; one query."""
-    organisations = Organisation.objects.all()
+    """Organisations (of those ``within``) whose name, ODS code or postcode matches,
+    filtered; one query."""
+    organisations = within
     query = query.strip()
     if query:
         compact = query.replace(" ", "").upper()
@@ -73,9 +107,11 @@ def icb_codes() -> list[str]:
     )
 
 
-def organisation_by_key(key: str) -> Organisation | None:
-    """An organisation by ODS code, or by id for those without one."""
-    organisations = with_current_pcn(Organisation.objects.select_related("commissioner"))
+def organisation_by_key(key: str, *, user: Any) -> Organisation | None:
+    """An organisation the user may see, by ODS code, or by id for those without one."""
+    organisations = with_current_pcn(
+        organisations_visible_to(user=user).select_related("commissioner", "owner")
+    )
     if key.isdigit():
         return organisations.filter(pk=int(key)).first()
     return organisations.filter(ods_code__iexact=key).first()
@@ -91,35 +127,59 @@ def member_practices(*, pcn: Organisation) -> QuerySet[OrganisationRelationship]
     )
 
 
-def relationships_of(*, organisation: Organisation) -> QuerySet[OrganisationRelationship]:
-    """Every spell the organisation has had in a PCN, federation or LMC, newest first."""
+def relationships_of(
+    *, organisation: Organisation, user: Any
+) -> QuerySet[OrganisationRelationship]:
+    """Every spell the organisation has had in a PCN, federation or LMC the user may see,
+    newest first."""
     return (
-        OrganisationRelationship.objects.filter(organisation=organisation)
+        OrganisationRelationship.objects.filter(
+            _visible(user, "parent__"), organisation=organisation
+        )
         .select_related("parent")
         .order_by("end_date", "-start_date")
     )
 
 
-def visible_collectives(*, user: Any, organisation: Organisation) -> QuerySet[Collective]:
-    """The collectives the organisation belongs to that the user is also in."""
+def member_records_for(
+    *, user: Any, organisation: Organisation
+) -> QuerySet[CollectiveOrganisation]:
+    """The user's collectives' records of the organisation, where it is a member of them."""
     return (
-        Collective.objects.filter(
-            members__organisation=organisation, memberships__user_id=user.pk or 0
+        CollectiveOrganisation.objects.filter(
+            organisation=organisation, collective__memberships__user_id=user.pk or 0
         )
-        .distinct()
-        .order_by("name")
+        .select_related("collective")
+        .order_by("collective__name")
     )
 
 
 def people_visible_to(*, user: Any) -> QuerySet[Person]:
-    """People are personal data: a user sees the people of organisations in their
-    collectives (superusers see everyone)."""
-    people = Person.objects.select_related("organisation")
-    if getattr(user, "is_superuser", False):
+    """People are personal data. A user sees the shared people of the organisations in
+    their collectives, and the people their collectives added themselves; never another
+    collective's own people (superusers, the data stewards, see everyone)."""
+    people = Person.objects.select_related("organisation", "owner")
+    if is_data_steward(user):
         return people
+    collectives = _collectives_of(user)
+    in_their_collectives = CollectiveOrganisation.objects.filter(
+        collective_id__in=collectives
+    ).values("organisation_id")
     return people.filter(
-        organisation__collective_memberships__collective__memberships__user_id=user.pk or 0
-    ).distinct()
+        Q(owner__isnull=True, organisation_id__in=in_their_collectives)
+        | Q(owner_id__in=collectives)
+    )
+
+
+def people_seen_by(*, collective_id: int) -> QuerySet[Person]:
+    """The people a collective sees at its member organisations: the shared people there,
+    and its own."""
+    members = CollectiveOrganisation.objects.filter(collective_id=collective_id).values(
+        "organisation_id"
+    )
+    return Person.objects.filter(organisation_id__in=members).filter(
+        Q(owner__isnull=True) | Q(owner_id=collective_id)
+    )
 
 
 def people_of(*, user: Any, organisation: Organisation) -> QuerySet[Person]:
@@ -127,21 +187,19 @@ def people_of(*, user: Any, organisation: Organisation) -> QuerySet[Person]:
 
 
 def organisation_can_show_people(*, user: Any, organisation: Organisation) -> bool:
-    if getattr(user, "is_superuser", False):
+    if is_data_steward(user):
         return True
-    return Collective.objects.filter(
-        members__organisation=organisation, memberships__user_id=user.pk or 0
-    ).exists()
+    collectives = _collectives_of(user)
+    return (
+        organisation.owner_id is not None
+        or CollectiveOrganisation.objects.filter(
+            organisation=organisation, collective_id__in=collectives
+        ).exists()
+    )
 
 
 def import_runs() -> QuerySet[ImportRun]:
     return ImportRun.objects.select_related("user").order_by("-started_at", "-id")
-
-
-def organisations_with_people(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    return organisations.prefetch_related(
-        Prefetch("people", queryset=Person.objects.order_by("name"))
-    )
 
 
 KIND_CHOICES = OrganisationKind.choices

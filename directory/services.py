@@ -1,15 +1,43 @@
-"""Writes to the directory made by people (the ODS import is in directory.importer)."""
+"""Writes to the directory made by people (the ODS import is in directory.importer).
+
+Who may change what is one rule, in directory.access: shared data only the service's data
+stewards (superusers); a collective's own organisations and people only its convenors. Each
+write is audited in the owning collective's log, or as a service entry (no collective) for
+shared data.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from audit.services import audit_record, snapshot
+from collectives.access import require_convenor
+from collectives.models import Collective, CollectiveOrganisation, Membership, Role
+from directory.access import is_data_steward, require_can_edit
 from directory.models import IMPORTED_FIELDS, Organisation, OrganisationKind, Person
 
 EDITABLE_FIELDS = ("name", "kind", "status", "address", "postcode", "phone")
+PERSON_FIELDS = ("name", "job_title", "role", "email", "phone")
+
+#: Who may add people for their collective (while logging contacts, for instance).
+RECORDING_ROLES = {Role.CONVENOR, Role.REPRESENTATIVE, Role.DEPUTY, Role.MEMBER}
+
+
+def _acting_collective(actor: Any, actor_membership: Membership | None) -> Collective | None:
+    """The collective a new record is for, or None for shared data (stewards only)."""
+    if actor_membership is None:
+        if not is_data_steward(actor):
+            raise PermissionDenied(
+                "Only the service's data stewards add shared directory data. Add it for your "
+                "collective instead."
+            )
+        return None
+    if actor_membership.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied("You can only act for your own membership of a collective.")
+    return actor_membership.collective
 
 
 @transaction.atomic
@@ -18,21 +46,36 @@ def organisation_create(
     actor: Any,
     name: str,
     kind: str,
+    actor_membership: Membership | None = None,
     ods_code: str | None = None,
     postcode: str = "",
     address: str = "",
     phone: str = "",
 ) -> Organisation:
-    """Add an organisation by hand (e.g. a federation or an LMC without an ODS code)."""
+    """Add an organisation by hand (e.g. a federation or an LMC without an ODS code). With
+    ``actor_membership`` it is that collective's own (its convenor acting); without, it is
+    shared data, which only a data steward adds."""
     if kind not in OrganisationKind.values:
         raise ValueError(f"Unknown organisation kind {kind!r}.")
+    owner = _acting_collective(actor, actor_membership)
+    if actor_membership is not None:
+        require_convenor(actor_membership)
+    code = (ods_code or "").strip().upper() or None
+    if owner is not None and code:
+        raise ValidationError(
+            {
+                "ods_code": "Organisations with an ODS code come from the NHS files: search "
+                "the directory for it instead."
+            }
+        )
     organisation = Organisation(
         name=name.strip(),
         kind=kind,
-        ods_code=(ods_code or "").strip().upper() or None,
+        ods_code=code,
         postcode=postcode.strip().upper(),
         address=address.strip(),
         phone=phone.strip(),
+        owner=owner,
     )
     organisation.full_clean()
     organisation.save()
@@ -40,7 +83,7 @@ def organisation_create(
         actor=actor,
         action="organisation.created",
         obj=organisation,
-        collective=None,
+        collective=owner,
         after=snapshot(organisation),
     )
     return organisation
@@ -48,12 +91,18 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(*, actor: Any, organisation: Organisation, **changes: Any) -> Organisation:
-    """Change an organisation's details. Fields a person changes are marked as edited, so a
-    later ODS import keeps them (and lists the difference as a conflict)."""
+    """Change an organisation's details. Fields a steward changes on an ODS organisation are
+    marked as edited, so a later ODS import keeps them (and lists the difference as a
+    conflict)."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = (
+        Organisation.objects.select_for_update(of=("self",))
+        .select_related("owner")
+        .get(pk=organisation.pk)
+    )
+    require_can_edit(actor, organisation)
     before = snapshot(organisation)
     edited = set(organisation.edited_fields)
     for name, value in changes.items():
@@ -71,11 +120,25 @@ def organisation_update(*, actor: Any, organisation: Organisation, **changes: An
         actor=actor,
         action="organisation.changed",
         obj=organisation,
-        collective=None,
+        collective=organisation.owner,
         before=before,
         after=snapshot(organisation),
     )
     return organisation
+
+
+def _check_person_organisation(collective: Collective, organisation: Organisation) -> None:
+    if organisation.owner_id == collective.pk:
+        return
+    if organisation.owner_id is None and (
+        CollectiveOrganisation.objects.filter(
+            collective=collective, organisation=organisation
+        ).exists()
+    ):
+        return
+    raise ValidationError(
+        {"organisation": f"{organisation.name} is not a member organisation of {collective.name}."}
+    )
 
 
 @transaction.atomic
@@ -84,11 +147,22 @@ def person_create(
     actor: Any,
     name: str,
     organisation: Organisation,
+    actor_membership: Membership | None = None,
     job_title: str = "",
     role: str = "",
     email: str = "",
     phone: str = "",
 ) -> Person:
+    """Add someone who works for an organisation. With ``actor_membership`` they are that
+    collective's own record (seen only by it), at one of its member organisations; without,
+    a data steward adds them to the organisation's owner (shared data for a shared one)."""
+    owner = _acting_collective(actor, actor_membership)
+    if actor_membership is not None:
+        if actor_membership.role not in RECORDING_ROLES:
+            raise PermissionDenied("Observers and guests read; they do not add people.")
+        _check_person_organisation(actor_membership.collective, organisation)
+    else:
+        owner = organisation.owner
     person = Person(
         name=name.strip(),
         organisation=organisation,
@@ -96,21 +170,32 @@ def person_create(
         role=role,
         email=email.strip().lower(),
         phone=phone.strip(),
+        owner=owner,
     )
     person.full_clean()
     person.save()
     audit_record(
-        actor=actor, action="person.created", obj=person, collective=None, after=snapshot(person)
+        actor=actor,
+        action="person.created",
+        obj=person,
+        collective=owner,
+        after=snapshot(person),
     )
     return person
 
 
 @transaction.atomic
 def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
-    allowed = {"name", "job_title", "role", "email", "phone", "organisation"}
-    if set(changes) - allowed:
-        raise ValueError(f"These fields cannot be edited: {sorted(set(changes) - allowed)}.")
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    """Change someone's details: a steward for shared people, the owning collective's
+    convenors for its own."""
+    if set(changes) - set(PERSON_FIELDS):
+        raise ValueError(
+            f"These fields cannot be edited: {sorted(set(changes) - set(PERSON_FIELDS))}."
+        )
+    person = (
+        Person.objects.select_for_update(of=("self",)).select_related("owner").get(pk=person.pk)
+    )
+    require_can_edit(actor, person)
     before = snapshot(person)
     for name, value in changes.items():
         setattr(person, name, value.strip() if isinstance(value, str) else value)
@@ -121,7 +206,7 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
         actor=actor,
         action="person.changed",
         obj=person,
-        collective=None,
+        collective=person.owner,
         before=before,
         after=snapshot(person),
     )

@@ -56,9 +56,10 @@ def search(request: HttpRequest) -> HttpResponse:
     searched = any(filters.values())
     page = None
     if searched:
-        page = Paginator(selectors.organisations_matching(**filters), PAGE_SIZE).get_page(
-            request.GET.get("page")
+        found = selectors.organisations_matching(
+            within=selectors.organisations_visible_to(user=request.user), **filters
         )
+        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     kept = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
         request,
@@ -76,7 +77,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @outside_collective_page("directory")
 def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
-    organisation = access.get_organisation(key)
+    organisation = access.get_organisation(request.user, key)
     members = (
         list(selectors.member_practices(pcn=organisation))
         if organisation.kind == OrganisationKind.PCN
@@ -90,8 +91,8 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
             "collective"
         )
     )
-    collectives = list(selectors.visible_collectives(user=request.user, organisation=organisation))
-    in_collective = {c.pk for c in collectives}
+    records = list(selectors.member_records_for(user=request.user, organisation=organisation))
+    in_collective = {r.collective_id for r in records}
     return render(
         request,
         "directory/organisation.html",
@@ -99,13 +100,20 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
             "title": organisation.name,
             "organisation": organisation,
             "members": members,
-            "relationships": list(selectors.relationships_of(organisation=organisation)),
+            "relationships": list(
+                selectors.relationships_of(organisation=organisation, user=request.user)
+            ),
             "people": list(selectors.people_of(user=request.user, organisation=organisation))
             if show_people
             else None,
-            "collectives": collectives,
-            "can_add_to": [m for m in convening if m.collective_id not in in_collective],
-            "can_edit": access.can_edit_organisation(request.user, organisation),
+            "records": records,
+            "can_add_to": [
+                m
+                for m in convening
+                if m.collective_id not in in_collective
+                and organisation.owner_id in (None, m.collective_id)
+            ],
+            "can_edit": access.can_edit(request.user, organisation),
             "runs": list(selectors.import_runs()[:5]) if request.user.is_superuser else [],
             "breadcrumbs": _crumbs(),
         },
@@ -116,11 +124,22 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
 def organisation_new(request: HttpRequest) -> HttpResponse:
     if not access.can_add_organisations(request.user):
         raise PermissionDenied("Only a convenor of a collective can add organisations.")
-    form = OrganisationCreateForm(request.POST or None)
+    convening = {
+        m.collective.slug: m
+        for m in Membership.objects.filter(
+            user_id=request.user.pk or 0, role=Role.CONVENOR
+        ).select_related("collective", "user")
+    }
+    form = OrganisationCreateForm(
+        request.POST or None,
+        steward=access.is_data_steward(request.user),
+        collectives=[(slug, m.collective.name) for slug, m in convening.items()],
+    )
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_create(
                 actor=request.user,
+                actor_membership=convening.get(form.cleaned_data["owner"]),
                 **{
                     k: form.cleaned_data[k]
                     for k in ("name", "kind", "address", "postcode", "phone")
@@ -179,7 +198,10 @@ def person_new(request: HttpRequest, key: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(
-                actor=request.user, organisation=organisation, **form.cleaned_data
+                actor=request.user,
+                organisation=organisation,
+                actor_membership=access.owner_convenor(request.user, organisation.owner_id),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -192,6 +214,7 @@ def person_new(request: HttpRequest, key: str) -> HttpResponse:
         {
             "title": f"Add a person to {organisation.name}",
             "form": form,
+            "owner": organisation.owner,
             "breadcrumbs": _crumbs(
                 (organisation.name, reverse("directory:organisation", args=[key]))
             ),
@@ -209,7 +232,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": person.name,
             "person": person,
-            "can_edit": access.can_edit_organisation(request.user, organisation),
+            "can_edit": access.can_edit(request.user, person),
             "breadcrumbs": _crumbs(
                 (
                     organisation.name,
@@ -249,6 +272,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": f"Change {person.name}'s details",
             "form": form,
+            "owner": person.owner,
             "breadcrumbs": _crumbs((person.name, reverse("directory:person", args=[person.pk]))),
         },
     )
@@ -341,7 +365,7 @@ def organisation_add_to_collective(request: HttpRequest, key: str) -> HttpRespon
     from collectives.access import get_convenor_membership_for_user
     from collectives.services import member_organisation_add
 
-    organisation = access.get_organisation(key)
+    organisation = access.get_organisation(request.user, key)
     membership = get_convenor_membership_for_user(request.user, request.POST.get("collective", ""))
     try:
         member_organisation_add(actor_membership=membership, organisation=organisation)

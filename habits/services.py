@@ -23,7 +23,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from collectives.access import require_convenor
 from collectives.models import CollectiveOrganisation, Membership, Role
-from directory.models import Person
+from directory.selectors import people_seen_by
 from habits.models import (
     Ask,
     AskStatus,
@@ -209,20 +209,17 @@ class CalendarImport:
 
 def _directory(collective_id: int) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
     """By lower-cased e-mail address, in two queries: the collective's members who work for
-    an organisation (organisation, user), and the people in the directory who work for a
-    member organisation (organisation, person)."""
+    an organisation (organisation, user), and the people it sees (organisation, person):
+    shared people and its own, never another collective's."""
     users = {
         email.lower(): (organisation_id, user_id)
         for email, organisation_id, user_id in Membership.objects.filter(
             collective_id=collective_id, organisation__isnull=False
         ).values_list("user__email", "organisation_id", "user_id")
     }
-    members = CollectiveOrganisation.objects.filter(collective_id=collective_id).values(
-        "organisation_id"
-    )
     people = {
         email.lower(): (organisation_id, pk)
-        for email, organisation_id, pk in Person.objects.filter(organisation_id__in=members)
+        for email, organisation_id, pk in people_seen_by(collective_id=collective_id)
         .exclude(email="")
         .values_list("email", "organisation_id", "pk")
     }

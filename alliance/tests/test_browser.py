@@ -119,6 +119,11 @@ def _pages_for(convenor_pk_lookup: dict[str, int]) -> list[str]:
         f"/c/{slug}/organisations/new/",
         f"/c/{slug}/organisations/{convenor_pk_lookup['organisation']}/",
         f"/c/{slug}/organisations/{convenor_pk_lookup['organisation']}/remove/",
+        # A member organisation with people: the collective's own name, note and roles.
+        *(
+            f"/c/{slug}/organisations/{convenor_pk_lookup['with_people']}/{path}"
+            for path in ("", "edit/", "people/", "people/new/")
+        ),
         f"/c/{slug}/invitations/",
         f"/c/{slug}/invitations/new/",
         f"/c/{slug}/invitations/{convenor_pk_lookup['invitation']}/revoke/",
@@ -217,6 +222,12 @@ def test_every_page_passes_axe_and_the_csp(browser, site, demo, mailbox):
         .first()
         .pk,
         "invitation": invitation.pk,
+        "with_people": CollectiveOrganisation.objects.filter(
+            collective__slug="isle-of-wight", organisation__people__isnull=False
+        )
+        .order_by("pk")
+        .first()
+        .pk,
         "federation": Organisation.objects.get(kind="federation", name__startswith="Island").pk,
         "person": Person.objects.order_by("pk").first().pk,
         "briefing": Briefing.objects.get(collective=convenor.collective).pk,
@@ -248,6 +259,11 @@ def test_every_page_passes_axe_and_the_csp(browser, site, demo, mailbox):
     page.get_by_role("button", name="Send invitation").click()
     found += [f"invitation errors: {v}" for v in serious_violations(page)]
     found += [f"invitation errors: {p}" for p in problems(page)]
+    page.goto(f"{base}/c/isle-of-wight/organisations/{lookup['with_people']}/people/new/")
+    page.get_by_role("button", name="Add person").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    found += [f"person errors: {v}" for v in serious_violations(page)]
+    found += [f"person errors: {p}" for p in problems(page)]
     assert found == []
 
 

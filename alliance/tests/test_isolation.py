@@ -35,8 +35,10 @@ SIGNED_IN_WITHOUT_COLLECTIVE = {
     "collectives:switch",
     "api:me",
     "api:collectives",
-    # The directory: organisations are public NHS reference data; people are scoped to the
-    # user's collectives (tested below); imports are for superusers.
+    # The directory: shared organisations are public NHS reference data, a collective's own
+    # are found only by its members; people are scoped to the user's collectives; only data
+    # stewards change shared data (tested below and in directory/tests/test_stewardship.py);
+    # imports are for superusers.
     "directory:search",
     "directory:organisation",
     "directory:organisation_new",
@@ -92,9 +94,10 @@ def _collective_routes() -> list[tuple[str, str]]:
     return found
 
 
-def _fill(route: str, slug: str, pk: int | None, organisation: int = 0) -> str:
+def _fill(route: str, slug: str, pk: int | None, organisation: int = 0, person: int = 0) -> str:
     path = "/" + route.replace("<slug:slug>", slug).lstrip("^").rstrip("$")
     path = path.replace("<int:organisation>", str(organisation))
+    path = path.replace("<int:person>", str(person))
     path = path.replace("<int:number>", "1").replace("<str:action>", "withdraw")
     path = path.replace("<int:item>", str(organisation)).replace("<int:item_pk>", str(organisation))
     return path.replace("<int:pcn>", str(organisation)).replace("<int:pk>", str(pk))
@@ -248,6 +251,15 @@ def collective_b(outsider):
     nudge = habits_models.Nudge.objects.create(collective=b, key="b", rule="test", text="B's")
     nudge.organisations.set([org.organisation.pk, practice_b.pk])
     ask = habits_services.ask_post(actor_membership=person, what="B needs a hand")
+    from directory.services import person_create
+
+    own_person = person_create(
+        actor=outsider.user,
+        actor_membership=outsider,
+        organisation=org.organisation,
+        name="Bo Bee",
+        phone="01234 567890",
+    )
     put_right = habits_services.put_it_right_record(
         actor_membership=person,
         mistake="We double-booked.",
@@ -267,6 +279,7 @@ def collective_b(outsider):
         Decision: decision.pk,
         "slug": b.slug,
         "organisation": org.organisation.pk,
+        "person": own_person.pk,
         SurveyRound: survey.pk,
         Membership: person.pk,
         CollectiveOrganisation: org.pk,
@@ -276,6 +289,8 @@ def collective_b(outsider):
 
 def _snapshot() -> tuple[int, ...]:
     from cascade.models import AboutPage, Briefing, Question, Thread, Touch
+    from collectives.models import CollectivePersonRole
+    from directory.models import Organisation, Person
     from habits.models import Ask, Contact, Nudge, Offer, PutItRightResponse, Rhythm
     from notifications.models import Notification
     from relationships.models import Response, SurveyRound
@@ -300,6 +315,10 @@ def _snapshot() -> tuple[int, ...]:
         Membership.objects.count(),
         CollectiveOrganisation.objects.count(),
         Invitation.objects.filter(revoked_at__isnull=True).count(),
+        tuple(CollectiveOrganisation.objects.values_list("display_name", "note", "is_leadership")),
+        tuple(CollectivePersonRole.objects.values_list("person_id", "role")),
+        tuple(Organisation.objects.values_list("name", "phone", "owner_id")),
+        tuple(Person.objects.values_list("name", "phone", "role", "owner_id")),
     )
 
 
@@ -311,8 +330,8 @@ def test_a_member_of_another_collective_gets_404(client, convenor, collective_b,
     for method in ("get", "post", "patch", "delete"):
         # B's own URL, and B's objects under A's URL.
         for url in {
-            _fill(route, collective_b["slug"], pk, collective_b["organisation"]),
-            _fill(route, convenor.collective.slug, pk, collective_b["organisation"]),
+            _fill(route, b, pk, collective_b["organisation"], collective_b["person"])
+            for b in (collective_b["slug"], convenor.collective.slug)
         }:
             if url == _fill(route, convenor.collective.slug, None) and pk is None:
                 continue  # A's own list page is A's to see
@@ -324,7 +343,9 @@ def test_a_member_of_another_collective_gets_404(client, convenor, collective_b,
 @pytest.mark.parametrize("name,route", _collective_routes())
 def test_anonymous_visitors_are_sent_to_sign_in(client, collective_b, name, route):
     pk = collective_b[_pk_model(name)] if "<int:pk>" in route else None
-    url = _fill(route, collective_b["slug"], pk, collective_b["organisation"])
+    url = _fill(
+        route, collective_b["slug"], pk, collective_b["organisation"], collective_b["person"]
+    )
     response = client.get(url)
     if route.startswith("api/"):
         assert response.status_code == 401, url

@@ -97,7 +97,7 @@ def test_a_second_run_changes_nothing(db):
 
 def test_a_hand_edited_field_survives_and_is_listed_as_a_conflict(db):
     _import()
-    editor = UserFactory()
+    editor = UserFactory(is_superuser=True)  # a data steward
     practice = Organisation.objects.get(ods_code="C84001")
     organisation_update(
         actor=editor, organisation=practice, name="Larwood Surgery, Worksop", phone="01909 500233"

@@ -87,6 +87,7 @@ def test_people_show_to_members_of_the_organisations_collectives(
 ):
     person = person_create(
         actor=convenor.user,
+        actor_membership=convenor,
         name="Dr Ada Lovelace",
         organisation=practice.organisation,
         job_title="GP partner",
@@ -100,6 +101,9 @@ def test_people_show_to_members_of_the_organisations_collectives(
 
 def test_a_convenor_adds_an_organisation_and_a_person_by_hand(client, convenor):
     client.force_login(convenor.user)
+    form = client.get("/directory/organisations/new/").content.decode()
+    assert f"{convenor.collective.name}&#39;s own" in form
+    assert "Shared directory data, for every collective" not in form  # stewards only
     response = client.post(
         "/directory/organisations/new/",
         {
@@ -108,12 +112,14 @@ def test_a_convenor_adds_an_organisation_and_a_person_by_hand(client, convenor):
             "address": "",
             "postcode": "so50 1aa",
             "phone": "",
+            "owner": convenor.collective.slug,
         },
     )
     lmc = Organisation.objects.get(name="Wessex LMC (test)")
     assert response["Location"] == f"/directory/organisations/{lmc.pk}/"
     assert lmc.ods_code is None and lmc.postcode == "SO50 1AA"
-    # It is not in a collective yet, so only a superuser could add people: add it first.
+    assert lmc.owner == convenor.collective
+    # The collective's own: its convenor may add people, and add it as a member.
     client.post(
         f"/directory/organisations/{lmc.pk}/add-to-collective/",
         {"collective": convenor.collective.slug},
@@ -131,11 +137,11 @@ def test_a_convenor_adds_an_organisation_and_a_person_by_hand(client, convenor):
     )
     person = Person.objects.get(name="Dr Sam Jones")
     assert response["Location"] == f"/directory/people/{person.pk}/"
-    assert person.email == "sam@example.org"
+    assert person.email == "sam@example.org" and person.owner == convenor.collective
 
 
-def test_editing_shows_errors_next_to_the_fields(client, convenor, practice):
-    client.force_login(convenor.user)
+def test_editing_shows_errors_next_to_the_fields(client, practice):
+    client.force_login(UserFactory(is_superuser=True))  # a data steward
     page = client.post(
         f"/directory/organisations/{practice.organisation.ods_code}/edit/",
         {"name": "", "kind": "nonsense", "status": "active"},

@@ -231,6 +231,7 @@ def test_a_calendar_is_imported_and_an_unknown_address_matched_then_imported(
     assert "finance.team@example.org is matched. 1 meeting logged." in page
     person = Person.objects.get(email="finance.team@example.org")
     assert person.organisation == pair.hillside and person.name == "ICB finance team"
+    assert person.owner == pair.collective  # the collective's own record, not shared data
     assert Contact.objects.filter(source=Source.CALENDAR).count() == 3
     assert "Already logged (2)" in page
     call = Contact.objects.get(mode="phone")

@@ -360,6 +360,27 @@ def test_people_in_the_directory_are_matched_by_their_address(pair):
     assert contact.participants.filter(person=doctor).exists()
 
 
+def test_it_does_not_match_another_collectives_own_people_by_their_address(pair, outsider):
+    from directory.services import person_create
+
+    MemberOrganisationFactory(collective=outsider.collective, organisation=pair.hillside)
+    person_create(
+        actor=outsider.user,
+        actor_membership=outsider,
+        organisation=pair.hillside,
+        name="Dr Hill",
+        email="dr.hill@hillside.example.org",
+    )
+    data = _calendar(
+        _event(
+            "m9@x", "Visit", "20250312T100000Z", OLIVIA, "dr.hill@hillside.example.org", where=""
+        )
+    )
+    outcome = _import(pair, data)
+    assert outcome.created == [] and outcome.unmatched == ["dr.hill@hillside.example.org"]
+    assert not Contact.objects.exists()
+
+
 @pytest.mark.parametrize(
     "data",
     [

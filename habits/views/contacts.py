@@ -374,6 +374,7 @@ def _match(
         try:
             person_create(
                 actor=membership.user,
+                actor_membership=membership,
                 name=form.cleaned_data["name"],
                 organisation=by_pk[form.cleaned_data["organisation"]],
                 email=address,
