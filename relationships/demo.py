@@ -17,7 +17,7 @@ from directory.models import Organisation
 from relationships import services
 from relationships.models import RATING_ITEMS, SurveyRound
 
-TITLES = ("Spring trust survey", "Autumn trust survey", "Winter trust survey")
+TITLES = ("Spring trust survey", "Autumn trust survey", "This quarter's trust survey")
 
 
 def _speaker(convenor: Membership, organisation_id: int, email: str) -> Membership:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from alliance.testing import MemberOrganisationFactory, MembershipFactory, OrganisationFactory
@@ -52,7 +53,9 @@ class Survey:
         services.response_submit(membership=rep, survey=self.round)
 
     def close(self) -> None:
-        services.round_close(actor_membership=self.convenor, survey=self.round)
+        """Close as a convenor does; the job publishing the results runs after the commit."""
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            services.round_close(actor_membership=self.convenor, survey=self.round)
         self.round.refresh_from_db()
 
 
