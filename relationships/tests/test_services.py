@@ -103,7 +103,12 @@ def test_extend_and_close_are_audited_and_for_convenors_only(survey):
             "action", flat=True
         )
     )
-    assert actions == ["survey_round.closed", "survey_round.extended", "survey_round.opened"]
+    assert actions == [
+        "survey_round.results_published",
+        "survey_round.closed",
+        "survey_round.extended",
+        "survey_round.opened",
+    ]
 
 
 def test_no_audit_entry_carries_a_rating(survey):
