@@ -32,8 +32,10 @@ lint:
 typecheck:
 	$(BIN)/mypy .
 
+# One worker per core (pytest-xdist): the browser tests and the adversary's 500 random
+# collectives keep a core busy each; PYTEST_ARGS="-n 0" runs them in one process.
 pytest:
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 bench: venv
 	$(BIN)/python bench/run.py

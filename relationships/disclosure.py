@@ -32,12 +32,13 @@ in the row space when its leverage (the squared norm of its row-space projection
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 Key = tuple[int, ...]
 
@@ -114,6 +115,12 @@ def _atoms(bases: list[frozenset[Key]]) -> tuple[list[frozenset[Key]], np.ndarra
     return atoms, matrix
 
 
+@functools.cache
+def _blas() -> ThreadpoolController:
+    """The BLAS thread pools, found once (finding them takes longer than a decomposition)."""
+    return ThreadpoolController()
+
+
 def _solve(matrix: np.ndarray, rows: list[frozenset[Key]], keep: list[int]) -> _Solved:
     """Solve the figures over the atoms in `keep` (the others are known to the viewer)."""
     reduced = matrix[:, keep]
@@ -123,8 +130,8 @@ def _solve(matrix: np.ndarray, rows: list[frozenset[Key]], keep: list[int]) -> _
         empty = np.zeros((0, 0))
         return _Solved([], [], {}, empty, np.zeros(0), empty)
     # One thread: these matrices are small, and BLAS threads fighting over two cores made
-    # each decomposition 20 to 100 times slower (bench: the disclosure figure).
-    with threadpool_limits(limits=1):
+    # each decomposition 20 to 100 times slower (ADR 0007).
+    with _blas().limit(limits=1):
         u, s, vt = np.linalg.svd(reduced, full_matrices=False)
     rank = int(np.sum(s > max(reduced.shape) * np.finfo(float).eps * s[0] * 16))
     u, s, vt = u[:, :rank], s[:rank], vt[:rank]
@@ -164,18 +171,29 @@ def audit(
         if family not in families:
             families[family] = _atoms(rows)
         atoms, matrix = families[family]
+        atom_of = {key: i for i, atom in enumerate(atoms) for key in atom}
+        kinds: dict[tuple[int, bool], str] = {}  # an untouched atom's kind, per viewer type
         for viewer in everyone:
             known = viewer.known.get(component, frozenset())
+            touched = {atom_of[key] for key in known if key in atom_of}
             # Only atoms the viewer knows whole drop out of the matrix; from the others it
             # just subtracts what it knows.
-            keep = [i for i, atom in enumerate(atoms) if not atom <= known]
-            cache_key = (family, tuple(keep))
+            whole = {i for i in touched if atoms[i] <= known}
+            keep = [i for i in range(len(atoms)) if i not in whole]
+            cache_key = (family, tuple(sorted(whole)))
             if cache_key not in solved:
                 solved[cache_key] = _solve(matrix, rows, keep)
             result = solved[cache_key]
+            anyone = viewer.name == "anyone"
             for atom in result.determined:
-                unknown = atoms[atom] - known
-                kind = _kind(component, unknown, viewer, k, unit)
+                if atom in touched:
+                    unknown = atoms[atom] - known
+                    kind = _kind(component, unknown, anyone, k, unit)
+                else:
+                    unknown = atoms[atom]
+                    if (atom, anyone) not in kinds:
+                        kinds[(atom, anyone)] = _kind(component, unknown, anyone, k, unit)
+                    kind = kinds[(atom, anyone)]
                 if kind:
                     used = sorted(i for basis in result.bases_for(atom) for i in ids[basis])
                     leaks.append(Leak(viewer.name, component, kind, unknown, tuple(used)))
@@ -185,15 +203,18 @@ def audit(
 def _kind(
     component: str,
     unknown: frozenset[Key],
-    viewer: Viewer,
+    anyone: bool,
     k: int,
     unit: Callable[[str, Key], Key],
 ) -> str:
     if len(unknown) == 1:
         return "rating"
-    units = {unit(component, key) for key in unknown}
+    enough = k if anyone else 2  # stop counting whose answers they are once it is safe
+    units: set[Key] = set()
+    for key in unknown:
+        units.add(unit(component, key))
+        if len(units) >= enough:
+            return ""
     if len(units) == 1:
         return "one organisation"
-    if viewer.name == "anyone" and len(units) < k:
-        return "fewer than k"
-    return ""
+    return "fewer than k"
