@@ -200,7 +200,7 @@ class PairViews(APIView):
     @extend_schema(responses=PairViewOutput(many=True))
     def get(self, request: Request, slug: str, pk: int) -> Response:
         membership, survey = _speaker(request, slug, pk)
-        views = selectors.pair_views(survey=survey, organisation=membership.organisation)
+        views = access.get_pair_views_for(membership, survey)
         return Response(PairViewOutput(views, many=True).data)
 
 
@@ -217,5 +217,5 @@ class PairConsent(APIView):
         share = valid_input(PairConsentInput, request)["share"]
         write = services.pair_consent_give if share else services.pair_consent_withdraw
         call_service(write, membership=membership, survey=survey, partner=partner)
-        views = selectors.pair_views(survey=survey, organisation=membership.organisation)
+        views = access.get_pair_views_for(membership, survey)
         return Response(PairViewOutput(next(v for v in views if v.partner.pk == partner.pk)).data)

@@ -79,3 +79,33 @@ def get_own_answers_for(membership: Membership, survey: SurveyRound) -> Response
         after={"round": survey.pk, "organisation": membership.organisation_id},
     )
     return own
+
+
+def get_pair_views_for(membership: Membership, survey: SurveyRound) -> list[selectors.PairView]:
+    """The organisation's relationships in this round as its representative or deputy may
+    see them (selectors.pair_views), or PermissionDenied. Reading views that both sides
+    agreed to share (the other organisation's answers among them) is recorded in the audit
+    log, with the partners but never a value."""
+    from relationships.services import can_share_views
+
+    if not can_share_views(membership, survey):
+        raise PermissionDenied(
+            "Only the representative or deputy of an organisation taking part sees its "
+            "relationships' views."
+        )
+    assert membership.organisation is not None
+    views = selectors.pair_views(survey=survey, organisation=membership.organisation)
+    shown = [v.partner.pk for v in views if v.ours is not None or v.theirs is not None]
+    if shown:
+        audit_record(
+            actor=membership.user,
+            action="survey_pair_views.read",
+            obj=survey,
+            collective=survey.collective,
+            after={
+                "round": survey.pk,
+                "organisation": membership.organisation_id,
+                "partners": shown,
+            },
+        )
+    return views

@@ -401,7 +401,7 @@ def pair_views(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
             "membership": membership,
             "survey": survey,
             "organisation": organisation,
-            "views": selectors.pair_views(survey=survey, organisation=organisation),
+            "views": access.get_pair_views_for(membership, survey),
             "questions": QUESTIONS,
             "rc_dimensions": RC_DIMENSIONS,
             "spectrum_labels": SPECTRUM_LABELS,

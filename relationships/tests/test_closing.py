@@ -150,6 +150,8 @@ def test_views_show_to_the_pair_only_when_both_agreed_and_the_round_closed(clien
     assert row["theirs"]["trust"] == 3.0 and row["ours"]["now"] == 2
     elm_row = next(r for r in body if r["partner"] == elm.organisation.pk)
     assert elm_row["theirs"] is None and elm_row["ours"] is None
+    read = AuditEntry.objects.get(action="survey_pair_views.read")
+    assert read.after["partners"] == [ash.organisation.pk] and read.actor == oak.user
 
 
 def test_people_who_do_not_speak_for_the_organisation_see_no_views(client, survey, member):
