@@ -1,12 +1,12 @@
 from django.apps import AppConfig
 
 
-class RelationshipsConfig(AppConfig):
-    name = "relationships"
-    verbose_name = "Relationship health"
+class HabitsConfig(AppConfig):
+    name = "habits"
+    verbose_name = "Relationship health II: the five habits"
 
     def ready(self) -> None:
+        from habits.attention import habits_needing_you
         from home import attention
-        from relationships.attention import unanswered_rounds
 
-        attention.register(unanswered_rounds)
+        attention.register(habits_needing_you)

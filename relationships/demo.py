@@ -1,117 +1,117 @@
-"""The demo's trust surveys, so the survey pages show something on a first visit: two closed
-rounds (a trend, results with the confidentiality rules at work, and the demo PCN's
-relationship views shared with one practice) and an open round the demo representative can
-answer. Synthetic answers from a fixed seed, all through the real services. Loaded by
-load_demo for the first demo collective; running it again changes nothing."""
+"""The demo's five habits, so the relationships pages show something on a first visit:
+twelve weeks of contact between the demo practice manager's practice and a neighbour
+(a weekly call kept most weeks, a monthly face-to-face), a weekly rhythm, e-mail with a
+third practice that the nightly rules turn into a nudge, an ask for help answered by the
+PCN, an open ask, and a put-it-right record the PCN responded to. All through the real
+services. Loaded by load_demo for the first demo collective; running it again changes
+nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
-import random
 
 from django.utils import timezone
 
-from accounts.models import User
-from collectives.models import CollectiveOrganisation, Membership, Role
-from directory.models import Organisation
-from relationships import services
-from relationships.models import RATING_ITEMS, SurveyRound
+from collectives.models import CollectiveOrganisation, Membership
+from habits import services
+from habits.models import Contact, Mode, Period, Scope
+from habits.nudges import nudges_refresh
 
-TITLES = ("Spring trust survey", "Autumn trust survey", "This quarter's trust survey")
-
-
-def _speaker(convenor: Membership, organisation_id: int, email: str) -> Membership:
-    found = Membership.objects.filter(
-        collective=convenor.collective, organisation_id=organisation_id, role=Role.REPRESENTATIVE
-    ).first()
-    if found is not None:
-        return found
-    user = User.objects.filter(email=email).first() or User.objects.create_user(
-        email=email, password=None, full_name="Demo representative"
-    )
-    return Membership.objects.create(
-        collective=convenor.collective,
-        user=user,
-        role=Role.REPRESENTATIVE,
-        organisation_id=organisation_id,
-    )
+#: Weeks (counting back from this one) in which the weekly call did not happen.
+MISSED_WEEKS = frozenset({3, 7})
 
 
-def _answer(rng: random.Random, rater: Membership, survey: SurveyRound, ratees: list[int]) -> None:
-    for ratee in ratees:
-        warmth = rng.choice([2, 3, 3, 4])
-        values = {
-            name: min(4, max(1, warmth + rng.choice([-1, 0, 0, 1]))) for name in RATING_ITEMS[:6]
-        }
-        values |= {name: min(5, max(1, warmth + rng.choice([0, 1]))) for name in RATING_ITEMS[6:13]}
-        values |= {"now": rng.choice([1, 2, 2, 3, 3, 4]), "wanted": rng.choice([1, 2, 2])}
-        services.rating_save(
-            membership=rater,
-            survey=survey,
-            ratee=Organisation.objects.get(pk=ratee),
-            values=values,
-        )
-    services.self_assessment_save(
-        membership=rater,
-        survey=survey,
-        values={
-            "sustainable_alone": rng.randint(1, 3),
-            "joint_difference": rng.randint(3, 5),
-            "knows_leadership": rng.randint(2, 5),
-        },
-    )
-    services.response_submit(membership=rater, survey=survey)
-
-
-def load_survey_demo(convenor: Membership, representative: Membership) -> None:
-    """`representative` speaks for the demo PCN; its practices and the PCN take part."""
-    collective = convenor.collective
-    if SurveyRound.objects.filter(collective=collective).exists():
+def load_habits_demo(member: Membership, representative: Membership) -> None:
+    """`member` works for a practice; `representative` speaks for a PCN of the collective."""
+    collective = member.collective
+    own, pcn = member.organisation_id, representative.organisation_id
+    if own is None or pcn is None or Contact.objects.filter(collective=collective).exists():
         return
-    pcn = representative.organisation_id
     practices = list(
-        CollectiveOrganisation.objects.filter(
-            collective=collective,
-            organisation__kind="practice",
-            organisation__relationships__parent_id=pcn,
-            organisation__relationships__end_date__isnull=True,
-        )
+        CollectiveOrganisation.objects.filter(collective=collective, organisation__kind="practice")
+        .exclude(organisation_id=own)
         .order_by("organisation__name")
-        .values_list("organisation_id", flat=True)[:7]
+        .values_list("organisation_id", flat=True)[:2]
     )
-    if pcn is None or len(practices) < 4:
-        return  # too few practices to show anything
-    speakers = [representative] + [
-        _speaker(convenor, practice, f"practice-{n + 1}@example.org")
-        for n, practice in enumerate(practices)
-    ]
-    everyone = [s.organisation_id for s in speakers if s.organisation_id is not None]
-    rng = random.Random(2026)  # noqa: S311 (fixed-seed demo data, not secrets)
+    if len(practices) < 2:
+        return  # not enough practices to show anything
+    neighbour, emailer = practices
+    now = timezone.now()
     today = timezone.localdate()
-    for number, title in enumerate(TITLES):
-        survey = services.round_open(
-            actor_membership=convenor,
-            title=title,
-            opens_on=today,
-            closes_on=today + dt.timedelta(days=10),
-            participants=[s.organisation for s in speakers if s.organisation is not None],
-        )
-        if number == 2:
-            return  # the open round: the demo representative has yet to answer
-        for speaker in speakers:
-            others = [o for o in everyone if o != speaker.organisation_id]
-            _answer(rng, speaker, survey, rng.sample(others, k=max(3, len(others) - 1)))
-        if number == 1:
-            # The PCN and its first practice compare their views of each other.
-            for a, b in ((speakers[0], speakers[1]), (speakers[1], speakers[0])):
-                assert b.organisation is not None
-                services.pair_consent_give(membership=a, survey=survey, partner=b.organisation)
-        services.round_close(actor_membership=convenor, survey=survey)
-        closed = timezone.now() - dt.timedelta(days=120 - 60 * number)
-        SurveyRound.objects.filter(pk=survey.pk).update(
-            opens_on=closed.date() - dt.timedelta(days=14),
-            closes_on=closed.date(),
-            closed_at=closed,
-        )
-        survey.refresh_from_db()
-        services.round_results_publish(survey=survey)
+    monday = today - dt.timedelta(days=today.weekday())
+
+    for weeks_ago in range(12, 0, -1):
+        week = monday - dt.timedelta(weeks=weeks_ago)
+        tuesday_noon = timezone.make_aware(dt.datetime.combine(week, dt.time(12, 30)))
+        if weeks_ago not in MISSED_WEEKS:
+            services.contact_add(
+                actor_membership=member,
+                organisations=[own, neighbour],
+                mode=Mode.VIDEO if weeks_ago % 2 else Mode.PHONE,
+                happened_at=tuesday_noon + dt.timedelta(days=1),
+                duration_minutes=25,
+                participants=[member.user],
+                note="Weekly catch-up: rotas, the shared phlebotomy clinic, anything stuck.",
+            )
+        if weeks_ago % 4 == 0:
+            services.contact_add(
+                actor_membership=member,
+                organisations=[own, neighbour, pcn],
+                mode=Mode.IN_PERSON,
+                happened_at=tuesday_noon + dt.timedelta(days=3, hours=1),
+                duration_minutes=60,
+            )
+        if weeks_ago <= 6:  # e-mail only with the third practice: the rules will nudge
+            services.email_count_set(
+                actor_membership=member, other_organisation=emailer, week_of=week, count=2
+            )
+
+    services.rhythm_agree(
+        actor_membership=member,
+        name="Weekly 30-minute call",
+        scope=Scope.PAIR,
+        organisations=[own, neighbour],
+        modes=[Mode.PHONE, Mode.VIDEO],
+        period=Period.WEEKLY,
+        starts_on=monday - dt.timedelta(weeks=12),
+        min_minutes=20,
+        owner=member.user,
+    )
+
+    answered = services.ask_post(
+        actor_membership=member,
+        what="Our practice nurse is off for two weeks: can anyone cover two smear clinics?",
+        needed_by=today + dt.timedelta(days=10),
+    )
+    offer = services.offer_make(
+        actor_membership=representative,
+        ask=answered,
+        text="The PCN's ARRS nurse can take both clinics; call me to agree the dates.",
+    )
+    services.ask_answer(
+        actor_membership=member,
+        ask=answered,
+        offer=offer,
+        thanks="Thank you: both clinics are covered.",
+    )
+    services.ask_post(
+        actor_membership=member,
+        what="Has anyone a template letter for patients moving to the new blood test clinics?",
+        needed_by=today + dt.timedelta(days=21),
+    )
+
+    record = services.put_it_right_record(
+        actor_membership=member,
+        mistake="We sent the extended-access hub an old rota, so two Saturday sessions had "
+        "no GP booked.",
+        impact="The PCN had to find cover at a day's notice.",
+        will_do="One person now checks the rota against the hub's list before it goes.",
+        apologises_to=[pcn],
+    )
+    services.put_it_right_respond(
+        actor_membership=representative,
+        record=record,
+        text="Thank you for saying so. The check sounds right.",
+    )
+
+    nudges_refresh(collective=collective, now=now)

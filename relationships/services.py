@@ -1,547 +1,824 @@
-"""Writes for trust surveys: rounds, answers, the k setting, publishing results, consent to
-share a pair's views."""
+"""Writes for the habits: contacts (by hand, by the week's e-mail count, from a calendar),
+rhythms and their calendar feeds, nudges, asks for help and put-it-right records.
+
+Who may act: a member of the collective who works for one of the organisations concerned
+(a convenor may act for any). Every organisation named must be a member of the collective.
+Every write is audited; a calendar file is read and matched whole before the transaction
+that writes it opens, so a broken file stores nothing and reading holds no lock.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_record, snapshot
+from audit.services import audit_record
 from collectives.access import require_convenor
-from collectives.models import ORGANISATION_ROLES, Collective, CollectiveOrganisation, Membership
-from directory.models import Organisation
-from relationships import access, publication, selectors
-from relationships.disclosure import Leak
-from relationships.models import (
-    MIN_RATERS_FLOOR,
-    RATING_ITEMS,
-    AnswerMode,
-    PairConsent,
-    Response,
-    RoundParticipant,
-    RoundPublication,
-    SurveyRound,
-    TieRating,
+from collectives.models import CollectiveOrganisation, Membership, Role
+from directory.selectors import people_seen_by
+from habits.models import (
+    Ask,
+    AskStatus,
+    CalendarFeed,
+    Contact,
+    ContactParticipant,
+    HabitSettings,
+    Mode,
+    Nudge,
+    Offer,
+    Period,
+    PutItRight,
+    PutItRightResponse,
+    Rhythm,
+    Scope,
+    Source,
 )
+from habits.nudges import thresholds_for
 
-ROUND_FIELDS = ["title", "opens_on", "closes_on", "answer_mode", "closed_at", "min_raters"]
-SELF_ITEMS = ("sustainable_alone", "joint_difference", "knows_leadership")
-RANGES = {**dict.fromkeys(RATING_ITEMS[:6], (1, 4)), **dict.fromkeys(RATING_ITEMS[6:], (1, 5))}
+#: Roles whose holders may act for the organisation they work for.
+ACTING_ROLES = (Role.REPRESENTATIVE, Role.DEPUTY, Role.MEMBER, Role.CONVENOR)
+
+
+def _members(collective_id: int, organisation_ids: Iterable[int]) -> list[int]:
+    """The given organisations, checked to be members of the collective, in order."""
+    wanted = list(dict.fromkeys(int(pk) for pk in organisation_ids))
+    found = set(
+        CollectiveOrganisation.objects.filter(
+            collective_id=collective_id, organisation_id__in=wanted
+        ).values_list("organisation_id", flat=True)
+    )
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        raise ValidationError({"organisations": "Choose member organisations of the collective."})
+    return wanted
+
+
+def _members_or_none(collective_id: int, organisation_id: int) -> bool:
+    return CollectiveOrganisation.objects.filter(
+        collective_id=collective_id, organisation_id=organisation_id
+    ).exists()
+
+
+def _require_recorder(membership: Membership) -> None:
+    if membership.role == Role.OBSERVER or membership.role == Role.GUEST:
+        raise PermissionDenied("Observers and guests read; they do not record.")
+
+
+def _require_acting(membership: Membership, organisation_ids: Iterable[int]) -> None:
+    _require_recorder(membership)
+    if membership.is_convenor:
+        return
+    if membership.role not in ACTING_ROLES or membership.organisation_id not in set(
+        organisation_ids
+    ):
+        raise PermissionDenied("You can record only what involves your own organisation.")
+
+
+# Contacts ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def round_open(
+def contact_add(
     *,
     actor_membership: Membership,
-    title: str,
-    opens_on: dt.date,
-    closes_on: dt.date,
-    participants: list[Organisation],
-    answer_mode: str = AnswerMode.REPRESENTATIVE,
-) -> SurveyRound:
-    """Open (or schedule) a round for some of the collective's member organisations."""
-    require_convenor(actor_membership)
-    collective = actor_membership.collective
-    errors: dict[str, str] = {}
-    if closes_on < opens_on:
-        errors["closes_on"] = "The closing date must be on or after the opening date."
-    if closes_on < timezone.localdate():
-        errors["closes_on"] = "The closing date is in the past."
-    members = set(
-        CollectiveOrganisation.objects.filter(collective=collective).values_list(
-            "organisation_id", flat=True
+    organisations: Iterable[int],
+    mode: str,
+    happened_at: dt.datetime,
+    duration_minutes: int | None = None,
+    participants: Iterable[Any] = (),
+    note: str = "",
+) -> Contact:
+    """Log a contact between two or more member organisations."""
+    collective_id = actor_membership.collective_id
+    organisation_ids = _members(collective_id, organisations)
+    _require_acting(actor_membership, organisation_ids)
+    errors = {}
+    if len(organisation_ids) < 2:
+        errors["organisations"] = "A contact is between at least two organisations."
+    if mode not in Mode.values:
+        errors["mode"] = "Choose e-mail, phone, video, in person or other."
+    if happened_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["happened_at"] = "The date cannot be in the future."
+    if duration_minutes is not None and not 0 < duration_minutes <= 24 * 60:
+        errors["duration_minutes"] = "Give the length in minutes, between 1 and 1,440."
+    people = {p.pk: p for p in participants}
+    outside = set(people) - set(
+        Membership.objects.filter(collective_id=collective_id, user_id__in=people).values_list(
+            "user_id", flat=True
         )
     )
-    outside = [o.name for o in participants if o.pk not in members]
     if outside:
-        errors["participants"] = f"Not member organisations: {', '.join(outside)}."
-    elif len(participants) < 3:
-        errors["participants"] = "Choose at least 3 organisations: fewer cannot rate each other."
-    if answer_mode not in AnswerMode.values:
-        errors["answer_mode"] = "Choose who answers for each organisation."
+        errors["participants"] = "Choose people who are members of the collective."
     if errors:
         raise ValidationError(errors)
-    survey = SurveyRound.objects.create(
-        collective=collective,
-        title=title.strip(),
-        opens_on=opens_on,
-        closes_on=closes_on,
-        answer_mode=answer_mode,
-        min_raters=max(MIN_RATERS_FLOOR, collective.min_raters),
-        created_by=actor_membership.user,
+    contact = Contact.objects.create(
+        collective_id=collective_id,
+        happened_at=happened_at,
+        mode=mode,
+        duration_minutes=duration_minutes,
+        note=note.strip(),
+        recorded_by=actor_membership.user,
     )
-    RoundParticipant.objects.bulk_create(
-        RoundParticipant(round=survey, organisation=o) for o in participants
+    contact.organisations.set(organisation_ids)
+    people.setdefault(actor_membership.user_id, actor_membership.user)
+    ContactParticipant.objects.bulk_create(
+        [ContactParticipant(contact=contact, user_id=pk) for pk in people]
     )
     audit_record(
         actor=actor_membership.user,
-        action="survey_round.opened",
-        obj=survey,
-        collective=collective,
-        after={
-            **snapshot(survey, ROUND_FIELDS),
-            "participants": sorted(o.pk for o in participants),
-        },
+        action="contact.logged",
+        obj=contact,
+        collective=actor_membership.collective,
+        after={"mode": mode, "organisations": organisation_ids},
     )
-    return survey
+    return contact
 
 
 @transaction.atomic
-def round_extend(
-    *, actor_membership: Membership, survey: SurveyRound, closes_on: dt.date
-) -> SurveyRound:
-    require_convenor(actor_membership)
-    survey = SurveyRound.objects.select_for_update().get(pk=survey.pk)
-    if survey.is_closed or RoundPublication.objects.filter(round=survey).exists():
-        # Closing is final, by hand or by date: once results could be seen, one more
-        # organisation's answers would show as the difference between two sets of results.
-        raise ValidationError(
-            {
-                "closes_on": "This round has closed, so it cannot be extended or reopened: "
-                "its results may already have been seen. Open a new round instead."
-            }
+def email_count_set(
+    *, actor_membership: Membership, other_organisation: int, week_of: dt.date, count: int
+) -> Contact | None:
+    """'We exchanged 9 e-mails with Riverside this week': one count per pair and week,
+    replaced when given again (0 removes it)."""
+    own = actor_membership.organisation_id
+    if own is None:
+        raise PermissionDenied("Only someone who works for a member organisation counts e-mails.")
+    organisation_ids = _members(actor_membership.collective_id, [own, other_organisation])
+    _require_acting(actor_membership, organisation_ids)
+    if len(organisation_ids) < 2:
+        raise ValidationError({"other_organisation": "Choose another organisation."})
+    if not 0 <= count <= 1000:
+        raise ValidationError({"count": "Give a number of e-mails between 0 and 1,000."})
+    monday = week_of - dt.timedelta(days=week_of.weekday())
+    if monday > timezone.localdate():
+        raise ValidationError({"week_of": "The week cannot be in the future."})
+    start = timezone.make_aware(dt.datetime.combine(monday, dt.time(12)))
+    existing = (
+        Contact.objects.filter(
+            collective_id=actor_membership.collective_id,
+            source=Source.WEEKLY_COUNT,
+            happened_at=start,
+            organisations=own,
         )
-    if closes_on <= survey.closes_on:
-        raise ValidationError(
-            {
-                "closes_on": f"Choose a date after the current closing date, "
-                f"{survey.closes_on:%d %B %Y}."
-            }
+        .filter(organisations=other_organisation)
+        .first()
+    )
+    before = {"count": existing.count} if existing else None
+    if existing is not None:
+        existing.delete()
+    contact = None
+    if count:
+        contact = Contact.objects.create(
+            collective_id=actor_membership.collective_id,
+            happened_at=start,
+            mode=Mode.EMAIL,
+            count=count,
+            source=Source.WEEKLY_COUNT,
+            recorded_by=actor_membership.user,
         )
-    before = snapshot(survey, ROUND_FIELDS)
-    survey.closes_on = closes_on
-    survey.save(update_fields=["closes_on"])
+        contact.organisations.set(organisation_ids)
     audit_record(
         actor=actor_membership.user,
-        action="survey_round.extended",
-        obj=survey,
-        collective=survey.collective,
+        action="contact.emails_counted",
+        obj=contact or actor_membership.collective,
+        collective=actor_membership.collective,
         before=before,
-        after=snapshot(survey, ROUND_FIELDS),
+        after={"count": count, "week_of": monday.isoformat(), "organisations": organisation_ids},
     )
-    return survey
+    return contact
 
 
-@transaction.atomic
-def round_close(*, actor_membership: Membership, survey: SurveyRound) -> SurveyRound:
-    """Close the round now, for good: answers can no longer change, k is frozen, and the
-    results are published (after the commit, in the background; the first read publishes
-    them if the job has not yet)."""
-    from relationships import tasks
+@dataclass
+class CalendarImport:
+    """What a calendar import did, and what the person still needs to match."""
 
-    require_convenor(actor_membership)
-    survey = SurveyRound.objects.select_for_update().get(pk=survey.pk)
-    if survey.closed_at is None:
-        before = snapshot(survey, ROUND_FIELDS)
-        survey.closed_at = timezone.now()
-        survey.save(update_fields=["closed_at"])
+    created: list[Contact] = field(default_factory=list)
+    already_logged: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    not_between_organisations: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _directory(collective_id: int) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
+    """By lower-cased e-mail address, in two queries: the collective's members who work for
+    an organisation (organisation, user), and the people it sees (organisation, person):
+    shared people and its own, never another collective's."""
+    users = {
+        email.lower(): (organisation_id, user_id)
+        for email, organisation_id, user_id in Membership.objects.filter(
+            collective_id=collective_id, organisation__isnull=False
+        ).values_list("user__email", "organisation_id", "user_id")
+    }
+    people = {
+        email.lower(): (organisation_id, pk)
+        for email, organisation_id, pk in people_seen_by(collective_id=collective_id)
+        .exclude(email="")
+        .values_list("email", "organisation_id", "pk")
+    }
+    return users, people
+
+
+def _calendar_key(meeting: Any) -> str:
+    """The key a meeting is logged once by: its UID as stored (at most 255 characters), or
+    for a meeting without one, a digest of its start, title and organiser."""
+    if meeting.uid:
+        uid: str = meeting.uid[:255]
+        return uid
+    seed = f"{meeting.start.isoformat()}|{meeting.title}|{meeting.organiser}"
+    return "no-uid:" + hashlib.sha256(seed.encode()).hexdigest()
+
+
+@dataclass
+class _Matched:
+    """A meeting with its addresses matched: who was there, and what to do with it."""
+
+    meeting: Any
+    key: str
+    organisations: list[int]
+    users: list[int]
+    people: list[int]
+    #: "log", or why not: "not_between_organisations" or "future".
+    verdict: str
+
+
+def _match_meetings(
+    actor_membership: Membership,
+    meetings: list[Any],
+    matches: dict[str, int],
+) -> tuple[list[_Matched], list[str]]:
+    """Match every organiser and attendee address to the collective's people in two queries
+    (three with matches by hand), however many addresses there are: dictionaries, not a
+    query or a scan of the matches per address. Return the meetings matched and the
+    addresses no one knows. Reads only: no transaction is open."""
+    collective_id = actor_membership.collective_id
+    by_hand: dict[str, int] = {}
+    if matches:
+        _members(collective_id, matches.values())
+        by_hand = {address.lower(): int(pk) for address, pk in matches.items()}
+    users, people = _directory(collective_id)
+    now = timezone.now()
+    matched: list[_Matched] = []
+    unmatched: set[str] = set()
+    for meeting in meetings:
+        # Dictionaries as ordered sets: each organisation and person once, in order.
+        organisations: dict[int, None] = {}
+        in_it: dict[int, None] = {}
+        persons: dict[int, None] = {}
+        if actor_membership.organisation_id:
+            organisations[actor_membership.organisation_id] = None
+            in_it[actor_membership.user_id] = None
+        for address in (meeting.organiser, *meeting.attendees):
+            if not address:
+                continue
+            if address in users:
+                organisation_id, user_id = users[address]
+                organisations.setdefault(organisation_id)
+                in_it.setdefault(user_id)
+            elif address in people:
+                organisation_id, person_id = people[address]
+                organisations.setdefault(organisation_id)
+                persons.setdefault(person_id)
+            elif address in by_hand:
+                organisations.setdefault(by_hand[address])
+            else:
+                unmatched.add(address)
+        verdict = "log"
+        if len(organisations) < 2:
+            verdict = "not_between_organisations"
+        elif meeting.start > now:
+            verdict = "future"
+        else:
+            _require_acting(actor_membership, organisations)
+        matched.append(
+            _Matched(
+                meeting,
+                _calendar_key(meeting),
+                list(organisations),
+                list(in_it),
+                list(persons),
+                verdict,
+            )
+        )
+    return matched, sorted(unmatched)
+
+
+def calendar_import(
+    *,
+    actor_membership: Membership,
+    data: bytes | Iterable[bytes],
+    filename: str,
+    matches: dict[str, int] | None = None,
+) -> CalendarImport:
+    """Log the meetings of an exported calendar file. Organiser and attendee addresses are
+    matched to the collective's people; `matches` maps addresses the person matched by hand
+    to member organisations. A meeting is logged when it brings together at least two
+    member organisations, once (by its UID).
+
+    The file is read and its addresses matched before the transaction opens, with plain
+    reads: a broken file raises ics.ICSError and stores nothing, and a big one holds no
+    write lock while it is read (on SQLite, other people's writes would wait and then fail
+    with "database is locked"). Only the writes, in bulk, are in the transaction. `data`
+    is the file's bytes or its chunks (ics.read_meetings)."""
+    from habits.ics import read_meetings
+
+    _require_recorder(actor_membership)
+    result = read_meetings(data, filename=filename)  # raises ICSError on a broken file
+    matched, unmatched = _match_meetings(actor_membership, result.meetings, matches or {})
+    outcome = CalendarImport(unmatched=unmatched, skipped=list(result.skipped))
+    with transaction.atomic():
+        _log_matched(actor_membership, matched, outcome)
         audit_record(
             actor=actor_membership.user,
-            action="survey_round.closed",
-            obj=survey,
-            collective=survey.collective,
-            before=before,
-            after=snapshot(survey, ROUND_FIELDS),
+            action="contact.calendar_imported",
+            obj=actor_membership.collective,
+            collective=actor_membership.collective,
+            after={
+                "file": filename,
+                "created": len(outcome.created),
+                "already_logged": len(outcome.already_logged),
+                "unmatched": len(outcome.unmatched),
+            },
         )
-        survey_pk = survey.pk
-        transaction.on_commit(lambda: tasks.publish_round_results(survey_pk))
-    return survey
+    return outcome
 
 
-@transaction.atomic
-def min_raters_change(*, actor_membership: Membership, min_raters: int) -> Collective:
-    """Change the k rule. PRODUCT.md §4: only by a recorded decision, so it is audited.
-
-    It applies to the collective's rounds that have not closed; a closed round keeps the k
-    it closed with, or its results could be read again under a smaller k."""
-    require_convenor(actor_membership)
-    collective = Collective.objects.select_for_update().get(pk=actor_membership.collective_id)
-    if not isinstance(min_raters, int) or not MIN_RATERS_FLOOR <= min_raters <= 20:
-        raise ValidationError(
-            {
-                "min_raters": f"Choose a number from {MIN_RATERS_FLOOR} to 20: with fewer "
-                "than 3, an organisation could work out another's rating from its own."
-            }
-        )
-    before = {"min_raters": collective.min_raters}
-    collective.min_raters = min_raters
-    collective.save(update_fields=["min_raters"])
-    today = timezone.localdate()
-    SurveyRound.objects.filter(
-        collective=collective, closed_at__isnull=True, closes_on__gte=today
-    ).exclude(publication__isnull=False).update(min_raters=min_raters)
-    audit_record(
-        actor=actor_membership.user,
-        action="collective.min_raters_changed",
-        obj=collective,
-        collective=collective,
-        before=before,
-        after={"min_raters": min_raters},
-    )
-    return collective
-
-
-# Publishing results ------------------------------------------------------------------------
-
-
-def _lock_overlapping(survey: SurveyRound) -> list[int]:
-    """Lock this round and every round it could be set against, in one order, so that two
-    publications (or a publication and a consent) are decided one after the other."""
-    ids = sorted({survey.pk, *selectors.overlapping_round_ids(survey=survey)})
-    list(SurveyRound.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    return ids
-
-
-def round_results_publish(*, survey: SurveyRound) -> RoundPublication:
-    """Decide, once, what a closed round shows (relationships.publication) and keep it.
-
-    The work is done outside any transaction (it reads every rating and may take seconds
-    for a large round, and SQLite would hold every other writer meanwhile); the write then
-    checks, under a lock on the overlapping rounds, that nothing was published for them in
-    between, and starts again if something was."""
-    for _attempt in range(10):
-        existing = RoundPublication.objects.filter(round=survey).first()
-        if existing is not None:
-            return existing
-        if not survey.is_closed:
-            raise ValidationError("Results are published when the round closes.")
-        data, shape = selectors.publication_input(survey=survey)
-        history = selectors.published_history(survey=survey)
-        result = publication.publish(data, history)
-        with transaction.atomic():
-            _lock_overlapping(survey)
-            existing = RoundPublication.objects.filter(round=survey).first()
-            if existing is not None:
-                return existing
-            now = selectors.published_history(survey=survey)
-            if [(h.round_id, h.consents) for h in now] != [
-                (h.round_id, h.consents) for h in history
-            ] or selectors.mutual_consents(survey=survey) != data.consents:
-                continue  # something was published or agreed meanwhile: decide again
-            published = RoundPublication.objects.create(
-                round=survey,
-                min_raters=data.k,
-                participants=sorted(data.participants),
-                pcns={str(pcn): sorted(ids) for pcn, ids in sorted(data.pcns.items())},
-                structure=shape,
-                cells={
-                    cell.id: {"shown": cell.shown, "reason": cell.reason, "values": cell.values}
-                    for cell in result.cells.values()
-                },
-                ledger=[
-                    [f.id, f.component, sorted(list(key) for key in f.basis)]
-                    for f in result.figures
-                ],
-                consents=sorted(list(pair) for pair in result.consents),
-                withheld_consents=sorted(list(pair) for pair in result.withheld),
-            )
-            audit_record(
-                actor=None,
-                action="survey_round.results_published",
-                obj=survey,
-                collective=survey.collective,
-                after={
-                    "min_raters": data.k,
-                    "shown": sorted(c.id for c in result.cells.values() if c.shown),
-                    "held_back": sorted(c.id for c in result.cells.values() if not c.shown),
-                },
-            )
-            return published
-    raise RuntimeError(f"Could not publish {survey}: other rounds kept being published.")
-
-
-@transaction.atomic
-def round_results_hold(*, survey: SurveyRound, leaks: list[Leak]) -> RoundPublication:
-    """Hold a round's results back (the nightly check found something it should not)."""
-    stored = RoundPublication.objects.select_for_update().get(round=survey)
-    if stored.held_at is None:
-        stored.held_at = timezone.now()
-        stored.held_reason = "\n".join(str(leak) for leak in leaks[:20])
-        stored.save(update_fields=["held_at", "held_reason"])
-        audit_record(
-            actor=None,
-            action="survey_round.results_held",
-            obj=survey,
-            collective=survey.collective,
-            after={"leaks": len(leaks)},
-        )
-    return stored
-
-
-@transaction.atomic
-def round_results_release(*, actor: Any, survey: SurveyRound) -> RoundPublication:
-    """A data steward (superuser) shows held-back results again, once the disclosure check
-    finds nothing in them."""
-    if not getattr(actor, "is_superuser", False):
-        raise PermissionDenied("Only the service's data stewards release held results.")
-    stored = RoundPublication.objects.select_for_update().get(round=survey)
-    if stored.held_at is None:
-        return stored
-    found = selectors.round_leaks(survey=survey)
-    if found:
-        raise ValidationError(
-            f"The disclosure check still finds {len(found)} leak(s): {found[0]}. "
-            "The results stay held back."
-        )
-    stored.held_at = None
-    stored.save(update_fields=["held_at"])
-    audit_record(
-        actor=actor,
-        action="survey_round.results_released",
-        obj=survey,
-        collective=survey.collective,
-        before={"held_reason": stored.held_reason},
-    )
-    return stored
-
-
-# Sharing a pair's views --------------------------------------------------------------------
-
-
-def can_share_views(membership: Membership, survey: SurveyRound) -> bool:
-    """Those who speak for a participating organisation agree to share its views."""
-    return (
-        membership.collective_id == survey.collective_id
-        and membership.role in ORGANISATION_ROLES
-        and membership.organisation_id is not None
-        and RoundParticipant.objects.filter(
-            round=survey, organisation_id=membership.organisation_id
-        ).exists()
-    )
-
-
-def pair_consent_give(
-    *, membership: Membership, survey: SurveyRound, partner: Organisation
-) -> PairConsent:
-    """'Share our view of this relationship with them': the two views show to the two
-    organisations once both have agreed. After the round has closed, the second agreement
-    is checked against everything already published, and refused if sharing would let
-    either organisation work out a third's rating."""
-    if not can_share_views(membership, survey):
-        raise PermissionDenied("Only the representative or deputy of a participant can agree.")
-    organisation_id = membership.organisation_id
-    assert organisation_id is not None
-    if partner.pk == organisation_id:
-        raise ValidationError({"partner": "Choose another organisation."})
-    if not RoundParticipant.objects.filter(round=survey, organisation=partner).exists():
-        raise ValidationError({"partner": f"{partner.name} is not taking part in this round."})
-    if survey.is_closed:
-        round_results_publish(survey=survey)
-    with transaction.atomic():
-        _lock_overlapping(survey)
-        found = PairConsent.objects.filter(
-            round=survey, organisation_id=organisation_id, partner=partner
-        ).first()
-        if found is not None:
-            return found
-        completes = PairConsent.objects.filter(
-            round=survey, organisation=partner, partner_id=organisation_id
-        ).exists()
-        if completes and selectors.consent_would_leak(
-            survey=survey, pair=(organisation_id, partner.pk)
-        ):
-            raise ValidationError(
-                {
-                    "partner": f"Your views cannot be shared with {partner.name} for this "
-                    "round: together with the results already published, they would let "
-                    "one of you work out another organisation's answers."
-                }
-            )
-        consent = PairConsent.objects.create(
-            round=survey,
-            organisation_id=organisation_id,
-            partner=partner,
-            given_by=membership.user,
-        )
-        audit_record(
-            actor=membership.user,
-            action="pair_consent.given",
-            obj=consent,
-            collective=survey.collective,
-            after={"round": survey.pk, "organisation": organisation_id, "partner": partner.pk},
-        )
-        return consent
-
-
-@transaction.atomic
-def pair_consent_withdraw(
-    *, membership: Membership, survey: SurveyRound, partner: Organisation
+def _log_matched(
+    actor_membership: Membership, matched: list[_Matched], outcome: CalendarImport
 ) -> None:
-    """Take back an agreement to share, while it can still be taken back: until the round
-    closes, or until the other organisation has agreed too (then both views are shown)."""
-    if not can_share_views(membership, survey):
-        raise PermissionDenied(
-            "Only the representative or deputy of a participant can change this."
-        )
-    organisation_id = membership.organisation_id
-    assert organisation_id is not None
-    consent = PairConsent.objects.filter(
-        round=survey, organisation_id=organisation_id, partner=partner
-    ).first()
-    if consent is None:
-        return
-    mutual = PairConsent.objects.filter(
-        round=survey, organisation=partner, partner_id=membership.organisation_id
-    ).exists()
-    if survey.is_closed and mutual:
-        raise ValidationError(
-            {
-                "partner": f"Both views are already shared with {partner.name}; "
-                "that cannot be undone."
-            }
-        )
-    audit_record(
-        actor=membership.user,
-        action="pair_consent.withdrawn",
-        obj=consent,
-        collective=survey.collective,
-        before={"round": survey.pk, "organisation": consent.organisation_id, "partner": partner.pk},
+    """Inside the import's transaction: log the matched meetings not logged before, with
+    three bulk inserts (contacts, their organisations, their people). The meetings already
+    logged are read here, under the write lock, so two imports of one file at once cannot
+    both log a meeting."""
+    collective_id = actor_membership.collective_id
+    known = set(
+        Contact.objects.filter(collective_id=collective_id)
+        .exclude(calendar_uid="")
+        .values_list("calendar_uid", flat=True)
     )
-    consent.delete()
-
-
-# Answers -------------------------------------------------------------------------------
-
-
-def can_answer(membership: Membership, survey: SurveyRound) -> bool:
-    """Whether this person answers for their organisation in this round: the same people,
-    and only they, may read the answers (relationships.access holds the one rule)."""
-    return access.may_read_raw_answers(membership, survey)
-
-
-def _own_response(membership: Membership, survey: SurveyRound, *, create: bool) -> Response | None:
-    organisation_id = membership.organisation_id
-    if organisation_id is None:
-        raise PermissionDenied("Only people who work for a member organisation answer.")
-    responses = Response.objects.filter(round=survey, organisation_id=organisation_id)
-    if survey.answer_mode == AnswerMode.STAFF:
-        responses = responses.filter(respondent=membership.user)
-    found = responses.order_by("pk").first()
-    if found is None and create:
-        found = Response.objects.create(
-            round=survey, organisation_id=organisation_id, respondent=membership.user
-        )
-    return found
-
-
-def _check_writable(membership: Membership, survey: SurveyRound) -> None:
-    if not can_answer(membership, survey):
-        raise PermissionDenied("You do not answer this round for your organisation.")
-    if not survey.is_open:
-        raise ValidationError("This round is not open, so answers cannot change.")
-
-
-def _audit_answers(
-    action: str, membership: Membership, survey: SurveyRound, response: Response
-) -> None:
-    """One entry per save or finish (answers save as you go, a page's worth at a time):
-    who changed which organisation's answers in which round; never a value, nor whom they
-    rated, which would tell a one-way tie."""
-    audit_record(
-        actor=membership.user,
-        action=action,
-        obj=response,
-        collective=survey.collective,
-        after={"round": survey.pk, "organisation": response.organisation_id},
+    to_log: list[tuple[Contact, _Matched]] = []
+    for item in matched:
+        meeting = item.meeting
+        if item.key in known:
+            outcome.already_logged.append(meeting.title)
+        elif item.verdict == "not_between_organisations":
+            outcome.not_between_organisations.append(meeting.title)
+        elif item.verdict == "future":
+            outcome.skipped.append(f"“{meeting.title}” is in the future")
+        else:
+            known.add(item.key)
+            contact = Contact(
+                collective_id=collective_id,
+                happened_at=meeting.start,
+                mode=meeting.mode if meeting.mode in Mode.values else Mode.OTHER,
+                duration_minutes=meeting.duration_minutes,
+                source=Source.CALENDAR,
+                calendar_uid=item.key,
+                recorded_by=actor_membership.user,
+            )
+            to_log.append((contact, item))
+    outcome.created = Contact.objects.bulk_create([contact for contact, _ in to_log])
+    through = Contact.organisations.through
+    through.objects.bulk_create(
+        through(contact_id=contact.pk, organisation_id=organisation_id)
+        for contact, item in to_log
+        for organisation_id in item.organisations
+    )
+    ContactParticipant.objects.bulk_create(
+        [
+            *(
+                ContactParticipant(contact_id=contact.pk, user_id=pk)
+                for contact, item in to_log
+                for pk in item.users
+            ),
+            *(
+                ContactParticipant(contact_id=contact.pk, person_id=pk)
+                for contact, item in to_log
+                for pk in item.people
+            ),
+        ]
     )
 
 
-def _check_ranges(values: dict[str, Any], ranges: dict[str, tuple[int, int]]) -> None:
+# Rhythms and their calendar feed -----------------------------------------------------------
+
+
+@transaction.atomic
+def rhythm_agree(
+    *,
+    actor_membership: Membership,
+    name: str,
+    scope: str,
+    organisations: Iterable[int],
+    modes: list[str],
+    period: str,
+    starts_on: dt.date,
+    min_minutes: int | None = None,
+    owner: Any = None,
+    pcn: int | None = None,
+) -> Rhythm:
+    """Agree a rhythm: a pair of organisations, a PCN's practices, or the leadership group."""
+    organisation_ids = _members(actor_membership.collective_id, organisations)
+    _require_acting(actor_membership, organisation_ids)
     errors = {}
-    for name, value in values.items():
-        if name not in ranges:
-            raise ValueError(f"{name} is not a question in this survey.")
-        low, high = ranges[name]
-        if value is not None and not (isinstance(value, int) and low <= value <= high):
-            errors[name] = f"Choose a whole number from {low} to {high}."
+    if not name.strip():
+        errors["name"] = "Name the rhythm, e.g. 'Weekly call'."
+    if scope not in Scope.values:
+        errors["scope"] = "Choose a pair, a PCN or the leadership group."
+    elif scope == Scope.PAIR and len(organisation_ids) != 2:
+        errors["organisations"] = "A pair's rhythm is between exactly two organisations."
+    elif len(organisation_ids) < 2:
+        errors["organisations"] = "A rhythm is between at least two organisations."
+    if not modes or any(m not in Mode.values for m in modes):
+        errors["modes"] = "Choose how you keep it: phone, video, in person..."
+    if period not in Period.values:
+        errors["period"] = "Choose weekly, every two weeks or monthly."
+    if pcn is not None and not _members_or_none(actor_membership.collective_id, pcn):
+        errors["pcn"] = "Choose a PCN that is a member of the collective."
+    if (
+        owner is not None
+        and not Membership.objects.filter(
+            collective_id=actor_membership.collective_id, user=owner
+        ).exists()
+    ):
+        errors["owner"] = "Choose an owner who is a member of the collective."
     if errors:
         raise ValidationError(errors)
+    rhythm = Rhythm.objects.create(
+        collective_id=actor_membership.collective_id,
+        name=name.strip(),
+        scope=scope,
+        modes=sorted(set(modes)),
+        period=period,
+        min_minutes=min_minutes,
+        owner=owner or actor_membership.user,
+        starts_on=starts_on,
+        pcn_id=pcn,
+    )
+    rhythm.organisations.set(organisation_ids)
+    audit_record(
+        actor=actor_membership.user,
+        action="rhythm.agreed",
+        obj=rhythm,
+        collective=actor_membership.collective,
+        after={"name": rhythm.name, "period": period, "organisations": organisation_ids},
+    )
+    return rhythm
 
 
 @transaction.atomic
-def rating_save(
+def rhythm_end(*, actor_membership: Membership, rhythm: Rhythm, ends_on: dt.date) -> Rhythm:
+    rhythm = Rhythm.objects.select_for_update().get(pk=rhythm.pk)
+    if rhythm.collective_id != actor_membership.collective_id:
+        raise PermissionDenied("That rhythm belongs to another collective.")
+    _require_acting(actor_membership, rhythm.organisations.values_list("pk", flat=True))
+    if ends_on < rhythm.starts_on:
+        raise ValidationError({"ends_on": "A rhythm cannot end before it starts."})
+    rhythm.ends_on = ends_on
+    rhythm.save(update_fields=["ends_on"])
+    audit_record(
+        actor=actor_membership.user,
+        action="rhythm.ended",
+        obj=rhythm,
+        collective=actor_membership.collective,
+        after={"ends_on": ends_on.isoformat()},
+    )
+    return rhythm
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_create(*, actor_membership: Membership) -> tuple[CalendarFeed, str]:
+    """A new private feed URL for the person's rhythms; any earlier one is revoked. The
+    token is returned once and only its hash is kept."""
+    now = timezone.now()
+    CalendarFeed.objects.filter(
+        user=actor_membership.user,
+        collective_id=actor_membership.collective_id,
+        revoked_at__isnull=True,
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(
+        user=actor_membership.user,
+        collective_id=actor_membership.collective_id,
+        token_hash=_hash(token),
+    )
+    audit_record(
+        actor=actor_membership.user,
+        action="calendar_feed.created",
+        obj=feed,
+        collective=actor_membership.collective,
+    )
+    return feed, token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, actor_membership: Membership) -> int:
+    revoked = CalendarFeed.objects.filter(
+        user=actor_membership.user,
+        collective_id=actor_membership.collective_id,
+        revoked_at__isnull=True,
+    ).update(revoked_at=timezone.now())
+    audit_record(
+        actor=actor_membership.user,
+        action="calendar_feed.revoked",
+        obj=actor_membership.collective,
+        collective=actor_membership.collective,
+        after={"revoked": revoked},
+    )
+    return revoked
+
+
+def calendar_feed_for_token(token: str) -> CalendarFeed | None:
+    """The live feed this secret opens, or None (unknown or revoked)."""
+    return (
+        CalendarFeed.objects.select_related("user", "collective")
+        .filter(token_hash=_hash(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+
+
+# Nudges -----------------------------------------------------------------------------------
+
+
+def _nudge_for(membership: Membership, nudge: Nudge) -> Nudge:
+    if nudge.collective_id != membership.collective_id:
+        raise PermissionDenied("That nudge belongs to another collective.")
+    _require_acting(membership, nudge.organisations.values_list("pk", flat=True))
+    return nudge
+
+
+@transaction.atomic
+def nudge_dismiss(*, actor_membership: Membership, nudge: Nudge) -> Nudge:
+    nudge = _nudge_for(actor_membership, Nudge.objects.select_for_update().get(pk=nudge.pk))
+    nudge.dismissed_at, nudge.dismissed_by = timezone.now(), actor_membership.user
+    nudge.save(update_fields=["dismissed_at", "dismissed_by"])
+    audit_record(
+        actor=actor_membership.user,
+        action="nudge.dismissed",
+        obj=nudge,
+        collective=actor_membership.collective,
+    )
+    return nudge
+
+
+@transaction.atomic
+def nudge_snooze(*, actor_membership: Membership, nudge: Nudge, days: int = 7) -> Nudge:
+    if not 1 <= days <= 90:
+        raise ValidationError({"days": "Snooze for between 1 and 90 days."})
+    nudge = _nudge_for(actor_membership, Nudge.objects.select_for_update().get(pk=nudge.pk))
+    nudge.snoozed_until = timezone.now() + dt.timedelta(days=days)
+    nudge.save(update_fields=["snoozed_until"])
+    audit_record(
+        actor=actor_membership.user,
+        action="nudge.snoozed",
+        obj=nudge,
+        collective=actor_membership.collective,
+        after={"until": nudge.snoozed_until.isoformat()},
+    )
+    return nudge
+
+
+# Asks for help ----------------------------------------------------------------------------
+
+
+def _own_organisation(membership: Membership) -> int:
+    if membership.organisation_id is None or membership.role not in ACTING_ROLES:
+        raise PermissionDenied("Only someone who works for a member organisation can do that.")
+    return membership.organisation_id
+
+
+@transaction.atomic
+def ask_post(
     *,
-    membership: Membership,
-    survey: SurveyRound,
-    ratee: Organisation,
-    values: dict[str, Any],
-    comment: str = "",
-    comment_shareable: bool = False,
-    comment_anonymous: bool = True,
-) -> TieRating:
-    """Save what is answered so far about one organisation (answers save as you go)."""
-    _check_writable(membership, survey)
-    if ratee.pk == membership.organisation_id:
-        raise ValidationError("An organisation does not rate itself.")
-    if not RoundParticipant.objects.filter(round=survey, organisation=ratee).exists():
-        raise ValidationError(f"{ratee.name} is not taking part in this round.")
-    _check_ranges(values, RANGES)
-    response = _own_response(membership, survey, create=True)
-    assert response is not None
-    rating, _ = TieRating.objects.select_for_update().get_or_create(response=response, ratee=ratee)
-    for name, value in values.items():
-        setattr(rating, name, value)
-    rating.comment = comment.strip()
-    rating.comment_shareable = comment_shareable
-    rating.comment_anonymous = comment_anonymous
-    rating.save()
-    Response.objects.filter(pk=response.pk).update(updated_at=timezone.now())
-    _audit_answers("survey_rating.saved", membership, survey, response)
-    return rating
+    actor_membership: Membership,
+    what: str,
+    needed_by: dt.date | None = None,
+    to_organisations: Iterable[int] = (),
+) -> Ask:
+    """Ask for help: to everyone, or to chosen organisations."""
+    own = _own_organisation(actor_membership)
+    _members(actor_membership.collective_id, [own])
+    chosen = _members(actor_membership.collective_id, to_organisations)
+    if not what.strip():
+        raise ValidationError({"what": "Say what you need help with."})
+    if needed_by is not None and needed_by < timezone.localdate():
+        raise ValidationError({"needed_by": "The date cannot be in the past."})
+    if own in chosen:
+        raise ValidationError({"to_organisations": "Ask other organisations, not your own."})
+    ask = Ask.objects.create(
+        collective_id=actor_membership.collective_id,
+        organisation_id=own,
+        what=what.strip(),
+        needed_by=needed_by,
+        to_everyone=not chosen,
+        asked_by=actor_membership.user,
+    )
+    ask.addressed_to.set(chosen)
+    audit_record(
+        actor=actor_membership.user,
+        action="ask.posted",
+        obj=ask,
+        collective=actor_membership.collective,
+        after={"to": chosen or "everyone"},
+    )
+    return ask
 
 
 @transaction.atomic
-def rating_remove(*, membership: Membership, survey: SurveyRound, ratee: Organisation) -> None:
-    """'We do not work with them': drop the rating of that organisation."""
-    _check_writable(membership, survey)
-    response = _own_response(membership, survey, create=False)
-    if response is None:
-        return
-    removed, _ = TieRating.objects.filter(response=response, ratee=ratee).delete()
-    if removed:
-        _audit_answers("survey_rating.removed", membership, survey, response)
+def offer_make(*, actor_membership: Membership, ask: Ask, text: str) -> Offer:
+    own = _own_organisation(actor_membership)
+    ask = Ask.objects.select_for_update().get(pk=ask.pk)
+    if ask.collective_id != actor_membership.collective_id:
+        raise PermissionDenied("That ask belongs to another collective.")
+    if ask.status != AskStatus.OPEN:
+        raise ValidationError("This ask is no longer open.")
+    if own == ask.organisation_id:
+        raise ValidationError("You cannot offer help to your own organisation's ask.")
+    if not ask.to_everyone and not ask.addressed_to.filter(pk=own).exists():
+        raise PermissionDenied("This ask went to other organisations.")
+    if not text.strip():
+        raise ValidationError({"text": "Say how you can help."})
+    offer = Offer.objects.create(
+        ask=ask, organisation_id=own, text=text.strip(), offered_by=actor_membership.user
+    )
+    audit_record(
+        actor=actor_membership.user,
+        action="offer.made",
+        obj=offer,
+        collective=actor_membership.collective,
+    )
+    return offer
 
 
 @transaction.atomic
-def self_assessment_save(
-    *, membership: Membership, survey: SurveyRound, values: dict[str, Any]
-) -> Response:
-    _check_writable(membership, survey)
-    _check_ranges(values, dict.fromkeys(SELF_ITEMS, (1, 5)))
-    response = _own_response(membership, survey, create=True)
-    assert response is not None
-    for name, value in values.items():
-        setattr(response, name, value)
-    response.save()
-    _audit_answers("survey_self_assessment.saved", membership, survey, response)
+def ask_answer(
+    *, actor_membership: Membership, ask: Ask, offer: Offer | None = None, thanks: str = ""
+) -> Ask:
+    """The asker marks the ask answered and thanks the helper."""
+    ask = Ask.objects.select_for_update().get(pk=ask.pk)
+    if ask.collective_id != actor_membership.collective_id:
+        raise PermissionDenied("That ask belongs to another collective.")
+    if _own_organisation(actor_membership) != ask.organisation_id:
+        raise PermissionDenied("Only the organisation that asked can mark it answered.")
+    if ask.status != AskStatus.OPEN:
+        raise ValidationError("This ask is no longer open.")
+    if offer is not None and offer.ask_id != ask.pk:
+        raise ValidationError({"offer": "Choose an offer made on this ask."})
+    ask.status, ask.answered_at = AskStatus.ANSWERED, timezone.now()
+    ask.helped_by, ask.thanks = offer, thanks.strip()
+    ask.save()
+    audit_record(
+        actor=actor_membership.user,
+        action="ask.answered",
+        obj=ask,
+        collective=actor_membership.collective,
+        after={"offer": offer.pk if offer else None},
+    )
+    return ask
+
+
+# Put it right -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def put_it_right_record(
+    *,
+    actor_membership: Membership,
+    mistake: str,
+    impact: str,
+    will_do: str,
+    apologises_to: Iterable[int],
+    decision: Any = None,
+) -> PutItRight:
+    """'We got this wrong': the organisation records a mistake it made, its impact on
+    others, what it will do, and to whom it apologises."""
+    own = _own_organisation(actor_membership)
+    affected = _members(actor_membership.collective_id, apologises_to)
+    errors = {}
+    for name, value, message in (
+        ("mistake", mistake, "Say what went wrong."),
+        ("impact", impact, "Say what it meant for others."),
+        ("will_do", will_do, "Say what you will do about it."),
+    ):
+        if not value.strip():
+            errors[name] = message
+    if not affected:
+        errors["apologises_to"] = "Choose the organisations you apologise to."
+    elif own in affected:
+        errors["apologises_to"] = "Choose other organisations."
+    if decision is not None and decision.collective_id != actor_membership.collective_id:
+        errors["decision"] = "Choose a decision of this collective."
+    if errors:
+        raise ValidationError(errors)
+    record = PutItRight.objects.create(
+        collective_id=actor_membership.collective_id,
+        organisation_id=own,
+        mistake=mistake.strip(),
+        impact=impact.strip(),
+        will_do=will_do.strip(),
+        decision=decision,
+        recorded_by=actor_membership.user,
+    )
+    record.apologises_to.set(affected)
+    audit_record(
+        actor=actor_membership.user,
+        action="put_it_right.recorded",
+        obj=record,
+        collective=actor_membership.collective,
+        after={"apologises_to": affected},
+    )
+    return record
+
+
+@transaction.atomic
+def put_it_right_respond(
+    *, actor_membership: Membership, record: PutItRight, text: str
+) -> PutItRightResponse:
+    """An affected organisation responds (once; responding again replaces the text)."""
+    own = _own_organisation(actor_membership)
+    if record.collective_id != actor_membership.collective_id:
+        raise PermissionDenied("That record belongs to another collective.")
+    if not record.apologises_to.filter(pk=own).exists():
+        raise PermissionDenied("Only an organisation it apologises to can respond.")
+    if not text.strip():
+        raise ValidationError({"text": "Write your response."})
+    response, _ = PutItRightResponse.objects.update_or_create(
+        record=record,
+        organisation_id=own,
+        defaults={"text": text.strip(), "responded_by": actor_membership.user},
+    )
+    audit_record(
+        actor=actor_membership.user,
+        action="put_it_right.responded",
+        obj=response,
+        collective=actor_membership.collective,
+    )
     return response
 
 
+# Nudge thresholds -----------------------------------------------------------------------------
+
+#: Each threshold a convenor may change: its lowest and highest value, and how it is named in
+#: an error (email_share_amber is a share, 0 to 1; the settings page shows it as a percentage).
+HABIT_SETTINGS_RANGES: dict[str, tuple[float, float, str]] = {
+    "weeks": (1, 52, "Weeks the mode mix looks back: a whole number from 1 to 52."),
+    "email_only_weeks": (
+        1,
+        52,
+        "Weeks of e-mail only before a nudge: a whole number from 1 to 52.",
+    ),
+    "min_emails": (1, 100, "E-mails before a nudge: a whole number from 1 to 100."),
+    "missed_in_a_row": (
+        1,
+        12,
+        "Missed periods in a row before a nudge: a whole number from 1 to 12.",
+    ),
+    "email_share_amber": (0, 1, "E-mail share shown amber: a percentage from 0 to 100."),
+}
+
+
 @transaction.atomic
-def response_submit(*, membership: Membership, survey: SurveyRound) -> Response:
-    """Mark the organisation's answers finished. They can still change until the round
-    closes; 'finished' only stops the reminders."""
-    _check_writable(membership, survey)
-    response = _own_response(membership, survey, create=True)
-    assert response is not None
-    missing = [item for item in SELF_ITEMS if getattr(response, item) is None]
-    incomplete = [
-        r.ratee.name for r in response.ratings.select_related("ratee") if not r.is_complete
-    ]
-    if missing or incomplete:
-        parts = []
-        if incomplete:
-            parts.append(f"finish your answers about {', '.join(sorted(incomplete))}")
-        if missing:
-            parts.append("answer the three questions about your own organisation")
-        raise ValidationError(f"Before finishing, {' and '.join(parts)}.")
-    if not response.ratings.exists():
-        raise ValidationError("Rate at least one organisation you work with before finishing.")
-    response.submitted_at = timezone.now()
-    response.save(update_fields=["submitted_at"])
-    _audit_answers("survey_response.finished", membership, survey, response)
-    return response
+def habit_settings_change(*, actor_membership: Membership, **values: Any) -> HabitSettings:
+    """A convenor changes the collective's nudge thresholds (habits.models.HabitSettings).
+    Thresholds not given keep their current value (the defaults in habits.rules.Thresholds
+    until first saved). Every value is checked against its range; errors name the field."""
+    require_convenor(actor_membership)
+    unknown = sorted(set(values) - set(HABIT_SETTINGS_RANGES))
+    if unknown:
+        raise ValidationError(f"Unknown thresholds: {', '.join(unknown)}.")
+    collective = actor_membership.collective
+    current = thresholds_for(collective)
+    before = {name: getattr(current, name) for name in HABIT_SETTINGS_RANGES}
+    after = dict(before)
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        low, high, message = HABIT_SETTINGS_RANGES[name]
+        whole = name != "email_share_amber"
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or (whole and value != int(value)) or not low <= value <= high:
+            errors[name] = message
+        else:
+            after[name] = int(value) if whole else float(value)
+    if errors:
+        raise ValidationError(errors)
+    found, _ = HabitSettings.objects.update_or_create(collective=collective, defaults=after)
+    audit_record(
+        actor=actor_membership.user,
+        action="habit_settings.changed",
+        obj=found,
+        collective=collective,
+        before=before,
+        after=after,
+    )
+    return found

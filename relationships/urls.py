@@ -1,22 +1,32 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from relationships import views
+from habits.views import community, contacts, feed, mix, overview, rhythms
 
-app_name = "relationships"
-R = "c/<slug:slug>/surveys/"
+app_name = "habits"
+C = "c/<slug:slug>/relationships/"
 urlpatterns = [
-    path(R, views.rounds, name="rounds"),
-    path(R + "new/", views.round_new, name="round_new"),
-    path(R + "trends/", views.trends, name="trends"),
-    path(R + "<int:pk>/", views.round_detail, name="round"),
-    path(R + "<int:pk>/answer/", views.answer, name="answer"),
-    path(R + "<int:pk>/answer/<int:organisation>/", views.rate, name="rate"),
-    path(R + "<int:pk>/extend/", views.round_extend, name="round_extend"),
-    path(R + "<int:pk>/close/", views.round_close, name="round_close"),
-    path(R + "<int:pk>/map/", views.round_map, name="round_map"),
-    path(R + "<int:pk>/pcns/<int:pcn>/", views.round_pcn, name="round_pcn"),
-    path(R + "<int:pk>/us/", views.round_us, name="round_us"),
-    path(R + "<int:pk>/our-relationships/", views.pair_views, name="pair_views"),
-    path(R + "<int:pk>/results.csv", views.round_csv, name="round_csv"),
-    path(R + "<int:pk>/results.xlsx", views.round_xlsx, name="round_xlsx"),
+    path(C, overview.overview, name="overview"),
+    path(C + "timeline/", overview.timeline, name="timeline"),
+    path(C + "mix/", mix.mix, name="mix"),
+    path(C + "settings/", mix.habit_settings, name="settings"),
+    path(C + "contacts/", contacts.contacts, name="contacts"),
+    path(C + "contacts/add/", contacts.contact_add, name="contact_add"),
+    path(C + "contacts/<int:pk>/", contacts.contact_detail, name="contact"),
+    path(C + "contacts/import/", contacts.calendar_import, name="calendar_import"),
+    path(C + "contacts/emails/", contacts.email_counts, name="email_counts"),
+    path(C + "rhythms/", rhythms.rhythms, name="rhythms"),
+    path(C + "rhythms/new/", rhythms.rhythm_new, name="rhythm_new"),
+    path(C + "rhythms/feed/", rhythms.feed, name="feed"),
+    path(C + "rhythms/<int:pk>/", rhythms.rhythm_detail, name="rhythm"),
+    path(C + "rhythms/<int:pk>/end/", rhythms.rhythm_end, name="rhythm_end"),
+    path("feeds/<str:token>.ics", login_not_required(feed.feed_ics), name="feed_ics"),
+    path(C + "nudges/", community.nudges, name="nudges"),
+    path(C + "nudges/<int:pk>/<str:action>/", community.nudge_action, name="nudge_action"),
+    path(C + "asks/", community.asks, name="asks"),
+    path(C + "asks/new/", community.ask_new, name="ask_new"),
+    path(C + "asks/<int:pk>/", community.ask_detail, name="ask"),
+    path(C + "put-it-right/", community.put_it_rights, name="put_it_rights"),
+    path(C + "put-it-right/new/", community.put_it_right_new, name="put_it_right_new"),
+    path(C + "put-it-right/<int:pk>/", community.put_it_right_detail, name="put_it_right"),
 ]

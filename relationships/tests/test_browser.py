@@ -1,63 +1,25 @@
-"""A trust survey round end to end in real Chromium, with screenshots as artefacts."""
+"""The five habits end to end in real Chromium: a practice manager logs contacts, imports
+a calendar export and matches an unknown attendee, agrees a weekly rhythm, sees a nudge and
+snoozes it, asks for help that another practice answers, and puts something right; the
+overview and the timeline show it all."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from alliance.testing import PASSWORD, MembershipFactory
+from alliance.testing import MemberOrganisationFactory, MembershipFactory
 from alliance.tests.browser import new_page, problems, serious_violations, sign_in
-from collectives.demo import DEMO_PASSWORD
-from collectives.models import Membership, Role
-from directory.models import Organisation
-from relationships.models import RATING_ITEMS, SurveyRound
-from relationships.reminders import reminders_send
+from collectives.models import Role
+from habits.models import Ask, Contact, Nudge, PutItRight, Rhythm
+from habits.nudges import nudges_refresh
 
 pytestmark = pytest.mark.browser
-ARTEFACTS = Path(__file__).resolve().parents[2] / "test-results" / "surveys"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def _representatives():
-    """Four practices of one Isle of Wight PCN, each with a representative."""
-    pcn = Organisation.objects.get(ods_code="U01198")
-    practices = list(
-        Organisation.objects.filter(
-            relationships__parent=pcn, relationships__end_date__isnull=True
-        ).order_by("name")[:4]
-    )
-    return pcn, practices, [_rep(practice) for practice in practices]
-
-
-def _rep(practice):
-    from collectives.models import Collective
-
-    return MembershipFactory(
-        collective=Collective.objects.get(slug="isle-of-wight"),
-        role=Role.REPRESENTATIVE,
-        organisation=practice,
-        user__email=f"rep-{practice.ods_code.lower()}@example.org",
-    )
-
-
-def _rate(page, base, ratee, *, stop_after=None):
-    page.goto(f"{base}/answer/{ratee.pk}/")
-    for index, name in enumerate(RATING_ITEMS):
-        if stop_after is not None and index == stop_after:
-            break
-        page.locator(f"#id_{name}_2").check()
-    page.get_by_role("button", name="Save and go back").click()
-    page.wait_for_load_state()
+ARTEFACTS = Path(__file__).resolve().parents[2] / "test-results" / "habits"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ics"
 
 
 def _shot(page, name):
@@ -65,179 +27,186 @@ def _shot(page, name):
     page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
 
 
-def test_a_round_end_to_end(browser, site, demo, mailbox):
-    pcn, practices, reps = _representatives()
-    convenor = new_page(browser)
-    sign_in(convenor, site.url, "convenor@example.org", DEMO_PASSWORD)
+def _checked(page, label, found):
+    page.wait_for_load_state("networkidle")  # the header has laid out its navigation
+    found += [f"{label}: {v}" for v in serious_violations(page)]
+    found += [f"{label}: {p}" for p in problems(page)]
 
-    # The convenor opens a round for the four practices.
-    convenor.goto(f"{site.url}/c/isle-of-wight/surveys/new/")
-    today = timezone.localdate()
-    convenor.get_by_label("Title").fill("Winter trust survey")
-    convenor.get_by_label("Opens on").fill(today.isoformat())
-    convenor.get_by_label("Closes on").fill((today + dt.timedelta(days=3)).isoformat())
-    for box in convenor.locator("input[name=participants]").all():
-        box.uncheck()
-    for practice in practices:
-        convenor.get_by_label(practice.name, exact=True).check()
-    convenor.get_by_role("button", name="Open the survey").click()
-    expect(convenor.get_by_role("heading", name="Winter trust survey")).to_be_visible()
-    survey = SurveyRound.objects.get(title="Winter trust survey")
-    base = f"{site.url}/c/isle-of-wight/surveys/{survey.pk}"
 
-    # Three representatives answer; the first saves halfway, comes back and finishes.
-    for number, (rep, practice) in enumerate(zip(reps[:3], practices[:3], strict=True)):
-        page = new_page(browser)
-        sign_in(page, site.url, rep.user.email, PASSWORD)
-        expect(page.get_by_text("Answer the trust survey: Winter trust survey")).to_be_visible()
-        others = [p for p in practices if p != practice]
-        if number == 0:
-            for path in ("/answer/", f"/answer/{others[0].pk}/"):
-                page.goto(base + path)
-                assert serious_violations(page) == [], path
-            # On a phone the questionnaire fits the screen: no sideways scrolling.
-            page.set_viewport_size({"width": 375, "height": 812})
-            page.goto(f"{base}/answer/{others[0].pk}/")
-            assert page.evaluate("document.documentElement.scrollWidth") <= 375
-            _shot(page, "questionnaire-phone")
-            page.set_viewport_size({"width": 1280, "height": 900})
-            _rate(page, base, others[0], stop_after=5)
-            expect(page.get_by_text("In progress")).to_be_visible()
-            page.goto(f"{site.url}/accounts/logout/")
-            page.get_by_role("button", name="Sign out").click()
-            sign_in(page, site.url, rep.user.email, PASSWORD)
-            page.goto(f"{base}/answer/{others[0].pk}/")
-            assert page.locator("#id_reliability_2").is_checked()  # its own answers
-        for other in others:
-            _rate(page, base, other)
-        page.goto(f"{base}/answer/")
-        for name in ("sustainable_alone", "joint_difference", "knows_leadership"):
-            page.locator(f"#id_{name}_3").check()
-        page.get_by_role("button", name="I have finished").click()
-        expect(page.get_by_text("Thank you: your answers are in.")).to_be_visible()
+def test_a_practice_manager_keeps_the_five_habits(browser, site, transactional_db):
+    convenor = MembershipFactory(role=Role.CONVENOR)
+    collective = convenor.collective
+    orgs = {}
+    for name in ("Oakwood Surgery", "Riverside Practice", "Hillside Surgery", "Island ICB"):
+        orgs[name] = MemberOrganisationFactory(
+            collective=collective, organisation__name=name
+        ).organisation
+    jo = MembershipFactory(
+        collective=collective,
+        role=Role.MEMBER,
+        organisation=orgs["Oakwood Surgery"],
+        user__email="jo.hart@nhs.net",
+        user__full_name="Jo Hart",
+    )
+    sam = MembershipFactory(
+        collective=collective,
+        role=Role.REPRESENTATIVE,
+        organisation=orgs["Riverside Practice"],
+        user__email="sam.okafor@nhs.net",
+        user__full_name="Sam Okafor",
+    )
+    base = f"{site.url}/c/{collective.slug}/relationships"
+    found: list[str] = []
+    page = new_page(browser)
+    sign_in(page, site.url, jo.user.email)
+
+    # Three contacts, quick-added: the form remembers the last partner and mode.
+    page.goto(f"{base}/contacts/")
+    _checked(page, "contacts, empty", found)
+    for n, mode in enumerate(("Phone call", "Video call", "In-person meeting")):
+        if n == 0:
+            page.get_by_label("Other organisation").select_option(label="Riverside Practice")
+        else:
+            selected = page.get_by_label("Other organisation").input_value()
+            assert selected == str(orgs["Riverside Practice"].pk), "last partner not kept"
+        page.get_by_label(mode, exact=True).check()
+        page.get_by_label("Length in minutes (optional)").fill("25")
+        page.get_by_role("button", name="Log the contact").click()
         assert problems(page) == []
+    assert Contact.objects.filter(mode__in=["phone", "video", "in_person"]).count() == 3
+    assert page.get_by_label("In-person meeting", exact=True).is_checked()  # last mode kept
+    _shot(page, "contacts")
+    _checked(page, "contacts", found)
 
-    # The reminder job runs three days before closing: only the fourth practice hears.
-    assert reminders_send(today=survey.closes_on - dt.timedelta(days=3)) == 1
-    [reminder] = mailbox.messages
-    assert reminder["To"] == reps[3].user.email
-    assert "has not finished answering" in reminder.get_body(("plain",)).get_content()
+    # A real calendar export (Thunderbird's, fixtures/ics/README.md): the two meetings with
+    # Riverside are logged, the cancelled one is not; the ICB's finance team is not known
+    # yet, so their call waits until it is matched.
+    page.goto(f"{base}/contacts/import/")
+    _checked(page, "calendar import", found)
+    page.get_by_label("Calendar file (.ics)").set_input_files(str(FIXTURES / "thunderbird.ics"))
+    page.get_by_role("button", name="Import the meetings").click()
+    expect(page.get_by_role("heading", name="Logged (2)")).to_be_visible()
+    assert page.get_by_text("Call with ICB finance").is_visible()  # only one organisation
+    assert page.get_by_text("“Estates working group: site visit” was cancelled").is_visible()
+    card = page.locator(".nhsuk-card").filter(has_text="finance.team@example.org")
+    card.get_by_label("Organisation").select_option(label="Island ICB")
+    card.get_by_role("button", name="Match and import again").click()
+    expect(page.get_by_role("heading", name="Logged (1)")).to_be_visible()
+    assert Contact.objects.filter(source="calendar").count() == 3
+    assert Contact.objects.filter(organisations=orgs["Island ICB"], mode="phone").exists()
+    _shot(page, "calendar-import")
+    _checked(page, "calendar import, matched", found)
 
-    # The convenor's pages before closing pass axe too.
-    for path in (
-        "/c/isle-of-wight/surveys/",
-        "/c/isle-of-wight/surveys/new/",
-        f"/c/isle-of-wight/surveys/{survey.pk}/",
-        f"/c/isle-of-wight/surveys/{survey.pk}/extend/",
+    # A weekly rhythm with Riverside.
+    page.goto(f"{base}/rhythms/new/")
+    _checked(page, "new rhythm", found)
+    page.get_by_label("Name").fill("Weekly call with Riverside")
+    page.get_by_label("Two organisations", exact=True).check()
+    page.get_by_label("With (for two organisations)").select_option(label="Riverside Practice")
+    page.get_by_label("Video call", exact=True).check()
+    page.get_by_label("Phone call", exact=True).check()
+    page.get_by_label("Weekly", exact=True).check()
+    page.get_by_role("button", name="Agree the rhythm").click()
+    assert Rhythm.objects.get().name == "Weekly call with Riverside"
+    assert problems(page) == []
+    page.goto(f"{base}/rhythms/")
+    expect(page.get_by_text("Weekly call with Riverside").first).to_be_visible()
+    _checked(page, "rhythms", found)
+
+    # Nine e-mails with Hillside this week and no conversation: the nightly job nudges.
+    page.goto(f"{base}/contacts/emails/")
+    _checked(page, "e-mail counts", found)
+    page.get_by_label("Hillside Surgery").fill("9")
+    page.get_by_role("button", name="Save this week's counts").click()
+    assert problems(page) == []
+    [nudge] = nudges_refresh(collective=collective)
+    assert "Hillside Surgery and Oakwood Surgery: 9 emails and no conversation" in nudge.text
+    page.goto(f"{site.url}/c/{collective.slug}/")
+    expect(page.get_by_text("9 emails and no conversation").first).to_be_visible()
+    page.goto(f"{base}/nudges/")
+    expect(page.get_by_text("9 emails and no conversation")).to_be_visible()
+    _shot(page, "nudge")
+    _checked(page, "nudges", found)
+    page.get_by_role("button", name="Snooze").click()
+    assert Nudge.objects.get().snoozed_until > timezone.now()
+    assert page.get_by_text("9 emails and no conversation").count() == 0
+    _checked(page, "nudges, snoozed", found)
+
+    # An ask for help, answered by Riverside.
+    page.goto(f"{base}/asks/new/")
+    _checked(page, "new ask", found)
+    page.get_by_label("What do you need help with?").fill(
+        "Can anyone cover a cervical screening clinic on Friday morning?"
+    )
+    page.get_by_role("button", name="Post your ask").click()
+    ask = Ask.objects.get()
+    other = new_page(browser)
+    sign_in(other, site.url, sam.user.email)
+    other.goto(f"{base}/asks/{ask.pk}/")
+    _checked(other, "ask, to offer", found)
+    other.get_by_label("How can your organisation help?").fill("Our nurse can do it.")
+    other.get_by_role("button", name="Send your offer").click()
+    assert problems(other) == []
+    page.goto(f"{base}/asks/{ask.pk}/")
+    page.get_by_label("Our nurse can do it.", exact=False).first.check()
+    page.get_by_label("Say thank you").fill("Thank you, Riverside!")
+    page.get_by_role("button", name="Mark answered").click()
+    ask.refresh_from_db()
+    assert ask.status == "answered" and ask.helped_by.organisation == orgs["Riverside Practice"]
+    _shot(page, "ask-answered")
+    _checked(page, "ask, answered", found)
+
+    # Putting something right with Hillside.
+    page.goto(f"{base}/put-it-right/new/")
+    _checked(page, "new put-it-right", found)
+    page.get_by_label("What did we get wrong?").fill("We sent your patients to the wrong clinic.")
+    page.get_by_label("What did it mean for others?").fill("Your reception took the calls.")
+    page.get_by_label("What will we do about it?").fill("We have fixed our referral template.")
+    page.get_by_label("Hillside Surgery").check()
+    page.get_by_role("button", name="Record it").click()
+    assert PutItRight.objects.get().apologises_to.get() == orgs["Hillside Surgery"]
+    _checked(page, "put it right", found)
+
+    # The overview and the timeline show it all.
+    page.goto(f"{base}/")
+    asks = page.locator(".nhsuk-summary-list__row", has_text="Asks for help answered")
+    assert "100% (1 of 1)" in asks.inner_text()
+    expect(page.get_by_text("This appears once two survey rounds have closed.")).to_be_visible()
+    _shot(page, "overview")
+    _checked(page, "overview", found)
+    page.goto(f"{base}/timeline/")
+    for text in (
+        "Weekly call with Riverside",
+        "cervical screening",
+        "wrong clinic",
     ):
-        convenor.goto(site.url + path)
-        assert serious_violations(convenor) == [], path
+        assert page.get_by_text(text, exact=False).count() >= 1, text
+    _shot(page, "timeline")
+    _checked(page, "timeline", found)
 
-    # The convenor closes the round; the results appear.
-    convenor.goto(f"{base}/close/")
-    assert serious_violations(convenor) == [], "close page"
-    expect(convenor.get_by_text("1 organisation has not finished answering")).to_be_visible()
-    convenor.get_by_role("button", name="Yes, close the round").click()
-    convenor.get_by_text("3 of 4 organisations answered (75%)").wait_for()  # after the redirect
-    expect(convenor.get_by_text("3 of 4 organisations answered (75%)")).to_be_visible()
-    _shot(convenor, "dashboard")
-    convenor.goto(f"{base}/map/")
-    convenor.wait_for_selector("#network-map[data-rendered=true]")
-    assert convenor.locator("table.nhsuk-table tbody tr").count() == 3  # who rated whom
-    _shot(convenor, "map")
-    convenor.goto(f"{base}/pcns/{pcn.pk}/")
-    # Three practices answered, rating each other: each is rated by only two of the others,
-    # so the PCN's pairs are "not enough responses" (only the fourth's ratings are shown).
-    expect(convenor.get_by_text("Not enough responses").first).to_be_visible()
-    _shot(convenor, "pcn")
-    found = []
-    for path in ("/", "/map/", f"/pcns/{pcn.pk}/", "/../trends/"):
-        convenor.goto(base + path)
-        found += [f"{path}: {v}" for v in serious_violations(convenor)]
-    member = new_page(browser)
-    sign_in(member, site.url, reps[3].user.email, PASSWORD)
-    member.goto(f"{base}/us/")
-    expect(member.get_by_text("organisations rated you")).to_be_visible()
-    found += [f"/us/: {v}" for v in serious_violations(member)]
-    assert found == [] and problems(convenor) == [] and problems(member) == []
-    assert any(ARTEFACTS.glob("*.png"))
-
-
-def test_a_pairs_views_show_to_its_two_practices_only_once_both_agree(browser, site, demo):
-    """'Allies or neighbours?': Oak's representative agreed to share while the round was open;
-    after it closes neither side sees the other's view until Ash's representative agrees too.
-    Then both see both views, and a third practice still sees neither."""
-    from relationships import services
-
-    _pcn, practices, reps = _representatives()
-    oak, ash, elm, _yew = reps
-    convenor = Membership.objects.get(
-        collective__slug="isle-of-wight", role=Role.CONVENOR, user__email="convenor@example.org"
+    # Every other page of the section, for axe and the CSP.
+    contact = Contact.objects.filter(mode="phone", source="manual").get()
+    rhythm, record = Rhythm.objects.get(), PutItRight.objects.get()
+    for path in (
+        f"/contacts/{contact.pk}/",
+        f"/rhythms/{rhythm.pk}/",
+        f"/rhythms/{rhythm.pk}/end/",
+        "/rhythms/feed/",
+        "/asks/",
+        "/put-it-right/",
+        f"/put-it-right/{record.pk}/",
+        "/contacts/?mode=email",
+    ):
+        page.goto(base + path)
+        _checked(page, path, found)
+    hillside = MembershipFactory(
+        collective=collective, role=Role.MEMBER, organisation=orgs["Hillside Surgery"]
     )
-    today = timezone.localdate()
-    survey = services.round_open(
-        actor_membership=convenor,
-        title="Allies or neighbours round",
-        opens_on=today,
-        closes_on=today + dt.timedelta(days=7),
-        participants=practices,
-    )
-    for rater in reps:
-        for ratee in reps:
-            if rater is not ratee:
-                now = 1 if rater is oak and ratee is ash else 3
-                values = dict.fromkeys(RATING_ITEMS, 3) | {"now": now, "wanted": 1}
-                services.rating_save(
-                    membership=rater, survey=survey, ratee=ratee.organisation, values=values
-                )
-    base = f"{site.url}/c/isle-of-wight/surveys/{survey.pk}"
-
-    # While the round is open, Oak's representative agrees to share with Ash on the page.
-    oak_page = new_page(browser)
-    sign_in(oak_page, site.url, oak.user.email, PASSWORD)
-    oak_page.goto(f"{base}/our-relationships/")
-    assert serious_violations(oak_page) == []
-    oak_page.get_by_role("button", name=f"Share our view with {ash.organisation.name}").click()
-    expect(
-        oak_page.get_by_text(f"You agreed to share your view with {ash.organisation.name}.")
-    ).to_be_visible()
-    services.round_close(actor_membership=convenor, survey=survey)
-
-    # Before: Ash has not agreed. Neither sees the other's view.
-    ash_page = new_page(browser)
-    sign_in(ash_page, site.url, ash.user.email, PASSWORD)
-    ash_page.goto(f"{base}/our-relationships/")
-    card = ash_page.locator("section.nhsuk-card", has_text=oak.organisation.name)
-    expect(card.get_by_text("would like to share views with you")).to_be_visible()
-    expect(card.get_by_role("table")).to_have_count(0)
-    _shot(ash_page, "pair-views-before")
-    oak_page.goto(f"{base}/our-relationships/")
-    oak_card = oak_page.locator("section.nhsuk-card", has_text=ash.organisation.name)
-    expect(oak_card.get_by_text("has not agreed to share its view")).to_be_visible()
-    expect(oak_card.get_by_role("table")).to_have_count(0)
-
-    # After: Ash agrees; both see both views (Oak placed them as allies, Ash as neighbours).
-    card.get_by_role("button", name=f"Share our view with {oak.organisation.name}").click()
-    expect(
-        ash_page.get_by_text(f"You agreed to share your view with {oak.organisation.name}.")
-    ).to_be_visible()
-    card = ash_page.locator("section.nhsuk-card", has_text=oak.organisation.name)
-    expect(card.get_by_text("Both agreed")).to_be_visible()
-    now = card.get_by_role("row", name=re.compile("Where the relationship is now"))
-    expect(now.get_by_role("cell").nth(0)).to_have_text("Neighbours")  # ours
-    expect(now.get_by_role("cell").nth(1)).to_have_text("Allies")  # theirs
-    assert serious_violations(ash_page) == []
-    _shot(ash_page, "pair-views-after")
-    oak_page.goto(f"{base}/our-relationships/")
-    oak_card = oak_page.locator("section.nhsuk-card", has_text=ash.organisation.name)
-    now = oak_card.get_by_role("row", name=re.compile("Where the relationship is now"))
-    expect(now.get_by_role("cell").nth(0)).to_have_text("Allies")
-    expect(now.get_by_role("cell").nth(1)).to_have_text("Neighbours")
-
-    # A third practice sees neither view, on its own page or any results page.
-    elm_page = new_page(browser)
-    sign_in(elm_page, site.url, elm.user.email, PASSWORD)
-    for path in ("/our-relationships/", "/", "/map/", f"/pcns/{_pcn.pk}/"):
-        elm_page.goto(base + path)
-        expect(elm_page.get_by_text("Their view")).to_have_count(0)
-    assert problems(ash_page) == [] and problems(oak_page) == [] and problems(elm_page) == []
+    third = new_page(browser)
+    sign_in(third, site.url, hillside.user.email)
+    third.goto(f"{base}/put-it-right/{record.pk}/")
+    third.get_by_label("Your response").fill("Thank you for telling us.")
+    third.get_by_role("button", name="Send your response").click()
+    expect(third.get_by_text("Thank you for telling us.")).to_be_visible()
+    _checked(third, "put it right, responded", found)
+    assert found == []
