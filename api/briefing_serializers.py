@@ -1,4 +1,4 @@
-"""Serializers for the golden-thread endpoints (api.cascade): what goes in and comes out."""
+"""Serializers for the golden-thread endpoints (api.golden_thread): what goes in and comes out."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.decisions import OrganisationRefOutput
-from cascade import selectors
-from cascade.models import Acknowledgement, ActionStatus, Briefing, Channel, Question, Touch
+from golden_thread import selectors
+from golden_thread.models import Acknowledgement, ActionStatus, Briefing, Channel, Question, Touch
 
 # Choice fields ----------------------------------------------------------------------------
 # "status" already names other enums in the schema, and an output field that may be blank

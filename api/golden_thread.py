@@ -1,8 +1,8 @@
 """Golden-thread endpoints: briefings, the thread to every practice, touches,
 acknowledgements, actions, questions and the dashboard figures.
 
-Thin, like the rest of the API: every rule is in cascade.services and every read in
-cascade.selectors. Every object is fetched within the caller's collective (an object of
+Thin, like the rest of the API: every rule is in golden_thread.services and every read in
+golden_thread.selectors. Every object is fetched within the caller's collective (an object of
 another collective is not found), and a draft briefing is not found by anyone who may not
 publish it.
 """
@@ -40,12 +40,12 @@ from api.briefing_serializers import (
     TouchOutput,
 )
 from api.common import call_service, valid_input
-from cascade import access, selectors, services
-from cascade.models import Briefing, Question, Thread, Touch
-from cascade.readability import Readability
 from collectives.access import get_membership_for_user
 from collectives.models import Membership
 from decisions.models import Decision
+from golden_thread import access, selectors, services
+from golden_thread.models import Briefing, Question, Thread, Touch
+from golden_thread.readability import Readability
 
 T = TypeVar("T")
 

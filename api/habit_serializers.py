@@ -1,6 +1,6 @@
-"""Serializers for the habits endpoints (api.habits): what goes in and comes out.
+"""Serializers for the habits endpoints (api.relationships): what goes in and comes out.
 
-Outputs read the rows of habits.selectors.contacts (a contact with its note blanked for
+Outputs read the rows of relationships.selectors.contacts (a contact with its note blanked for
 whoever was not in it; a rhythm with its record of periods) or model instances fetched with
 everything they show, so no serializer runs a query of its own.
 """
@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from api.briefing_serializers import DecisionRefOutput, _choices, _inline_enum
 from api.decisions import OrganisationRefOutput
-from habits.models import AskStatus, Mode, Period, Scope, Source
+from relationships.models import AskStatus, Mode, Period, Scope, Source
 
 # Choice fields ----------------------------------------------------------------------------
 # Every choice documents its values inline (no shared enum is made), as in
@@ -61,7 +61,7 @@ class _Name(serializers.CharField):
 
 
 class ContactOutput(serializers.Serializer):
-    """A contact (a habits.selectors.contacts.ContactRow)."""
+    """A contact (a relationships.selectors.contacts.ContactRow)."""
 
     id = serializers.IntegerField(source="contact.pk")
     happened_at = serializers.DateTimeField(source="contact.happened_at")
@@ -140,7 +140,7 @@ class EmailCountOutput(serializers.Serializer):
 
 
 class PeriodOutput(serializers.Serializer):
-    """One period of a rhythm (a habits.rules.PeriodOutcome)."""
+    """One period of a rhythm (a relationships.rules.PeriodOutcome)."""
 
     label = serializers.CharField(source="period.label")  # type: ignore[assignment]  # the key
     starts_on = serializers.SerializerMethodField()
@@ -160,7 +160,7 @@ class PeriodOutput(serializers.Serializer):
 
 
 class RhythmOutput(serializers.Serializer):
-    """A rhythm (a habits.selectors.contacts.RhythmRow) with its recent record."""
+    """A rhythm (a relationships.selectors.contacts.RhythmRow) with its recent record."""
 
     id = serializers.IntegerField(source="rhythm.pk")
     name = serializers.CharField(source="rhythm.name")

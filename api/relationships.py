@@ -1,8 +1,8 @@
 """Relationship-health endpoints: the contact log and the weekly e-mail counts, agreed
 rhythms and how they were kept, nudges, asks for help and offers, put-it-right records.
 
-Thin, like the rest of the API: every rule is in habits.services and the contact and rhythm
-reads in habits.selectors.contacts (which blanks a contact's note for whoever was not in
+Thin, like the rest of the API: every rule is in relationships.services and the contact and rhythm
+reads in relationships.selectors.contacts (which blanks a contact's note for whoever was not in
 it). Every object is fetched within the caller's collective (an object of another
 collective is not found), and so are the organisations, people and decisions named in a
 request. Each list runs a fixed number of queries however many rows it holds.
@@ -54,8 +54,8 @@ from collectives.access import get_membership_for_user
 from collectives.models import CollectiveOrganisation, Membership
 from decisions.models import Decision
 from directory.models import OrganisationKind
-from habits import services
-from habits.models import (
+from relationships import services
+from relationships.models import (
     Ask,
     Nudge,
     Offer,
@@ -64,8 +64,8 @@ from habits.models import (
     Rhythm,
     Scope,
 )
-from habits.nudges import open_nudges_for
-from habits.selectors import contacts as selectors
+from relationships.nudges import open_nudges_for
+from relationships.selectors import contacts as selectors
 
 T = TypeVar("T")
 

@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 
 from api.common import call_service, valid_input
 from collectives.access import get_membership_for_user
-from relationships import access, results, selectors, services
-from relationships.models import RATING_ITEMS, SurveyRound
+from surveys import access, results, selectors, services
+from surveys.models import RATING_ITEMS, SurveyRound
 
 
 class RoundOutput(serializers.ModelSerializer):

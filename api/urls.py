@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import cascade, decisions, directory, docs, habits, surveys, views
+from api import decisions, directory, docs, golden_thread, relationships, surveys, views
 
 app_name = "api"
 
@@ -66,50 +66,66 @@ urlpatterns = [
     ),
     path(D, _api(decisions.DecisionList.as_view()), name="decisions"),
     path(D + "<int:pk>/", _api(decisions.DecisionDetail.as_view()), name="decision"),
-    path(B, _api(cascade.BriefingList.as_view()), name="briefings"),
-    path(B + "figures/", _api(cascade.BriefingFigures.as_view()), name="briefings_figures"),
-    path(B + "<int:pk>/", _api(cascade.BriefingDetail.as_view()), name="briefing"),
-    path(B + "<int:pk>/publish/", _api(cascade.BriefingPublish.as_view()), name="briefing_publish"),
-    path(B + "<int:pk>/threads/", _api(cascade.BriefingThreads.as_view()), name="briefing_threads"),
-    path(B + "<int:pk>/touches/", _api(cascade.BriefingTouches.as_view()), name="briefing_touches"),
+    path(B, _api(golden_thread.BriefingList.as_view()), name="briefings"),
+    path(B + "figures/", _api(golden_thread.BriefingFigures.as_view()), name="briefings_figures"),
+    path(B + "<int:pk>/", _api(golden_thread.BriefingDetail.as_view()), name="briefing"),
+    path(
+        B + "<int:pk>/publish/",
+        _api(golden_thread.BriefingPublish.as_view()),
+        name="briefing_publish",
+    ),
+    path(
+        B + "<int:pk>/threads/",
+        _api(golden_thread.BriefingThreads.as_view()),
+        name="briefing_threads",
+    ),
+    path(
+        B + "<int:pk>/touches/",
+        _api(golden_thread.BriefingTouches.as_view()),
+        name="briefing_touches",
+    ),
     path(
         B + "<int:pk>/acknowledgement/",
-        _api(cascade.BriefingAcknowledgement.as_view()),
+        _api(golden_thread.BriefingAcknowledgement.as_view()),
         name="briefing_acknowledgement",
     ),
-    path(B + "<int:pk>/action/", _api(cascade.BriefingAction.as_view()), name="briefing_action"),
+    path(
+        B + "<int:pk>/action/", _api(golden_thread.BriefingAction.as_view()), name="briefing_action"
+    ),
     path(
         B + "<int:pk>/questions/",
-        _api(cascade.BriefingQuestions.as_view()),
+        _api(golden_thread.BriefingQuestions.as_view()),
         name="briefing_questions",
     ),
     path(
         B + "<int:pk>/questions/<int:item_pk>/answer/",
-        _api(cascade.BriefingQuestionAnswer.as_view()),
+        _api(golden_thread.BriefingQuestionAnswer.as_view()),
         name="briefing_question_answer",
     ),
-    path(HC, _api(habits.ContactList.as_view()), name="contacts"),
+    path(HC, _api(relationships.ContactList.as_view()), name="contacts"),
     path(
         HC + "email-counts/",
-        _api(habits.ContactEmailCounts.as_view()),
+        _api(relationships.ContactEmailCounts.as_view()),
         name="contacts_email_counts",
     ),
-    path(HC + "<int:pk>/", _api(habits.ContactDetail.as_view()), name="contact"),
-    path(HR, _api(habits.RhythmList.as_view()), name="rhythms"),
-    path(HR + "<int:pk>/", _api(habits.RhythmDetail.as_view()), name="rhythm"),
-    path(HR + "<int:pk>/end/", _api(habits.RhythmEnd.as_view()), name="rhythm_end"),
-    path(HN, _api(habits.NudgeList.as_view()), name="nudges"),
-    path(HN + "<int:pk>/dismiss/", _api(habits.NudgeDismiss.as_view()), name="nudge_dismiss"),
-    path(HN + "<int:pk>/snooze/", _api(habits.NudgeSnooze.as_view()), name="nudge_snooze"),
-    path(HA, _api(habits.AskList.as_view()), name="asks"),
-    path(HA + "<int:pk>/", _api(habits.AskDetail.as_view()), name="ask"),
-    path(HA + "<int:pk>/offers/", _api(habits.AskOffers.as_view()), name="ask_offers"),
-    path(HA + "<int:pk>/answer/", _api(habits.AskAnswer.as_view()), name="ask_answer"),
-    path(HP, _api(habits.PutItRightList.as_view()), name="put_it_rights"),
-    path(HP + "<int:pk>/", _api(habits.PutItRightDetail.as_view()), name="put_it_right"),
+    path(HC + "<int:pk>/", _api(relationships.ContactDetail.as_view()), name="contact"),
+    path(HR, _api(relationships.RhythmList.as_view()), name="rhythms"),
+    path(HR + "<int:pk>/", _api(relationships.RhythmDetail.as_view()), name="rhythm"),
+    path(HR + "<int:pk>/end/", _api(relationships.RhythmEnd.as_view()), name="rhythm_end"),
+    path(HN, _api(relationships.NudgeList.as_view()), name="nudges"),
+    path(
+        HN + "<int:pk>/dismiss/", _api(relationships.NudgeDismiss.as_view()), name="nudge_dismiss"
+    ),
+    path(HN + "<int:pk>/snooze/", _api(relationships.NudgeSnooze.as_view()), name="nudge_snooze"),
+    path(HA, _api(relationships.AskList.as_view()), name="asks"),
+    path(HA + "<int:pk>/", _api(relationships.AskDetail.as_view()), name="ask"),
+    path(HA + "<int:pk>/offers/", _api(relationships.AskOffers.as_view()), name="ask_offers"),
+    path(HA + "<int:pk>/answer/", _api(relationships.AskAnswer.as_view()), name="ask_answer"),
+    path(HP, _api(relationships.PutItRightList.as_view()), name="put_it_rights"),
+    path(HP + "<int:pk>/", _api(relationships.PutItRightDetail.as_view()), name="put_it_right"),
     path(
         HP + "<int:pk>/responses/",
-        _api(habits.PutItRightResponses.as_view()),
+        _api(relationships.PutItRightResponses.as_view()),
         name="put_it_right_responses",
     ),
     path("schema/", _api(SpectacularAPIView.as_view()), name="schema"),

@@ -1,6 +1,6 @@
 """`make bench`'s calendar import figure (bench/run.py calls it; see bench/README.md).
 
-The import of a generated 5 MB export with 150,000 attendees (habits.tests.calendars), into
+The import of a generated 5 MB export with 150,000 attendees (relationships.tests.calendars), into
 a collective of 40 practices whose 300 people it knows, over the time icalendar alone
 takes to parse the same bytes; with the seconds, since the promise is "under 5 s".
 """
@@ -58,10 +58,10 @@ def _collective(organisations: int = 40, people: int = 300) -> tuple[Any, list[s
 def bench_calendar_import(median_time: MedianTime, repeat: int) -> None:
     import icalendar
 
-    from habits.ics import MAX_BYTES, read_meetings
-    from habits.models import Contact, ContactParticipant
-    from habits.services import calendar_import
-    from habits.tests.calendars import big_calendar
+    from relationships.ics import MAX_BYTES, read_meetings
+    from relationships.models import Contact, ContactParticipant
+    from relationships.services import calendar_import
+    from relationships.tests.calendars import big_calendar
 
     actor, known = _collective()
     calendar = big_calendar(organiser=actor.user.email, known=known)

@@ -1,7 +1,7 @@
 """networkx against plain Python for a round's graph measures (ADR 0004).
 
 Builds a random collective of 150 organisations, each rating 30 others (4,500 directed
-ties, fixed seed), and times relationships.analytics.round_measures as written (networkx for
+ties, fixed seed), and times surveys.analytics.round_measures as written (networkx for
 density, reciprocity and degree centralization) and with those three measures computed by a
 hand-written plain-Python function instead. Also times the graph measures alone. Medians of
 5; the ratios, not the seconds, are the result.
@@ -23,8 +23,8 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from relationships import analytics  # noqa: E402
-from relationships.analytics import RC_DIMENSIONS, Tie, round_measures  # noqa: E402
+from surveys import analytics  # noqa: E402
+from surveys.analytics import RC_DIMENSIONS, Tie, round_measures  # noqa: E402
 
 ORGANISATIONS = 150
 RATED_EACH = 30

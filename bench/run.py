@@ -145,7 +145,7 @@ def _big_round(organisations: int = 150, per_org: int = 30) -> Any:
     from bench_data import practices_collective
     from django.utils import timezone
 
-    from relationships.models import (
+    from surveys.models import (
         RATING_ITEMS,
         Response,
         RoundParticipant,
@@ -186,7 +186,7 @@ def _big_round(organisations: int = 150, per_org: int = 30) -> Any:
 def bench_analytics(survey: Any, repeat: int) -> None:
     """Publishing a closed round (the rules and the adversary's audit of every participant)
     and reading the published results, over loading the answers."""
-    from relationships import publication, results, selectors, services
+    from surveys import publication, results, selectors, services
 
     load_s = median_time(lambda: selectors._ties(survey), repeat)
     data, _shape = selectors.publication_input(survey=survey)
@@ -267,10 +267,17 @@ def _golden_thread(practices: int, pcns: int, decisions: int, prefix: str) -> An
     from django.utils import timezone
 
     from alliance.testing import MembershipFactory
-    from cascade.models import Acknowledgement, ActionStatus, Briefing, Question, Thread, Touch
     from collectives.models import CollectiveOrganisation, Role
     from decisions.models import Decision, Phase, Proposal
     from directory.models import Organisation, OrganisationRelationship, RelationshipKind
+    from golden_thread.models import (
+        Acknowledgement,
+        ActionStatus,
+        Briefing,
+        Question,
+        Thread,
+        Touch,
+    )
 
     rng = random.Random(2027)  # noqa: S311 (fixed-seed test data, not secrets)
     convenor: Any = MembershipFactory(role=Role.CONVENOR)
@@ -376,7 +383,7 @@ def bench_golden_thread(repeat: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from cascade.models import Thread, Touch
+    from golden_thread.models import Thread, Touch
 
     def pages(convenor: Any, briefing: Any) -> dict[str, str]:
         slug = convenor.collective.slug
@@ -433,7 +440,7 @@ def _relationships(organisations: int, contacts: int, prefix: str) -> Any:
     from alliance.testing import MembershipFactory
     from collectives.models import CollectiveOrganisation, Role
     from directory.models import Organisation
-    from habits.models import (
+    from relationships.models import (
         Ask,
         AskStatus,
         Contact,
@@ -556,7 +563,7 @@ def bench_relationships(repeat: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from habits.models import Contact
+    from relationships.models import Contact
 
     def pages(convenor: Any) -> dict[str, str]:
         return {

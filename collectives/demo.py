@@ -237,9 +237,9 @@ def load_demo() -> list[DemoLogin]:
                 DemoLogin(rep.email, f"representative of {first_pcn.name}", collective.name)
             )
             logins.append(DemoLogin(member.email, f"member ({practice.name})", collective.name))
-            from cascade.demo import load_thread_demo
-            from habits.demo import load_habits_demo
-            from relationships.demo import load_survey_demo
+            from golden_thread.demo import load_thread_demo
+            from relationships.demo import load_habits_demo
+            from surveys.demo import load_survey_demo
 
             load_thread_demo(convenor)
             load_habits_demo(

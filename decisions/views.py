@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from alliance.forms import add_service_errors
-from cascade.models import Briefing
 from collectives.decorators import collective_page
 from collectives.models import Membership
 from decisions import selectors, services
@@ -31,6 +30,7 @@ from decisions.forms import (
 )
 from decisions.models import Comment, Decision, Phase, Proposal, TrackedItem
 from decisions.text import word_diff
+from golden_thread.models import Briefing
 
 
 def _proposal(membership: Membership, pk: int) -> Proposal:

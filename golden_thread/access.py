@@ -16,9 +16,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from cascade.models import Briefing
 from collectives.models import ORGANISATION_ROLES, CollectiveOrganisation, Membership, Role
 from directory.models import OrganisationKind, OrganisationRelationship, RelationshipKind
+from golden_thread.models import Briefing
 
 #: Roles whose holders work for a practice and may answer for it.
 PRACTICE_ROLES = (Role.REPRESENTATIVE, Role.DEPUTY, Role.MEMBER, Role.CONVENOR)

@@ -13,9 +13,9 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from cascade.access import PRACTICE_ROLES
-from cascade.models import Question, Thread
 from collectives.models import ORGANISATION_ROLES, Membership, Role
+from golden_thread.access import PRACTICE_ROLES
+from golden_thread.models import Question, Thread
 from home.attention import AttentionItem
 
 #: Briefings listed one by one for a practice; more than this are summed up in one item.
@@ -40,7 +40,7 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
             .order_by("briefing__published_at", "pk")[: SHOWN + 1]
         )
         for t in waiting[:SHOWN]:
-            href = reverse("cascade:briefing", args=[slug, t.briefing_id])
+            href = reverse("golden_thread:briefing", args=[slug, t.briefing_id])
             if t.acknowledged_at is None:
                 items.append(
                     AttentionItem(
@@ -68,7 +68,7 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
                     title="More decisions wait for your practice",
                     description="Your practice has more briefings to acknowledge or actions to "
                     "report than are listed here. See them all, oldest first.",
-                    href=reverse("cascade:practice", args=[slug, organisation_id]),
+                    href=reverse("golden_thread:practice", args=[slug, organisation_id]),
                     action="See every briefing",
                 )
             )
@@ -88,7 +88,7 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
                 AttentionItem(
                     title="More decisions have not reached your PCN's practices",
                     description="See every decision and its reach on the golden thread.",
-                    href=reverse("cascade:briefings", args=[slug]),
+                    href=reverse("golden_thread:briefings", args=[slug]),
                     action="See every decision",
                 )
             )
@@ -100,7 +100,7 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
                     f"{row['briefing__decision__title']}",
                     description="Take it to your next PCN meeting and record it, so every "
                     "practice hears it.",
-                    href=reverse("cascade:briefing_thread", args=[slug, row["briefing_id"]]),
+                    href=reverse("golden_thread:briefing_thread", args=[slug, row["briefing_id"]]),
                     action="See who has not heard",
                 )
             )
@@ -126,7 +126,9 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
                 f"{question_row['thread__briefing__decision__title']}",
                 description="Practices asked about this decision. Your answer shows on the "
                 "briefing for every practice.",
-                href=reverse("cascade:briefing", args=[slug, question_row["thread__briefing_id"]]),
+                href=reverse(
+                    "golden_thread:briefing", args=[slug, question_row["thread__briefing_id"]]
+                ),
                 action="Answer",
             )
         )

@@ -1,5 +1,5 @@
 """Chasers: practices a briefing has not reached are chased, first through their PCN's
-Clinical Director, then directly. A daily job (cascade.tasks.send_chasers) runs them."""
+Clinical Director, then directly. A daily job (golden_thread.tasks.send_chasers) runs them."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
-from cascade.access import pcn_leads, practice_contacts
-from cascade.models import Thread
+from golden_thread.access import pcn_leads, practice_contacts
+from golden_thread.models import Thread
 from notifications.services import notify
 
 #: A practice that has not acknowledged this many days after publication is chased, first

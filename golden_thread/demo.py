@@ -10,11 +10,11 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
-from cascade import services, who_we_are
 from collectives.models import Collective, CollectiveOrganisation, Membership, Role
 from decisions import services as decision_services
 from decisions.models import Decision
 from directory.models import Person
+from golden_thread import services, who_we_are
 
 TITLE = "One phlebotomy service for the island"
 BRIEFING = {

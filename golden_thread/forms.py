@@ -1,4 +1,4 @@
-"""Forms for the golden thread: they parse input; the rules are in cascade.services."""
+"""Forms for the golden thread: they parse input; the rules are in golden_thread.services."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from cascade.models import Acknowledgement, ActionStatus, Channel
+from golden_thread.models import Acknowledgement, ActionStatus, Channel
 
 
 class BriefingForm(forms.Form):

@@ -67,7 +67,7 @@ class Briefing(models.Model):
         return f"Briefing: {self.decision.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("cascade:briefing", args=[self.collective.slug, self.pk])
+        return reverse("golden_thread:briefing", args=[self.collective.slug, self.pk])
 
     @property
     def is_published(self) -> bool:
@@ -148,7 +148,12 @@ class Thread(models.Model):
                 name="a_discussion_has_a_date",
             ),
         ]
-        indexes = [models.Index(fields=["practice", "acknowledged_at"])]
+        indexes = [
+            # Named when the app was `cascade`; kept so the rename touched no index.
+            models.Index(
+                fields=["practice", "acknowledged_at"], name="cascade_thr_practic_52971f_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.briefing} to {self.practice}"

@@ -23,8 +23,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from cascade.chasers import CHASE_CD_AFTER
-from cascade.models import ActionStatus, Briefing, Question, Thread, Touch
+from golden_thread.chasers import CHASE_CD_AFTER
+from golden_thread.models import ActionStatus, Briefing, Question, Thread, Touch
 
 
 @dataclass(frozen=True)

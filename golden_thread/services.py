@@ -1,7 +1,7 @@
 """Writes for the golden thread: the briefing, its publication to every practice, touches,
 acknowledgements, questions and actions. Every rule is here (who may act is in
-cascade.access), so pages and API share it. Chasers are in cascade.chasers, and "who we
-are" in cascade.about."""
+golden_thread.access), so pages and API share it. Chasers are in golden_thread.chasers, and "who we
+are" in golden_thread.about."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from cascade.access import (
+from collectives.models import Membership
+from decisions.models import Decision
+from golden_thread.access import (
     collective_practices,
     facilitates,
     leads_pcn,
@@ -23,7 +25,7 @@ from cascade.access import (
     require_facilitator,
     speaks_for_practice,
 )
-from cascade.models import (
+from golden_thread.models import (
     Acknowledgement,
     ActionStatus,
     Briefing,
@@ -32,9 +34,7 @@ from cascade.models import (
     Thread,
     Touch,
 )
-from cascade.readability import Readability, measure
-from collectives.models import Membership
-from decisions.models import Decision
+from golden_thread.readability import Readability, measure
 from notifications.services import notify
 
 # The briefing -----------------------------------------------------------------------------

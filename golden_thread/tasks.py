@@ -5,7 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from cascade.chasers import chasers_send
+from golden_thread.chasers import chasers_send
 
 
 @db_periodic_task(crontab(hour="9", minute="30"))

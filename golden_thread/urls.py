@@ -1,8 +1,8 @@
 from django.urls import path
 
-from cascade.views import about, briefings, threads
+from golden_thread.views import about, briefings, threads
 
-app_name = "cascade"
+app_name = "golden_thread"
 B = "c/<slug:slug>/briefings/"
 urlpatterns = [
     path(B, briefings.briefings, name="briefings"),

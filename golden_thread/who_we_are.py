@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from cascade.models import AboutPage
-from cascade.readability import measure
 from collectives.access import require_convenor
 from collectives.models import Membership
+from golden_thread.models import AboutPage
+from golden_thread.readability import measure
 
 
 @transaction.atomic

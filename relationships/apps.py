@@ -1,12 +1,12 @@
 from django.apps import AppConfig
 
 
-class HabitsConfig(AppConfig):
-    name = "habits"
-    verbose_name = "Relationship health II: the five habits"
+class RelationshipsConfig(AppConfig):
+    name = "relationships"
+    verbose_name = "Relationships: the five habits"
 
     def ready(self) -> None:
-        from habits.attention import habits_needing_you
         from home import attention
+        from relationships.attention import habits_needing_you
 
         attention.register(habits_needing_you)

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collectives.models import Membership
-from habits.models import Ask, AskStatus
-from habits.nudges import open_nudges_for
-from habits.services import ACTING_ROLES
 from home.attention import AttentionItem
+from relationships.models import Ask, AskStatus
+from relationships.nudges import open_nudges_for
+from relationships.services import ACTING_ROLES
 
 #: Nudges, and asks, listed one by one; more than this are summed up in one item.
 SHOWN = 5
@@ -40,7 +40,7 @@ def habits_needing_you(membership: Membership) -> list[AttentionItem]:
             collective=membership.collective_id, organisation_id=own, now=timezone.now()
         )[: SHOWN + 1]
     )
-    nudges_href = reverse("habits:nudges", args=[slug])
+    nudges_href = reverse("relationships:nudges", args=[slug])
     for nudge in nudges[:SHOWN]:
         items.append(
             AttentionItem(
@@ -75,7 +75,7 @@ def habits_needing_you(membership: Membership) -> list[AttentionItem]:
                 title=f"{ask.organisation.name} asks for help: {_shorten(ask.what)}",
                 description=f"Help is needed{by}. Asking builds trust; so does answering. "
                 "Offer help if your organisation can.",
-                href=reverse("habits:ask", args=[slug, ask.pk]),
+                href=reverse("relationships:ask", args=[slug, ask.pk]),
                 action="Offer help",
             )
         )
@@ -84,7 +84,7 @@ def habits_needing_you(membership: Membership) -> list[AttentionItem]:
             AttentionItem(
                 title="More asks for help",
                 description="Other organisations have asked for more help than is listed here.",
-                href=reverse("habits:asks", args=[slug]),
+                href=reverse("relationships:asks", args=[slug]),
                 action="See every ask",
             )
         )

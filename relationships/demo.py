@@ -13,9 +13,9 @@ import datetime as dt
 from django.utils import timezone
 
 from collectives.models import CollectiveOrganisation, Membership
-from habits import services
-from habits.models import Contact, Mode, Period, Scope
-from habits.nudges import nudges_refresh
+from relationships import services
+from relationships.models import Contact, Mode, Period, Scope
+from relationships.nudges import nudges_refresh
 
 #: Weeks (counting back from this one) in which the weekly call did not happen.
 MISSED_WEEKS = frozenset({3, 7})

@@ -2,7 +2,7 @@
 day of each of the next periods of every rhythm the person's organisation is in (or the
 person owns), so the calendar shows when each agreed contact is due.
 
-Periods come from habits.rules.periods (the one definition of a period, with its
+Periods come from relationships.rules.periods (the one definition of a period, with its
 half-period rule), so the feed and the nudges never disagree about a week or a month.
 Each event's UID is stable per rhythm and period: a calendar that refreshes the feed
 updates its events rather than adding copies.
@@ -18,8 +18,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from collectives.models import Membership
-from habits import rules
-from habits.models import CalendarFeed, Mode, Rhythm
+from relationships import rules
+from relationships.models import CalendarFeed, Mode, Rhythm
 
 PRODID = "-//Alliance//Rhythms//EN"
 #: How many periods of each rhythm the feed lists, the current one first.
@@ -96,7 +96,7 @@ def feed_ics(feed: CalendarFeed, now: dt.datetime) -> bytes:
     stamp = now.astimezone(dt.UTC)
     for rhythm in _rhythms(feed, today):
         names = ", ".join(sorted(o.name for o in rhythm.organisations.all()))
-        url = site + reverse("habits:rhythm", args=[feed.collective.slug, rhythm.pk])
+        url = site + reverse("relationships:rhythm", args=[feed.collective.slug, rhythm.pk])
         for period in upcoming_periods(rhythm, now):
             day = first_working_day(period, rhythm.starts_on)
             event = icalendar.Event()

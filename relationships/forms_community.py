@@ -1,5 +1,5 @@
 """Forms for nudges, asks for help and put-it-right records: they parse input; the rules are
-in habits.services."""
+in relationships.services."""
 
 from __future__ import annotations
 

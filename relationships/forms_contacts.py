@@ -10,9 +10,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from habits import ics
-from habits.models import Mode, Period, Scope
-from habits.selectors.contacts import Nameable
+from relationships import ics
+from relationships.models import Mode, Period, Scope
+from relationships.selectors.contacts import Nameable
 
 DATE_HINT = "For example, 2026-03-17"
 

@@ -1,7 +1,7 @@
 """Relationship health II: the habits that rebuild trust between member organisations.
 
 Talk more than e-mail (the contact log and its mode mix), keep an agreed rhythm, ask for
-help, put things right. Nudges turn the rules in habits.rules into prompts people can
+help, put things right. Nudges turn the rules in relationships.rules into prompts people can
 dismiss or snooze.
 """
 
@@ -62,7 +62,12 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-happened_at", "-id"]
-        indexes = [models.Index(fields=["collective", "happened_at"])]
+        indexes = [
+            # Named when the app was `habits`; kept so the rename touched no index.
+            models.Index(
+                fields=["collective", "happened_at"], name="habits_cont_collect_1555a5_idx"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["collective", "calendar_uid"],
@@ -196,7 +201,7 @@ class Nudge(models.Model):
 
 
 class HabitSettings(models.Model):
-    """A collective's thresholds for the nudge rules (habits.rules.Thresholds)."""
+    """A collective's thresholds for the nudge rules (relationships.rules.Thresholds)."""
 
     collective = models.OneToOneField(
         "collectives.Collective", on_delete=models.CASCADE, related_name="habit_settings"

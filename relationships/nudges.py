@@ -1,4 +1,4 @@
-"""Turn the rules in habits.rules into Nudge rows: one per rule, subject and period (its
+"""Turn the rules in relationships.rules into Nudge rows: one per rule, subject and period (its
 key), so a daily run raises each nudge once and a dismissed one stays dismissed.
 
 The rules read plain facts, so this module is the only place that loads contacts and
@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collectives.models import Collective, CollectiveOrganisation
-from habits import rules
-from habits.models import Contact, HabitSettings, Nudge, Rhythm
+from relationships import rules
+from relationships.models import Contact, HabitSettings, Nudge, Rhythm
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ def open_nudges_for(
 def _people_by_organisation(collective: Collective) -> dict[int, list[Any]]:
     """The active people who act for each member organisation (one query)."""
     from collectives.models import Membership
-    from habits.services import ACTING_ROLES
+    from relationships.services import ACTING_ROLES
 
     found: dict[int, list[Any]] = {}
     for m in Membership.objects.filter(
@@ -178,7 +178,7 @@ def nudges_notify(*, collective: Collective, nudges: list[Nudge], now: dt.dateti
     if not nudges:
         return 0
     people = _people_by_organisation(collective)
-    path = reverse("habits:nudges", args=[collective.slug])
+    path = reverse("relationships:nudges", args=[collective.slug])
     recorded = 0
     for nudge in nudges:
         users = {

@@ -78,7 +78,7 @@ class RhythmFact:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """A collective's settings for the nudge rules (habits.models.HabitSettings)."""
+    """A collective's settings for the nudge rules (relationships.models.HabitSettings)."""
 
     weeks: int = 8
     email_only_weeks: int = 6
@@ -131,7 +131,7 @@ class ModeMix:
 @dataclass(frozen=True)
 class NudgeFact:
     """``key`` is rule + subject + the period the nudge is about: the same nudge is raised
-    once in that period (habits.models.Nudge is unique per collective and key)."""
+    once in that period (relationships.models.Nudge is unique per collective and key)."""
 
     key: str
     rule: str

@@ -24,7 +24,7 @@ from audit.services import audit_record
 from collectives.access import require_convenor
 from collectives.models import CollectiveOrganisation, Membership, Role
 from directory.selectors import people_seen_by
-from habits.models import (
+from relationships.models import (
     Ask,
     AskStatus,
     CalendarFeed,
@@ -41,7 +41,7 @@ from habits.models import (
     Scope,
     Source,
 )
-from habits.nudges import thresholds_for
+from relationships.nudges import thresholds_for
 
 #: Roles whose holders may act for the organisation they work for.
 ACTING_ROLES = (Role.REPRESENTATIVE, Role.DEPUTY, Role.MEMBER, Role.CONVENOR)
@@ -327,7 +327,7 @@ def calendar_import(
     write lock while it is read (on SQLite, other people's writes would wait and then fail
     with "database is locked"). Only the writes, in bulk, are in the transaction. `data`
     is the file's bytes or its chunks (ics.read_meetings)."""
-    from habits.ics import read_meetings
+    from relationships.ics import read_meetings
 
     _require_recorder(actor_membership)
     result = read_meetings(data, filename=filename)  # raises ICSError on a broken file
@@ -790,8 +790,8 @@ HABIT_SETTINGS_RANGES: dict[str, tuple[float, float, str]] = {
 
 @transaction.atomic
 def habit_settings_change(*, actor_membership: Membership, **values: Any) -> HabitSettings:
-    """A convenor changes the collective's nudge thresholds (habits.models.HabitSettings).
-    Thresholds not given keep their current value (the defaults in habits.rules.Thresholds
+    """A convenor changes the collective's nudge thresholds (relationships.models.HabitSettings).
+    Thresholds not given keep their current value (the defaults in relationships.rules.Thresholds
     until first saved). Every value is checked against its range; errors name the field."""
     require_convenor(actor_membership)
     unknown = sorted(set(values) - set(HABIT_SETTINGS_RANGES))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from habits.nudges import nudges_raise_and_notify
+from relationships.nudges import nudges_raise_and_notify
 
 
 @db_periodic_task(crontab(hour="6", minute="0"))

@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from habits.views import community, contacts, feed, mix, overview, rhythms
+from relationships.views import community, contacts, feed, mix, overview, rhythms
 
-app_name = "habits"
+app_name = "relationships"
 C = "c/<slug:slug>/relationships/"
 urlpatterns = [
     path(C, overview.overview, name="overview"),

@@ -1,5 +1,5 @@
 """Replay the attacks of issue 12 on a checkout of Alliance from before it, with today's
-adversary (relationships/disclosure.py).
+adversary (surveys/disclosure.py).
 
     git worktree add /tmp/before-12 ec5f3d1
     .venv/bin/python scripts/replay_issue12_attacks.py /tmp/before-12
@@ -30,7 +30,7 @@ OLD = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else None
 if OLD is None or not (OLD / "manage.py").exists():
     sys.exit("Give the path of a checkout from before issue 12.")
 
-spec = importlib.util.spec_from_file_location("adversary", HERE / "relationships" / "disclosure.py")
+spec = importlib.util.spec_from_file_location("adversary", HERE / "surveys" / "disclosure.py")
 assert spec is not None and spec.loader is not None
 adversary = importlib.util.module_from_spec(spec)
 sys.modules["adversary"] = adversary
@@ -58,8 +58,8 @@ from alliance.testing import (  # noqa: E402
     MembershipFactory,
 )
 from collectives.models import Role  # noqa: E402
-from relationships import services  # noqa: E402
-from relationships.models import RATING_ITEMS, SurveyRound  # noqa: E402
+from surveys import services  # noqa: E402
+from surveys.models import RATING_ITEMS, SurveyRound  # noqa: E402
 
 unit = lambda component, key: key[:1]  # noqa: E731
 
@@ -103,7 +103,7 @@ def results_as(user, survey) -> dict:
 
 def structure(survey) -> dict[tuple[int, int], float]:
     """Who rated whom (assumed known) and, for checking only, the true trust of each tie."""
-    from relationships.selectors import _ties
+    from surveys.selectors import _ties
 
     return {(t.rater, t.ratee): t.trust for t in _ties(survey)}
 
@@ -309,7 +309,7 @@ rate(survey, reps["Ash"], reps["Yew"], trust=4, now=5)
 rate(survey, reps["Yew"], reps["Ash"], trust=4, now=5)
 services.round_close(actor_membership=convenor, survey=survey)
 body = results_as(reps["Ash"].user, survey)
-from relationships.analytics import band  # noqa: E402
+from surveys.analytics import band  # noqa: E402
 
 print("\n== Attack 5: each pair's mutual band and position, beside Ash's own answer")
 names = {r.organisation.pk: n for n, r in reps.items()}

@@ -9,8 +9,8 @@ from django.http import Http404
 from audit.services import audit_record
 from collectives.models import ORGANISATION_ROLES, Membership, Role
 from directory.models import Organisation
-from relationships import selectors
-from relationships.models import AnswerMode, Response, RoundParticipant, SurveyRound
+from surveys import selectors
+from surveys.models import AnswerMode, Response, RoundParticipant, SurveyRound
 
 
 def get_round_in_collective(membership: Membership, pk: int) -> SurveyRound:
@@ -86,7 +86,7 @@ def get_pair_views_for(membership: Membership, survey: SurveyRound) -> list[sele
     see them (selectors.pair_views), or PermissionDenied. Reading views that both sides
     agreed to share (the other organisation's answers among them) is recorded in the audit
     log, with the partners but never a value."""
-    from relationships.services import can_share_views
+    from surveys.services import can_share_views
 
     if not can_share_views(membership, survey):
         raise PermissionDenied(

@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from relationships import services
-from relationships.models import RoundPublication
+from surveys import services
+from surveys.models import RoundPublication
 
 
 @admin.register(RoundPublication)

@@ -1,12 +1,12 @@
 from django.apps import AppConfig
 
 
-class RelationshipsConfig(AppConfig):
-    name = "relationships"
-    verbose_name = "Relationship health"
+class SurveysConfig(AppConfig):
+    name = "surveys"
+    verbose_name = "Trust surveys"
 
     def ready(self) -> None:
         from home import attention
-        from relationships.attention import unanswered_rounds
+        from surveys.attention import unanswered_rounds
 
         attention.register(unanswered_rounds)

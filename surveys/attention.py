@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from collectives.models import Membership
 from home.attention import AttentionItem
-from relationships.models import AnswerMode, Response, SurveyRound
-from relationships.services import can_answer
+from surveys.models import AnswerMode, Response, SurveyRound
+from surveys.services import can_answer
 
 
 def unanswered_rounds(membership: Membership) -> list[AttentionItem]:
@@ -36,7 +36,7 @@ def unanswered_rounds(membership: Membership) -> list[AttentionItem]:
                 title=f"Answer the trust survey: {survey.title}",
                 description=f"Say how your organisation works with the others. It closes on "
                 f"{survey.closes_on:%d %B %Y}.",
-                href=reverse("relationships:answer", args=[membership.collective.slug, survey.pk]),
+                href=reverse("surveys:answer", args=[membership.collective.slug, survey.pk]),
                 action="Answer the survey",
             )
         )

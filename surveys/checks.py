@@ -1,6 +1,6 @@
 """The nightly disclosure check: publish what has closed, then look for leaks everywhere.
 
-Publication already refuses to show a figure that would leak (relationships.publication),
+Publication already refuses to show a figure that would leak (surveys.publication),
 so the check should never find anything. It runs anyway, every night, over every published
 round, because what a participant can see keeps growing after a round is published: new
 rounds overlap it, and pairs agree to share their views. If it ever finds a leak, the round's
@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from collectives.models import Membership, Role
 from notifications.services import notify
-from relationships import selectors, services
-from relationships.disclosure import Leak
-from relationships.models import RoundPublication, SurveyRound
+from surveys import selectors, services
+from surveys.disclosure import Leak
+from surveys.models import RoundPublication, SurveyRound
 
 
 def results_publish_due() -> list[SurveyRound]:
@@ -66,5 +66,5 @@ def _hold(finding: Finding) -> None:
         "round, together with other published figures, could let someone work out an "
         "organisation's answers. The results are hidden until the service team has looked "
         "into it; nothing else needs doing.",
-        path=reverse("relationships:round", args=[survey.collective.slug, survey.pk]),
+        path=reverse("surveys:round", args=[survey.collective.slug, survey.pk]),
     )

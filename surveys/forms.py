@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from relationships.models import RC_ITEMS, SPECTRUM_CHOICES, TRUST_ITEMS, VALUE_ITEMS, AnswerMode
+from surveys.models import RC_ITEMS, SPECTRUM_CHOICES, TRUST_ITEMS, VALUE_ITEMS, AnswerMode
 
 AGREE_4 = [(1, "1 Not at all"), (2, "2 A little"), (3, "3 Mostly"), (4, "4 Completely")]
 AMOUNT_4 = [(1, "1 None"), (2, "2 Some"), (3, "3 A lot"), (4, "4 A great deal")]

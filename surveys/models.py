@@ -1,6 +1,6 @@
 """Trust survey rounds and the answers organisations give in them.
 
-Raw ratings are confidential (PRODUCT.md §4): nothing outside relationships.selectors reads
+Raw ratings are confidential (PRODUCT.md §4): nothing outside surveys.selectors reads
 TieRating, and the selectors return only aggregates that respect the collective's k rule.
 """
 
@@ -248,7 +248,7 @@ class PairConsent(models.Model):
 
 
 class RoundPublication(models.Model):
-    """What a closed round shows, decided once (relationships.publication) and never changed:
+    """What a closed round shows, decided once (surveys.publication) and never changed:
     the cells shown or held back with their values, the ledger of every shown figure as a
     sum over ratings (what the disclosure check audits), and what was frozen with it."""
 

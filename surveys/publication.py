@@ -43,8 +43,8 @@ from dataclasses import dataclass, field, replace
 from math import fsum
 from typing import Any
 
-from relationships import analytics
-from relationships.disclosure import Figure, Key, Leak, Viewer, audit
+from surveys import analytics
+from surveys.disclosure import Figure, Key, Leak, Viewer, audit
 
 TIE_COMPONENTS = ("trust", "value", "rc", "now", "wanted")
 PAIR_COMPONENTS = ("pair_band", "pair_misaligned")

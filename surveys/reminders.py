@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from collectives.models import ORGANISATION_ROLES, Membership, Role
-from relationships.models import AnswerMode, ReminderSent, Response, SurveyRound
+from surveys.models import AnswerMode, ReminderSent, Response, SurveyRound
 
 DAYS_BEFORE = (3, 1)
 
@@ -64,7 +64,7 @@ def reminders_send(*, today: dt.date | None = None) -> int:
 
 def _send(survey: SurveyRound, organisation: str, recipients: list[str], days: int) -> None:
     link = settings.SITE_URL.rstrip("/") + reverse(
-        "relationships:answer", args=[survey.collective.slug, survey.pk]
+        "surveys:answer", args=[survey.collective.slug, survey.pk]
     )
     when = "tomorrow" if days == 1 else f"in {days} days"
     text = (

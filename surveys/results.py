@@ -1,7 +1,7 @@
 """Reads of published results: what pages, the API and exports show of a closed round.
 
 Everything here comes from a round's `RoundPublication`, decided once by
-`relationships.publication` when the round closed; nothing here reads a rating. A round that
+`surveys.publication` when the round closed; nothing here reads a rating. A round that
 has closed but has not been published yet is published on first read
 (`services.round_results_publish`), so results appear the moment a round closes by date.
 """
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from directory.models import Organisation
-from relationships.models import RoundPublication, SurveyRound
-from relationships.publication import FEW, Cell
+from surveys.models import RoundPublication, SurveyRound
+from surveys.publication import FEW, Cell
 
 HELD = "held"
 REASONS = {
@@ -90,7 +90,7 @@ def publication_for(survey: SurveyRound) -> RoundPublication | None:
         return None
     found = RoundPublication.objects.filter(round=survey).first()
     if found is None:
-        from relationships.services import round_results_publish
+        from surveys.services import round_results_publish
 
         found = round_results_publish(survey=survey)
     return found

@@ -2,8 +2,8 @@
 
 What it gives out of them (PRODUCT.md §4, docs/confidentiality.md):
 - to the publication (`publication_input`): the ratings of a closed round, averaged per
-  rating organisation, for `relationships.publication` to decide what may be shown; pages,
-  API and exports read only what was published (`relationships.results`);
+  rating organisation, for `surveys.publication` to decide what may be shown; pages,
+  API and exports read only what was published (`surveys.results`);
 - to an organisation's own representatives: its own answers (`own_response`);
 - to the two organisations of a pair, once both agreed: each other's view of the pair
   (`pair_views`);
@@ -21,9 +21,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from collectives.models import Membership
 from directory.models import Organisation, OrganisationRelationship, RelationshipKind
-from relationships import analytics
-from relationships.disclosure import Figure, Leak
-from relationships.models import (
+from surveys import analytics
+from surveys.disclosure import Figure, Leak
+from surveys.models import (
     RC_ITEMS,
     TRUST_ITEMS,
     VALUE_ITEMS,
@@ -35,7 +35,7 @@ from relationships.models import (
     SurveyRound,
     TieRating,
 )
-from relationships.publication import Published, RoundInput, leaks, pair_key
+from surveys.publication import Published, RoundInput, leaks, pair_key
 
 
 def rounds_for_collective(*, collective: Any) -> QuerySet[SurveyRound]:

@@ -14,9 +14,9 @@ from audit.services import audit_record, snapshot
 from collectives.access import require_convenor
 from collectives.models import ORGANISATION_ROLES, Collective, CollectiveOrganisation, Membership
 from directory.models import Organisation
-from relationships import access, publication, selectors
-from relationships.disclosure import Leak
-from relationships.models import (
+from surveys import access, publication, selectors
+from surveys.disclosure import Leak
+from surveys.models import (
     MIN_RATERS_FLOOR,
     RATING_ITEMS,
     AnswerMode,
@@ -131,7 +131,7 @@ def round_close(*, actor_membership: Membership, survey: SurveyRound) -> SurveyR
     """Close the round now, for good: answers can no longer change, k is frozen, and the
     results are published (after the commit, in the background; the first read publishes
     them if the job has not yet)."""
-    from relationships import tasks
+    from surveys import tasks
 
     require_convenor(actor_membership)
     survey = SurveyRound.objects.select_for_update().get(pk=survey.pk)
@@ -197,7 +197,7 @@ def _lock_overlapping(survey: SurveyRound) -> list[int]:
 
 
 def round_results_publish(*, survey: SurveyRound) -> RoundPublication:
-    """Decide, once, what a closed round shows (relationships.publication) and keep it.
+    """Decide, once, what a closed round shows (surveys.publication) and keep it.
 
     The work is done outside any transaction (it reads every rating and may take seconds
     for a large round, and SQLite would hold every other writer meanwhile); the write then
@@ -409,7 +409,7 @@ def pair_consent_withdraw(
 
 def can_answer(membership: Membership, survey: SurveyRound) -> bool:
     """Whether this person answers for their organisation in this round: the same people,
-    and only they, may read the answers (relationships.access holds the one rule)."""
+    and only they, may read the answers (surveys.access holds the one rule)."""
     return access.may_read_raw_answers(membership, survey)
 
 

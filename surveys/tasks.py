@@ -5,9 +5,9 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from relationships.checks import results_check_all, results_publish_due
-from relationships.models import SurveyRound
-from relationships.reminders import reminders_send
+from surveys.checks import results_check_all, results_publish_due
+from surveys.models import SurveyRound
+from surveys.reminders import reminders_send
 
 
 @db_periodic_task(crontab(hour="8", minute="0"))
@@ -17,7 +17,7 @@ def send_survey_reminders() -> None:
 
 @db_task()
 def publish_round_results(survey_pk: int) -> None:
-    from relationships.services import round_results_publish
+    from surveys.services import round_results_publish
 
     survey = SurveyRound.objects.filter(pk=survey_pk).select_related("collective").first()
     if survey is not None and survey.is_closed:

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from relationships import views
+from surveys import views
 
-app_name = "relationships"
+app_name = "surveys"
 R = "c/<slug:slug>/surveys/"
 urlpatterns = [
     path(R, views.rounds, name="rounds"),

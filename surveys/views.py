@@ -16,10 +16,10 @@ from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
 from collectives.selectors import member_organisations
-from relationships import access, results, selectors, services
-from relationships.analytics import RC_DIMENSIONS, SPECTRUM
-from relationships.forms import QUESTIONS, ExtendForm, RatingForm, RoundForm, SelfAssessmentForm
-from relationships.models import RATING_ITEMS, RC_ITEMS, TRUST_ITEMS, VALUE_ITEMS
+from surveys import access, results, selectors, services
+from surveys.analytics import RC_DIMENSIONS, SPECTRUM
+from surveys.forms import QUESTIONS, ExtendForm, RatingForm, RoundForm, SelfAssessmentForm
+from surveys.models import RATING_ITEMS, RC_ITEMS, TRUST_ITEMS, VALUE_ITEMS
 
 SPECTRUM_LABELS = {i + 1: label.capitalize() for i, label in enumerate(SPECTRUM)}
 
@@ -28,20 +28,20 @@ def _crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, s
     slug = membership.collective.slug
     return [
         {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
-        {"text": "Trust surveys", "href": reverse("relationships:rounds", args=[slug])},
+        {"text": "Trust surveys", "href": reverse("surveys:rounds", args=[slug])},
         *({"text": t, "href": h} for t, h in extra),
     ]
 
 
 def _round_url(membership: Membership, survey: Any, name: str = "round") -> str:
-    return reverse(f"relationships:{name}", args=[membership.collective.slug, survey.pk])
+    return reverse(f"surveys:{name}", args=[membership.collective.slug, survey.pk])
 
 
 @collective_page("surveys")
 def rounds(request: HttpRequest, membership: Membership) -> HttpResponse:
     return render(
         request,
-        "relationships/rounds.html",
+        "surveys/rounds.html",
         {
             "title": "Trust surveys",
             "membership": membership,
@@ -78,7 +78,7 @@ def round_new(request: HttpRequest, membership: Membership) -> HttpResponse:
             return redirect(_round_url(membership, survey))
     return render(
         request,
-        "relationships/round_new.html",
+        "surveys/round_new.html",
         {
             "title": "Open a trust survey",
             "membership": membership,
@@ -96,7 +96,7 @@ def round_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpR
     found = results.round_results(survey=survey)
     return render(
         request,
-        "relationships/round.html",
+        "surveys/round.html",
         {
             "title": survey.title,
             "membership": membership,
@@ -150,7 +150,7 @@ def answer(request: HttpRequest, membership: Membership, pk: int) -> HttpRespons
     ]
     return render(
         request,
-        "relationships/answer.html",
+        "surveys/answer.html",
         {
             "title": f"Answer: {survey.title}",
             "membership": membership,
@@ -202,7 +202,7 @@ def rate(request: HttpRequest, membership: Membership, pk: int, organisation: in
         )
     return render(
         request,
-        "relationships/rate.html",
+        "surveys/rate.html",
         {
             "title": f"How you work with {ratee.name}",
             "membership": membership,
@@ -239,7 +239,7 @@ def round_extend(request: HttpRequest, membership: Membership, pk: int) -> HttpR
             return redirect(_round_url(membership, survey))
     return render(
         request,
-        "relationships/round_extend.html",
+        "surveys/round_extend.html",
         {
             "title": f"Extend {survey.title}",
             "membership": membership,
@@ -259,7 +259,7 @@ def round_close(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
         return redirect(_round_url(membership, survey))
     return render(
         request,
-        "relationships/round_close.html",
+        "surveys/round_close.html",
         {
             "title": f"Close {survey.title}",
             "membership": membership,
@@ -315,7 +315,7 @@ def round_map(request: HttpRequest, membership: Membership, pk: int) -> HttpResp
     }
     return render(
         request,
-        "relationships/map.html",
+        "surveys/map.html",
         {
             **_results_context(membership, survey, found),
             "title": f"Network map: {survey.title}",
@@ -335,7 +335,7 @@ def round_pcn(request: HttpRequest, membership: Membership, pk: int, pcn: int) -
         raise Http404("Fewer than two practices of that PCN took part in this round.")
     return render(
         request,
-        "relationships/pcn.html",
+        "surveys/pcn.html",
         {
             **_results_context(membership, survey, found),
             "title": f"Allies or neighbours? {view.pcn.name}",
@@ -354,7 +354,7 @@ def round_us(request: HttpRequest, membership: Membership, pk: int) -> HttpRespo
         raise Http404("Your organisation did not take part in this round.")
     return render(
         request,
-        "relationships/us.html",
+        "surveys/us.html",
         {
             **_results_context(membership, survey, found),
             "title": f"How others see {membership.organisation.name}",
@@ -395,7 +395,7 @@ def pair_views(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
         return redirect(_round_url(membership, survey, "pair_views"))
     return render(
         request,
-        "relationships/pair_views.html",
+        "surveys/pair_views.html",
         {
             "title": f"Our relationships: {survey.title}",
             "membership": membership,
@@ -534,7 +534,7 @@ def trends(request: HttpRequest, membership: Membership) -> HttpResponse:
     points = results.trends(collective=membership.collective)
     return render(
         request,
-        "relationships/trends.html",
+        "surveys/trends.html",
         {
             "title": "Trust over time",
             "membership": membership,

@@ -16,11 +16,11 @@ from alliance.tests.browser import (
     serious_violations,
     sign_in,
 )
-from cascade.models import Briefing
 from collectives.demo import DEMO_PASSWORD
 from collectives.models import CollectiveOrganisation, Invitation, Membership
 from directory.models import Organisation, Person
-from habits.models import Ask, Contact, PutItRight, Rhythm
+from golden_thread.models import Briefing
+from relationships.models import Ask, Contact, PutItRight, Rhythm
 
 pytestmark = pytest.mark.browser
 

@@ -18,7 +18,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from alliance.exports import DANGEROUS_STARTS, safe_cell
-from relationships.tests.conftest import survey  # noqa: F401 - the fixture
+from surveys.tests.conftest import survey  # noqa: F401 - the fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = [
@@ -84,7 +84,7 @@ def _rows(response) -> list[list[str]]:
 def test_every_export_neutralises_formula_cells(client, survey):  # noqa: F811
     """A round whose organisations are named like formulas: every export writes the names as
     text starting with an apostrophe, and no text cell starts as a formula would."""
-    from relationships.models import RoundParticipant
+    from surveys.models import RoundParticipant
 
     for rep, name in zip(survey.reps, HOSTILE, strict=False):
         rep.organisation.name = name

@@ -28,7 +28,7 @@ PUBLIC = {
     "api:docs",
     "invitation_accept",  # reached with a secret token; tested in collectives
     "accounts:sign_in_link",  # a one-time sign-in link with a signed token; tested in accounts
-    "habits:feed_ics",  # a private calendar feed reached with a secret token; tested in habits
+    "relationships:feed_ics",  # a private calendar feed reached with a secret token; tested there
 }
 SIGNED_IN_WITHOUT_COLLECTIVE = {
     "home:index",
@@ -103,7 +103,7 @@ def _fill(route: str, slug: str, pk: int | None, organisation: int = 0, person: 
     return path.replace("<int:pcn>", str(organisation)).replace("<int:pk>", str(pk))
 
 
-# Which habits model a route's <pk> names (pages "habits:<word>...", API "api:<word>...").
+# Which habits model a route's <pk> names (pages "relationships:<word>...", API "api:<word>...").
 HABITS_PK_MODELS = {
     "contact": "Contact",
     "rhythm": "Rhythm",
@@ -114,7 +114,7 @@ HABITS_PK_MODELS = {
 
 
 def _habits_model(name: str) -> Any:
-    from habits import models
+    from relationships import models
 
     bare = name.split(":")[-1]
     for word, model in HABITS_PK_MODELS.items():
@@ -124,16 +124,16 @@ def _habits_model(name: str) -> Any:
 
 
 def _pk_model(name: str) -> Any:
-    if name.startswith("habits:") or (name.startswith("api:") and _habits_model(name)):
+    if name.startswith("relationships:") or (name.startswith("api:") and _habits_model(name)):
         found = _habits_model(name)
         assert found is not None, f"{name}: add the model its <pk> names to HABITS_PK_MODELS"
         return found
-    if name == "cascade:write":
+    if name == "golden_thread:write":
         from decisions.models import Decision
 
         return Decision
-    if name.startswith("cascade:") or name.startswith("api:briefing"):
-        from cascade.models import Briefing
+    if name.startswith("golden_thread:") or name.startswith("api:briefing"):
+        from golden_thread.models import Briefing
 
         return Briefing
     if name.startswith("notifications:"):
@@ -156,8 +156,8 @@ def _pk_model(name: str) -> Any:
         from decisions.models import Proposal
 
         return Proposal
-    if name.startswith("relationships:") or name.startswith("api:survey"):
-        from relationships.models import SurveyRound
+    if name.startswith("surveys:") or name.startswith("api:survey"):
+        from surveys.models import SurveyRound
 
         return SurveyRound
     bare = name.split(":")[-1]
@@ -191,8 +191,8 @@ def collective_b(outsider):
     )
     from django.utils import timezone
 
-    from relationships.models import SurveyRound
-    from relationships.services import round_open
+    from surveys.models import SurveyRound
+    from surveys.services import round_open
 
     others = [MemberOrganisationFactory(collective=b).organisation for _ in range(2)]
     survey = round_open(
@@ -216,8 +216,8 @@ def collective_b(outsider):
     decision = decision_services.decision_record(
         actor_membership=outsider, proposal=proposal, summary="s"
     )
-    from cascade import services as cascade_services
-    from cascade.models import Briefing
+    from golden_thread import services as cascade_services
+    from golden_thread.models import Briefing
     from notifications.models import Notification
 
     practice_b = MemberOrganisationFactory(collective=b).organisation
@@ -230,8 +230,8 @@ def collective_b(outsider):
     )
     notification = Notification.objects.filter(collective=b).first()
     assert notification is not None
-    from habits import models as habits_models
-    from habits import services as habits_services
+    from relationships import models as habits_models
+    from relationships import services as habits_services
 
     contact = habits_services.contact_add(
         actor_membership=outsider,
@@ -288,12 +288,12 @@ def collective_b(outsider):
 
 
 def _snapshot() -> tuple[int, ...]:
-    from cascade.models import AboutPage, Briefing, Question, Thread, Touch
     from collectives.models import CollectivePersonRole
     from directory.models import Organisation, Person
-    from habits.models import Ask, Contact, Nudge, Offer, PutItRightResponse, Rhythm
+    from golden_thread.models import AboutPage, Briefing, Question, Thread, Touch
     from notifications.models import Notification
-    from relationships.models import Response, SurveyRound
+    from relationships.models import Ask, Contact, Nudge, Offer, PutItRightResponse, Rhythm
+    from surveys.models import Response, SurveyRound
 
     return (
         Contact.objects.count(),

@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ('practice_chased_at', models.DateTimeField(blank=True, null=True)),
                 ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('action_reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('briefing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='threads', to='cascade.briefing')),
+                ('briefing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='threads', to='golden_thread.briefing')),
                 ('pcn', models.ForeignKey(blank=True, help_text="The practice's PCN when the briefing was published.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.organisation')),
                 ('practice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.organisation')),
             ],
@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
                 ('answered_at', models.DateTimeField(blank=True, null=True)),
                 ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('asked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('thread', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='cascade.thread')),
+                ('thread', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='golden_thread.thread')),
             ],
             options={
                 'ordering': ['asked_at', 'id'],
@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                 ('note', models.CharField(blank=True, max_length=300)),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('thread', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='touches', to='cascade.thread')),
+                ('thread', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='touches', to='golden_thread.thread')),
             ],
             options={
                 'verbose_name_plural': 'touches',

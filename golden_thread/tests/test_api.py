@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from accounts.services import api_token_mint
 from alliance.testing import MemberOrganisationFactory, MembershipFactory, OrganisationFactory
-from cascade import services
-from cascade.models import Briefing, Thread, Touch
-from cascade.tests.conftest import HARD, PLAIN, build_collective
 from collectives.models import Role
+from golden_thread import services
+from golden_thread.models import Briefing, Thread, Touch
+from golden_thread.tests.conftest import HARD, PLAIN, build_collective
 
 JSON = "application/json"
 

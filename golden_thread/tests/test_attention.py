@@ -9,11 +9,11 @@ import html
 import pytest
 from django.urls import reverse
 
-from cascade import services
-from cascade.attention import briefings_needing_you
-from cascade.models import Question, Thread
-from cascade.tests.conftest import PLAIN
 from collectives.models import Membership
+from golden_thread import services
+from golden_thread.attention import briefings_needing_you
+from golden_thread.models import Question, Thread
+from golden_thread.tests.conftest import PLAIN
 
 
 def _publish(area, decision=None, *, action=True, by=None):
@@ -91,7 +91,7 @@ def test_a_clinical_director_sees_how_many_of_their_practices_are_not_reached(ar
     cd = area.cds[0]
     page = _home(client, cd)
     assert "5 practices of your PCN not reached: One phlebotomy service" in page
-    dashboard = reverse("cascade:briefing_thread", args=[cd.collective.slug, briefing.pk])
+    dashboard = reverse("golden_thread:briefing_thread", args=[cd.collective.slug, briefing.pk])
     assert f'href="{dashboard}"' in page
     for practice in area.practices[:4]:
         services.acknowledge(

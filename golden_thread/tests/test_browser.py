@@ -14,10 +14,10 @@ from playwright.sync_api import expect
 
 from alliance.testing import MembershipFactory
 from alliance.tests.browser import new_page, problems, serious_violations, sign_in
-from cascade import chasers, services
-from cascade.models import Briefing, Thread, Touch
-from cascade.tests.conftest import HARD, PLAIN, build_collective
 from collectives.models import Role
+from golden_thread import chasers, services
+from golden_thread.models import Briefing, Thread, Touch
+from golden_thread.tests.conftest import HARD, PLAIN, build_collective
 
 pytestmark = pytest.mark.browser
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-results" / "golden-thread"

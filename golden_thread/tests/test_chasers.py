@@ -9,11 +9,11 @@ import zoneinfo
 import pytest
 
 from alliance.testing import MemberOrganisationFactory, MembershipFactory, OrganisationFactory
-from cascade import chasers, services
-from cascade.models import Thread
-from cascade.tests.conftest import PLAIN
 from collectives.models import Role
 from directory.models import OrganisationRelationship, RelationshipKind
+from golden_thread import chasers, services
+from golden_thread.models import Thread
+from golden_thread.tests.conftest import PLAIN
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 PUBLISHED = dt.datetime(2025, 3, 3, 9, 0, tzinfo=LONDON)

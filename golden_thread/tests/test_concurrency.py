@@ -6,9 +6,9 @@ import threading
 
 from django.core.exceptions import ValidationError
 
-from cascade import services
-from cascade.models import Briefing, Thread, Touch
-from cascade.tests.conftest import PLAIN, build_collective
+from golden_thread import services
+from golden_thread.models import Briefing, Thread, Touch
+from golden_thread.tests.conftest import PLAIN, build_collective
 from notifications.models import Notification
 
 

@@ -14,12 +14,12 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from alliance.testing import MembershipFactory, page_queries
-from cascade import services, who_we_are
-from cascade.models import AboutPage, Briefing, Channel, Question, Thread, Touch
-from cascade.readability import measure
-from cascade.tests.conftest import HARD, PLAIN, Collective, build_collective
 from collectives.models import Role
 from decisions.models import Decision
+from golden_thread import services, who_we_are
+from golden_thread.models import AboutPage, Briefing, Channel, Question, Thread, Touch
+from golden_thread.readability import measure
+from golden_thread.tests.conftest import HARD, PLAIN, Collective, build_collective
 from notifications.models import Frequency, Notification, NotificationPreference
 
 TODAY = timezone.localdate

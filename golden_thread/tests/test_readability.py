@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import textstat
 
-from cascade import services
-from cascade.readability import DEFAULT_THRESHOLD, measure
-from cascade.tests.conftest import HARD, PLAIN
 from collectives import services as collective_services
+from golden_thread import services
+from golden_thread.readability import DEFAULT_THRESHOLD, measure
+from golden_thread.tests.conftest import HARD, PLAIN
 
 
 def _text(parts: dict[str, str]) -> str:

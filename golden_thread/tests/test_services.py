@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from alliance.testing import MemberOrganisationFactory, MembershipFactory
 from audit.models import AuditEntry
-from cascade import selectors, services, who_we_are
-from cascade.models import AboutPage, Briefing, Channel, Question, Thread, Touch
-from cascade.tests.conftest import HARD, PLAIN
 from collectives.models import Role
+from golden_thread import selectors, services, who_we_are
+from golden_thread.models import AboutPage, Briefing, Channel, Question, Thread, Touch
+from golden_thread.tests.conftest import HARD, PLAIN
 from notifications.models import Notification
 
 ACTION_BY = dt.date(2031, 9, 1)
@@ -153,7 +153,7 @@ def test_a_plain_briefing_is_not_marked_below_threshold(area):
 
 
 def test_a_collective_without_practices_cannot_publish(convenor):
-    from cascade.tests.conftest import build_collective
+    from golden_thread.tests.conftest import build_collective
 
     area = build_collective(convenor, pcns=1, per_pcn=0)
     briefing = _save(area)

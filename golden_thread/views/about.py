@@ -9,20 +9,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from alliance.forms import add_service_errors
-from cascade import selectors, who_we_are
-from cascade.forms import (
-    AboutForm,
-)
-from cascade.models import AboutPage
-from cascade.views.common import readability_for
 from collectives.decorators import collective_page
 from collectives.models import CollectiveOrganisation, Membership
+from golden_thread import selectors, who_we_are
+from golden_thread.forms import (
+    AboutForm,
+)
+from golden_thread.models import AboutPage
+from golden_thread.views.common import readability_for
 
 
 @collective_page("about")
 def about(request: HttpRequest, membership: Membership) -> HttpResponse:
-    from relationships.results import awareness_over_time
-    from relationships.results import reason as survey_reason
+    from surveys.results import awareness_over_time
+    from surveys.results import reason as survey_reason
 
     collective = membership.collective
     page = AboutPage.objects.filter(collective=collective).first()
@@ -45,7 +45,7 @@ def about(request: HttpRequest, membership: Membership) -> HttpResponse:
     recent = list(selectors.briefings_for_collective(collective=collective, published=True)[:5])
     return render(
         request,
-        "cascade/about.html",
+        "golden_thread/about.html",
         {
             "title": f"Who we are: {collective.name}",
             "membership": membership,
@@ -85,11 +85,11 @@ def about_edit(request: HttpRequest, membership: Membership) -> HttpResponse:
                 request,
                 "“Who we are” is published." if "publish" in request.POST else "Saved as a draft.",
             )
-            return redirect(reverse("cascade:about", args=[collective.slug]))
+            return redirect(reverse("golden_thread:about", args=[collective.slug]))
     data = form.data if form.is_bound else initial
     return render(
         request,
-        "cascade/about_form.html",
+        "golden_thread/about_form.html",
         {
             "title": "Edit “Who we are”",
             "membership": membership,
@@ -100,7 +100,10 @@ def about_edit(request: HttpRequest, membership: Membership) -> HttpResponse:
                     "text": collective.name,
                     "href": reverse("home:collective", args=[collective.slug]),
                 },
-                {"text": "Who we are", "href": reverse("cascade:about", args=[collective.slug])},
+                {
+                    "text": "Who we are",
+                    "href": reverse("golden_thread:about", args=[collective.slug]),
+                },
             ],
         },
     )

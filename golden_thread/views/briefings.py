@@ -10,8 +10,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from alliance.forms import add_service_errors
-from cascade import access, selectors, services
-from cascade.forms import (
+from collectives.decorators import collective_page
+from collectives.models import CollectiveOrganisation, Membership
+from decisions.models import Decision
+from directory.models import Organisation
+from golden_thread import access, selectors, services
+from golden_thread.forms import (
     AcknowledgeForm,
     ActionForm,
     BriefingForm,
@@ -19,12 +23,8 @@ from cascade.forms import (
     QuestionForm,
     SearchForm,
 )
-from cascade.models import Briefing, Question
-from cascade.views.common import briefing_for, crumbs, readability_for, url_of
-from collectives.decorators import collective_page
-from collectives.models import CollectiveOrganisation, Membership
-from decisions.models import Decision
-from directory.models import Organisation
+from golden_thread.models import Briefing, Question
+from golden_thread.views.common import briefing_for, crumbs, readability_for, url_of
 
 
 @collective_page("briefings")
@@ -51,7 +51,7 @@ def briefings(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
     return render(
         request,
-        "cascade/briefings.html",
+        "golden_thread/briefings.html",
         {
             "title": "The golden thread",
             "membership": membership,
@@ -82,7 +82,7 @@ def readability(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
     return render(
         request,
-        "cascade/_readability.html",
+        "golden_thread/_readability.html",
         {"r": readability_for(membership, text), "membership": membership},
     )
 
@@ -129,7 +129,7 @@ def briefing_write(request: HttpRequest, membership: Membership, pk: int) -> Htt
     text = "\n\n".join(str(data.get(k) or "") for k in ("summary", "meaning", "action"))
     return render(
         request,
-        "cascade/briefing_form.html",
+        "golden_thread/briefing_form.html",
         {
             "title": f"Write the briefing: {decision.title}",
             "membership": membership,
@@ -165,7 +165,7 @@ def briefing_publish(request: HttpRequest, membership: Membership, pk: int) -> H
     practices = len(access.collective_practices(membership.collective_id))
     return render(
         request,
-        "cascade/publish.html",
+        "golden_thread/publish.html",
         {
             "title": f"Publish the briefing: {briefing.decision.title}",
             "membership": membership,
@@ -192,7 +192,7 @@ def briefing_detail(request: HttpRequest, membership: Membership, pk: int) -> Ht
     )
     return render(
         request,
-        "cascade/briefing.html",
+        "golden_thread/briefing.html",
         {
             "title": briefing.decision.title,
             "membership": membership,
@@ -222,7 +222,7 @@ def briefing_thread(request: HttpRequest, membership: Membership, pk: int) -> Ht
     groups = selectors.thread_rows(briefing=briefing)
     return render(
         request,
-        "cascade/thread.html",
+        "golden_thread/thread.html",
         {
             "title": f"Where the thread stands: {briefing.decision.title}",
             "membership": membership,
@@ -258,7 +258,7 @@ def practice(request: HttpRequest, membership: Membership, organisation: int) ->
     ).get_page(request.GET.get("page"))
     return render(
         request,
-        "cascade/practice.html",
+        "golden_thread/practice.html",
         {
             "title": f"The golden thread to {practice_org.name}",
             "membership": membership,

@@ -7,9 +7,9 @@ from typing import Any
 from django.http import Http404
 from django.urls import reverse
 
-from cascade import access, services
-from cascade.models import Briefing
 from collectives.models import Membership
+from golden_thread import access, services
+from golden_thread.models import Briefing
 
 
 def briefing_for(membership: Membership, pk: int) -> Briefing:
@@ -28,13 +28,13 @@ def crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, st
     slug = membership.collective.slug
     return [
         {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
-        {"text": "Golden thread", "href": reverse("cascade:briefings", args=[slug])},
+        {"text": "Golden thread", "href": reverse("golden_thread:briefings", args=[slug])},
         *({"text": t, "href": h} for t, h in extra),
     ]
 
 
 def url_of(membership: Membership, briefing: Briefing, name: str = "briefing") -> str:
-    return reverse(f"cascade:{name}", args=[membership.collective.slug, briefing.pk])
+    return reverse(f"golden_thread:{name}", args=[membership.collective.slug, briefing.pk])
 
 
 def readability_for(membership: Membership, text: str) -> Any:

@@ -10,18 +10,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from alliance.forms import add_service_errors
-from cascade import access, selectors, services
-from cascade.forms import (
+from collectives.decorators import collective_page
+from collectives.models import Membership
+from golden_thread import access, selectors, services
+from golden_thread.forms import (
     AcknowledgeForm,
     ActionForm,
     AnswerForm,
     QuestionForm,
     TouchForm,
 )
-from cascade.models import Briefing, Question, Thread
-from cascade.views.common import briefing_for, crumbs, url_of
-from collectives.decorators import collective_page
-from collectives.models import Membership
+from golden_thread.models import Briefing, Question, Thread
+from golden_thread.views.common import briefing_for, crumbs, url_of
 
 
 def _thread_of_member(membership: Membership, briefing: Briefing) -> Thread:
@@ -77,7 +77,7 @@ def acknowledge(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
         membership,
         pk,
         form_class=AcknowledgeForm,
-        template="cascade/acknowledge.html",
+        template="golden_thread/acknowledge.html",
         title="Acknowledge",
         act=lambda thread, data: services.acknowledge(membership=membership, thread=thread, **data),
         done="Thank you: the group knows the decision reached your practice.",
@@ -91,7 +91,7 @@ def action(request: HttpRequest, membership: Membership, pk: int) -> HttpRespons
         membership,
         pk,
         form_class=ActionForm,
-        template="cascade/action.html",
+        template="golden_thread/action.html",
         title="Report the action",
         act=lambda thread, data: services.action_report(
             membership=membership, thread=thread, **data
@@ -107,7 +107,7 @@ def question_ask(request: HttpRequest, membership: Membership, pk: int) -> HttpR
         membership,
         pk,
         form_class=QuestionForm,
-        template="cascade/question.html",
+        template="golden_thread/question.html",
         title="Ask a question",
         act=lambda thread, data: services.question_ask(
             membership=membership, thread=thread, **data
@@ -143,7 +143,7 @@ def question_answer(
             return redirect(url_of(membership, briefing) + f"#question-{question.pk}")
     return render(
         request,
-        "cascade/answer.html",
+        "golden_thread/answer.html",
         {
             "title": f"Answer a question: {briefing.decision.title}",
             "membership": membership,
@@ -207,7 +207,7 @@ def touches(request: HttpRequest, membership: Membership, pk: int) -> HttpRespon
             return redirect(url_of(membership, briefing, "briefing_thread"))
     return render(
         request,
-        "cascade/touches.html",
+        "golden_thread/touches.html",
         {
             "title": f"Record how it reached practices: {briefing.decision.title}",
             "membership": membership,

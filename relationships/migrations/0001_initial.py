@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
             name='ContactParticipant',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='habits.contact')),
+                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='relationships.contact')),
                 ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directory.person')),
                 ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('text', models.TextField()),
                 ('offered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ask', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='habits.ask')),
+                ('ask', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='relationships.ask')),
                 ('offered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.organisation')),
             ],
@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ask',
             name='helped_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='habits.offer'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='relationships.offer'),
         ),
         migrations.CreateModel(
             name='PutItRight',
@@ -154,7 +154,7 @@ class Migration(migrations.Migration):
                 ('text', models.TextField()),
                 ('responded_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.organisation')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='habits.putitright')),
+                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='relationships.putitright')),
                 ('responded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from collectives.models import CollectiveOrganisation, Membership, Role
 from directory.models import Organisation, OrganisationKind, OrganisationRelationship
-from habits import rules
-from habits.models import Contact, ContactParticipant, Rhythm, Source
+from relationships import rules
+from relationships.models import Contact, ContactParticipant, Rhythm, Source
 
 #: How many of a rhythm's latest periods the list of rhythms shows.
 LAST_PERIODS = 8

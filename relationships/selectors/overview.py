@@ -2,7 +2,7 @@
 
 Every function runs a fixed number of bounded queries: contacts are aggregated by month,
 mode and pair in the database, so the pages stay fast with tens of thousands of contacts.
-Trust comes only through relationships.selectors (k-rule measures, pair bands).
+Trust comes only through surveys.selectors (k-rule measures, pair bands).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from collectives.models import CollectiveOrganisation
-from habits import rules
-from habits.models import (
+from relationships import rules
+from relationships.models import (
     CONVERSATION,
     Ask,
     AskStatus,
@@ -380,10 +380,10 @@ OVERVIEW_ROUNDS = 3
 
 
 def trust_over_time(*, collective: Any) -> list[Any]:
-    """The last few closed rounds as published (relationships.results.trends), so the
+    """The last few closed rounds as published (surveys.results.trends), so the
     page's queries stay bounded however many rounds a collective has run; the trends page
     has them all."""
-    from relationships import results
+    from surveys import results
 
     return results.trends(collective=collective, last=OVERVIEW_ROUNDS)
 
@@ -393,8 +393,8 @@ def pair_changes(*, collective: Any, organisation: Any, points: list[Any]) -> li
     were shared (both organisations agreed) in both rounds, the band of the pair's mutual
     trust in each (which the two of them can see; no one else can), and their contact
     between the two rounds closing."""
-    from relationships.analytics import band
-    from relationships.selectors import pair_views
+    from surveys.analytics import band
+    from surveys.selectors import pair_views
 
     if organisation is None or len(points) < 2:
         return []
@@ -475,7 +475,7 @@ def _names(organisations: Any) -> str:
 def timeline(*, collective: Any, now: dt.datetime, limit: int) -> list[Event]:
     """The newest `limit` events of the collective, newest first: each kind is fetched with
     one bounded query (plus one for its organisations) and merged here."""
-    from relationships.models import SurveyRound
+    from surveys.models import SurveyRound
 
     events: list[Event] = []
     for r in (
@@ -489,7 +489,7 @@ def timeline(*, collective: Any, now: dt.datetime, limit: int) -> list[Event]:
                 "Rhythm agreed",
                 r.name,
                 f"{r.get_period_display()}, {_names(r.organisations.all())}",
-                ("habits:rhythm", r.pk),
+                ("relationships:rhythm", r.pk),
             )
         )
     for k in rhythms_kept(collective=collective, now=now):
@@ -500,7 +500,7 @@ def timeline(*, collective: Any, now: dt.datetime, limit: int) -> list[Event]:
                     "Rhythm kept",
                     k.rhythm.name,
                     f"Latest period kept: {k.latest_kept.label}",
-                    ("habits:rhythm", k.rhythm.id),
+                    ("relationships:rhythm", k.rhythm.id),
                 )
             )
     for c in (
@@ -525,7 +525,7 @@ def timeline(*, collective: Any, now: dt.datetime, limit: int) -> list[Event]:
                 "Asked for help",
                 a.organisation.name,
                 a.what[:120],
-                ("habits:ask", a.pk),
+                ("relationships:ask", a.pk),
             )
         )
     for a in (
@@ -541,7 +541,7 @@ def timeline(*, collective: Any, now: dt.datetime, limit: int) -> list[Event]:
                 "Help given",
                 a.organisation.name,
                 f"Helped by {helper}" if helper else "Marked answered",
-                ("habits:ask", a.pk),
+                ("relationships:ask", a.pk),
             )
         )
     for p in (
@@ -555,7 +555,7 @@ def timeline(*, collective: Any, now: dt.datetime, limit: int) -> list[Event]:
                 "Put it right",
                 p.organisation.name,
                 p.mistake[:120],
-                ("habits:put_it_right", p.pk),
+                ("relationships:put_it_right", p.pk),
             )
         )
     today = timezone.localdate(now)

@@ -15,9 +15,9 @@ from django.utils import timezone
 from accounts.services import api_token_mint
 from alliance.testing import MembershipFactory
 from collectives.models import Membership, Role
-from habits import services
-from habits.models import Ask, AskStatus, Contact, Nudge, PutItRightResponse, Rhythm
-from habits.tests.conftest import Pair
+from relationships import services
+from relationships.models import Ask, AskStatus, Contact, Nudge, PutItRightResponse, Rhythm
+from relationships.tests.conftest import Pair
 
 JSON = "application/json"
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from alliance.testing import MembershipFactory
 from collectives.models import Role
-from habits import services
-from habits.attention import SHOWN, habits_needing_you
-from habits.models import Nudge
+from relationships import services
+from relationships.attention import SHOWN, habits_needing_you
+from relationships.models import Nudge
 
 
 def _home(client, membership) -> str:
@@ -41,7 +41,7 @@ def test_an_open_nudge_shows_until_it_is_dismissed(pair, client):
     nudge = _nudge(pair, "Oakwood and Riverside: 9 emails and no conversation — book a call")
     page = _home(client, pair.oakwood_rep)
     assert "9 emails and no conversation" in page
-    assert f'href="{reverse("habits:nudges", args=[pair.collective.slug])}"' in page
+    assert f'href="{reverse("relationships:nudges", args=[pair.collective.slug])}"' in page
     assert "9 emails and no conversation" not in _home(client, pair.hillside_member)
     services.nudge_dismiss(actor_membership=pair.riverside_rep, nudge=nudge)
     assert "9 emails and no conversation" not in _home(client, pair.oakwood_rep)
@@ -57,7 +57,7 @@ def test_an_ask_to_everyone_shows_to_the_others_until_it_is_answered(pair, clien
     ask = _ask(pair, "Can anyone lend us a phlebotomist on Tuesdays?")
     page = _home(client, pair.oakwood_rep)
     assert "Riverside Practice asks for help: Can anyone lend us a phlebotomist" in page
-    assert f'href="{reverse("habits:ask", args=[pair.collective.slug, ask.pk])}"' in page
+    assert f'href="{reverse("relationships:ask", args=[pair.collective.slug, ask.pk])}"' in page
     assert "lend us a phlebotomist" in _home(client, pair.hillside_member)
     assert "lend us a phlebotomist" not in _home(client, pair.riverside_rep)  # its own
     services.ask_answer(actor_membership=pair.riverside_rep, ask=ask, thanks="Thank you")
@@ -92,8 +92,8 @@ def test_more_than_five_of_each_are_summed_up_in_one_item(pair):
     slug = pair.collective.slug
     more = {i.title: i.href for i in items if i.title.startswith("More")}
     assert more == {
-        "More nudges for your organisation": reverse("habits:nudges", args=[slug]),
-        "More asks for help": reverse("habits:asks", args=[slug]),
+        "More nudges for your organisation": reverse("relationships:nudges", args=[slug]),
+        "More asks for help": reverse("relationships:asks", args=[slug]),
     }
 
 

@@ -14,11 +14,11 @@ from playwright.sync_api import expect
 from alliance.testing import MemberOrganisationFactory, MembershipFactory
 from alliance.tests.browser import new_page, problems, serious_violations, sign_in
 from collectives.models import Role
-from habits.models import Ask, Contact, Nudge, PutItRight, Rhythm
-from habits.nudges import nudges_refresh
+from relationships.models import Ask, Contact, Nudge, PutItRight, Rhythm
+from relationships.nudges import nudges_refresh
 
 pytestmark = pytest.mark.browser
-ARTEFACTS = Path(__file__).resolve().parents[2] / "test-results" / "habits"
+ARTEFACTS = Path(__file__).resolve().parents[2] / "test-results" / "relationships"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ics"
 
 

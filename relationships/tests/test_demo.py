@@ -1,4 +1,4 @@
-"""The demo collective shows the five habits on a first visit (habits.demo)."""
+"""The demo collective shows the five habits on a first visit (relationships.demo)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from collectives.models import Collective
-from habits.models import Ask, Contact, Nudge, PutItRight, Rhythm
+from relationships.models import Ask, Contact, Nudge, PutItRight, Rhythm
 
 
 def _text(response) -> str:

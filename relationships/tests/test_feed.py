@@ -12,9 +12,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from habits import services
-from habits.feed import feed_ics
-from habits.models import Scope
+from relationships import services
+from relationships.feed import feed_ics
+from relationships.models import Scope
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 NOW = dt.datetime(2025, 3, 5, 10, 0, tzinfo=LONDON)  # a Wednesday
@@ -39,7 +39,7 @@ def _events(data: bytes) -> dict[str, icalendar.Event]:
 
 
 def _url(token: str) -> str:
-    return reverse("habits:feed_ics", args=[token])
+    return reverse("relationships:feed_ics", args=[token])
 
 
 def test_the_feed_lists_the_next_eight_periods_of_each_rhythm(pair):

@@ -1,4 +1,4 @@
-"""Reading meetings from the .ics files calendar programs export (habits.ics): a real
+"""Reading meetings from the .ics files calendar programs export (relationships.ics): a real
 Thunderbird export, and files in Outlook's and Google Calendar's formats."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from habits.ics import MAX_BYTES, ICSError, Meeting, read_meetings
+from relationships.ics import MAX_BYTES, ICSError, Meeting, read_meetings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ics"
 LONDON = ZoneInfo("Europe/London")

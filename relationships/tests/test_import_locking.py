@@ -16,10 +16,10 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from habits import services
-from habits.models import Contact, Mode, Source
-from habits.tests.calendars import big_calendar
-from habits.tests.conftest import Pair
+from relationships import services
+from relationships.models import Contact, Mode, Source
+from relationships.tests.calendars import big_calendar
+from relationships.tests.conftest import Pair
 
 
 @contextmanager

@@ -16,8 +16,8 @@ from alliance.testing import MemberOrganisationFactory, OrganisationFactory, pag
 from audit.models import AuditEntry
 from collectives.models import Membership
 from directory.models import OrganisationRelationship, RelationshipKind
-from habits.models import Contact, HabitSettings, Rhythm
-from habits.tests.conftest import Pair
+from relationships.models import Contact, HabitSettings, Rhythm
+from relationships.tests.conftest import Pair
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ AMBER = "Mostly e-mail"
 
 
 def url(pair: Pair, name: str) -> str:
-    return reverse(f"habits:{name}", args=[pair.collective.slug])
+    return reverse(f"relationships:{name}", args=[pair.collective.slug])
 
 
 def as_(client: Any, membership: Membership) -> Any:

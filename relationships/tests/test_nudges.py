@@ -10,11 +10,11 @@ import zoneinfo
 import pytest
 from django.urls import reverse
 
-from habits import services
-from habits.models import Nudge, Scope
-from habits.nudges import nudges_raise_and_notify, open_nudges_for
 from notifications.models import Frequency, Notification
 from notifications.services import digests_send, preference_set
+from relationships import services
+from relationships.models import Nudge, Scope
+from relationships.nudges import nudges_raise_and_notify, open_nudges_for
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 WEDNESDAY = dt.datetime(2025, 3, 5, 6, 0, tzinfo=LONDON)
@@ -83,7 +83,7 @@ def test_the_people_of_the_two_organisations_are_told_at_once_and_only_once(
     assert {n.user for n in told} == {pair.oakwood_rep.user, pair.riverside_rep.user}
     for n in told:
         assert n.subject == nudge.text
-        assert n.path == reverse("habits:nudges", args=[pair.collective.slug])
+        assert n.path == reverse("relationships:nudges", args=[pair.collective.slug])
     assert sorted(m["To"] for m in mailbox.messages) == [
         "olivia@oakwood.example.org",
         "ravi@riverside.example.org",
@@ -194,7 +194,7 @@ def test_a_missed_rhythm_is_raised_once_for_its_latest_missed_period(
 
 
 def test_the_daily_task_runs_the_job(pair, mailbox, django_capture_on_commit_callbacks):
-    from habits import tasks
+    from relationships import tasks
 
     services.rhythm_agree(
         actor_membership=pair.oakwood_rep,

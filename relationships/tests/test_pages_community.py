@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from alliance.testing import MemberOrganisationFactory, page_queries
 from collectives.models import Membership
-from habits import services
-from habits.models import Ask, AskStatus, Contact, Nudge, PutItRight, Rhythm
-from relationships import services as survey_services
-from relationships.models import RATING_ITEMS
+from relationships import services
+from relationships.models import Ask, AskStatus, Contact, Nudge, PutItRight, Rhythm
+from surveys import services as survey_services
+from surveys.models import RATING_ITEMS
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ NO_CAUSE = "This shows what happened alongside, not what caused it."
 
 
 def url(pair: Any, name: str, *args: Any) -> str:
-    return reverse(f"habits:{name}", args=[pair.collective.slug, *args])
+    return reverse(f"relationships:{name}", args=[pair.collective.slug, *args])
 
 
 def as_(client: Any, membership: Membership) -> Any:
@@ -448,7 +448,7 @@ def test_query_counts_stay_the_same_as_the_collective_grows(
     assert small == large
     for name, args in PAGES:
         # 25 for the page itself, and 2 for the header's "what needs your attention"
-        # count, which every collective page works out (habits.attention).
+        # count, which every collective page works out (relationships.attention).
         with django_assert_max_num_queries(27):
             c.get(url(pair, name, *args))
 
@@ -503,7 +503,7 @@ def test_another_collectives_convenor_finds_nothing(
     ]:
         assert c.get(url(pair, name, *args)).status_code == 404, name
     assert c.post(url(pair, "nudge_action", n.pk, "dismiss")).status_code == 404
-    mine = reverse("habits:nudge_action", args=[outsider.collective.slug, n.pk, "dismiss"])
+    mine = reverse("relationships:nudge_action", args=[outsider.collective.slug, n.pk, "dismiss"])
     assert c.post(mine).status_code == 404
     n.refresh_from_db()
     assert n.dismissed_at is None

@@ -15,9 +15,9 @@ from django.utils import timezone
 from alliance.testing import MemberOrganisationFactory, MembershipFactory, page_queries
 from collectives.models import Role
 from directory.models import Person
-from habits import ics, services
-from habits.models import CalendarFeed, Contact, Rhythm, Source
-from habits.views.contacts import IMPORT_SESSION_KEY
+from relationships import ics, services
+from relationships.models import CalendarFeed, Contact, Rhythm, Source
+from relationships.views.contacts import IMPORT_SESSION_KEY
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ics"
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from habits.rules import (
+from relationships.rules import (
     ContactFact,
     ModeMix,
     RhythmFact,

@@ -19,9 +19,9 @@ from audit.models import AuditEntry
 from collectives.models import Membership, Role
 from decisions.models import Decision, Proposal
 from directory.models import Person
-from habits import services
-from habits.ics import ICSError
-from habits.models import (
+from relationships import services
+from relationships.ics import ICSError
+from relationships.models import (
     Ask,
     AskStatus,
     CalendarFeed,
@@ -36,7 +36,7 @@ from habits.models import (
     Scope,
     Source,
 )
-from habits.tests.conftest import Pair
+from relationships.tests.conftest import Pair
 
 pytestmark = pytest.mark.django_db
 

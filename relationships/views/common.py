@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from collectives.models import Membership
-from habits.services import ACTING_ROLES
+from relationships.services import ACTING_ROLES
 
 
 def crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
@@ -13,7 +13,7 @@ def crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, st
     slug = membership.collective.slug
     return [
         {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
-        {"text": "Relationships", "href": reverse("habits:overview", args=[slug])},
+        {"text": "Relationships", "href": reverse("relationships:overview", args=[slug])},
         *({"text": text, "href": href} for text, href in extra),
     ]
 

@@ -1,4 +1,4 @@
-"""Nudges, asks for help and put-it-right pages. Forms parse, habits.services enforce who
+"""Nudges, asks for help and put-it-right pages. Forms parse, relationships.services enforce who
 may act; every object is looked up within the collective (404 otherwise)."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
-from habits import services
-from habits.forms_community import (
+from relationships import services
+from relationships.forms_community import (
     AnswerForm,
     AskForm,
     OfferForm,
@@ -26,11 +26,11 @@ from habits.forms_community import (
     ResponseForm,
     SnoozeForm,
 )
-from habits.models import Ask, AskStatus, Nudge, Offer, PutItRight, PutItRightResponse
-from habits.nudges import open_nudges_for
-from habits.selectors.overview import ask_counts
-from habits.services import ACTING_ROLES
-from habits.views.common import crumbs
+from relationships.models import Ask, AskStatus, Nudge, Offer, PutItRight, PutItRightResponse
+from relationships.nudges import open_nudges_for
+from relationships.selectors.overview import ask_counts
+from relationships.services import ACTING_ROLES
+from relationships.views.common import crumbs
 
 
 def _crumbs(membership: Membership, *more: tuple[str, str]) -> list[dict[str, str]]:
@@ -61,14 +61,14 @@ def nudges(request: HttpRequest, membership: Membership) -> HttpResponse:
         found = Nudge.objects.none()
     return render(
         request,
-        "habits/nudges.html",
+        "relationships/nudges.html",
         {
             "title": "Nudges",
             "membership": membership,
             "nudges": list(found.prefetch_related("organisations")[:100]),
             "can_act": membership.is_convenor or _acts(membership),
             "snooze_form": SnoozeForm(),
-            "breadcrumbs": _crumbs(membership, ("Nudges", "habits:nudges")),
+            "breadcrumbs": _crumbs(membership, ("Nudges", "relationships:nudges")),
         },
     )
 
@@ -94,7 +94,7 @@ def nudge_action(
         else:
             until = timezone.localtime(nudge.snoozed_until)
             messages.success(request, f"Nudge snoozed until {until:%-d %B %Y}.")
-    return redirect(reverse("habits:nudges", args=[membership.collective.slug]))
+    return redirect(reverse("relationships:nudges", args=[membership.collective.slug]))
 
 
 # Asks for help ----------------------------------------------------------------------------
@@ -114,7 +114,7 @@ def asks(request: HttpRequest, membership: Membership) -> HttpResponse:
     since = timezone.now() - dt.timedelta(days=365)
     return render(
         request,
-        "habits/asks.html",
+        "relationships/asks.html",
         {
             "title": "Asks for help",
             "membership": membership,
@@ -128,7 +128,7 @@ def asks(request: HttpRequest, membership: Membership) -> HttpResponse:
             ),
             "counts": ask_counts(collective=membership.collective, since=since),
             "can_ask": _acts(membership),
-            "breadcrumbs": _crumbs(membership, ("Asks for help", "habits:asks")),
+            "breadcrumbs": _crumbs(membership, ("Asks for help", "relationships:asks")),
         },
     )
 
@@ -153,16 +153,18 @@ def ask_new(request: HttpRequest, membership: Membership) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Your ask is posted.")
-            return redirect(reverse("habits:ask", args=[membership.collective.slug, ask.pk]))
+            return redirect(reverse("relationships:ask", args=[membership.collective.slug, ask.pk]))
     return render(
         request,
-        "habits/ask_form.html",
+        "relationships/ask_form.html",
         {
             "title": "Ask for help",
             "membership": membership,
             "form": form,
             "breadcrumbs": _crumbs(
-                membership, ("Asks for help", "habits:asks"), ("Ask for help", "habits:ask_new")
+                membership,
+                ("Asks for help", "relationships:asks"),
+                ("Ask for help", "relationships:ask_new"),
             ),
         },
     )
@@ -189,7 +191,7 @@ def ask_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
         request.POST if "answer" in request.POST else None, offers=offers, prefix="answer"
     )
     if request.method == "POST":
-        url = reverse("habits:ask", args=[membership.collective.slug, ask.pk])
+        url = reverse("relationships:ask", args=[membership.collective.slug, ask.pk])
         if "offer" in request.POST and offer_form.is_valid():
             try:
                 services.offer_make(
@@ -217,7 +219,7 @@ def ask_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
             raise Http404("Nothing to do.")
     return render(
         request,
-        "habits/ask.html",
+        "relationships/ask.html",
         {
             "title": f"{ask.organisation.name} asks for help",
             "membership": membership,
@@ -227,7 +229,7 @@ def ask_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
             "can_offer": can_offer,
             "offer_form": offer_form,
             "answer_form": answer_form,
-            "breadcrumbs": _crumbs(membership, ("Asks for help", "habits:asks")),
+            "breadcrumbs": _crumbs(membership, ("Asks for help", "relationships:asks")),
         },
     )
 
@@ -245,13 +247,15 @@ def put_it_rights(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
     return render(
         request,
-        "habits/put_it_rights.html",
+        "relationships/put_it_rights.html",
         {
             "title": "Putting things right",
             "membership": membership,
             "records": records,
             "can_record": _acts(membership),
-            "breadcrumbs": _crumbs(membership, ("Putting things right", "habits:put_it_rights")),
+            "breadcrumbs": _crumbs(
+                membership, ("Putting things right", "relationships:put_it_rights")
+            ),
         },
     )
 
@@ -277,19 +281,19 @@ def put_it_right_new(request: HttpRequest, membership: Membership) -> HttpRespon
         else:
             messages.success(request, "Recorded. Thank you for owning it.")
             return redirect(
-                reverse("habits:put_it_right", args=[membership.collective.slug, record.pk])
+                reverse("relationships:put_it_right", args=[membership.collective.slug, record.pk])
             )
     return render(
         request,
-        "habits/put_it_right_form.html",
+        "relationships/put_it_right_form.html",
         {
             "title": "We got this wrong",
             "membership": membership,
             "form": form,
             "breadcrumbs": _crumbs(
                 membership,
-                ("Putting things right", "habits:put_it_rights"),
-                ("We got this wrong", "habits:put_it_right_new"),
+                ("Putting things right", "relationships:put_it_rights"),
+                ("We got this wrong", "relationships:put_it_right_new"),
             ),
         },
     )
@@ -322,12 +326,12 @@ def put_it_right_detail(request: HttpRequest, membership: Membership, pk: int) -
         else:
             messages.success(request, "Your response is shared.")
             return redirect(
-                reverse("habits:put_it_right", args=[membership.collective.slug, record.pk])
+                reverse("relationships:put_it_right", args=[membership.collective.slug, record.pk])
             )
     responses = list(record.responses.all())
     return render(
         request,
-        "habits/put_it_right.html",
+        "relationships/put_it_right.html",
         {
             "title": f"{record.organisation.name} puts it right",
             "membership": membership,
@@ -337,6 +341,8 @@ def put_it_right_detail(request: HttpRequest, membership: Membership, pk: int) -
             "responded": any(r.organisation_id == membership.organisation_id for r in responses),
             "form": form,
             "decision": record.decision,
-            "breadcrumbs": _crumbs(membership, ("Putting things right", "habits:put_it_rights")),
+            "breadcrumbs": _crumbs(
+                membership, ("Putting things right", "relationships:put_it_rights")
+            ),
         },
     )

@@ -1,7 +1,7 @@
 """Contact-log pages: the log, the quick add, the week's e-mail counts and calendar import.
 
-Thin: the forms parse input, habits.services holds every rule, habits.selectors.contacts
-reads (and blanks notes for people who were not in a contact)."""
+Thin: the forms parse input, relationships.services holds every rule,
+relationships.selectors.contacts reads (and blanks notes for people who were not in a contact)."""
 
 from __future__ import annotations
 
@@ -23,18 +23,18 @@ from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
 from directory.services import person_create
-from habits import services
-from habits.forms_contacts import (
+from relationships import services
+from relationships.forms_contacts import (
     CalendarUploadForm,
     ContactForm,
     EmailCountsForm,
     MatchForm,
     name_from_address,
 )
-from habits.ics import ICSError
-from habits.models import Contact, Mode
-from habits.selectors import contacts as selectors
-from habits.views.common import acts, crumbs
+from relationships.ics import ICSError
+from relationships.models import Contact, Mode
+from relationships.selectors import contacts as selectors
+from relationships.views.common import acts, crumbs
 
 #: The session key that holds the cache key of the person's last calendar import.
 IMPORT_SESSION_KEY = "habits_calendar_import"
@@ -46,7 +46,7 @@ def _slug(membership: Membership) -> str:
 
 
 def _crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
-    section = ("Contacts", reverse("habits:contacts", args=[_slug(membership)]))
+    section = ("Contacts", reverse("relationships:contacts", args=[_slug(membership)]))
     return crumbs(membership, section, *extra)
 
 
@@ -94,7 +94,7 @@ def contacts(request: HttpRequest, membership: Membership) -> HttpResponse:
     query = urlencode({k: v for k, v in (("organisation", organisation), ("mode", mode)) if v})
     return render(
         request,
-        "habits/contacts.html",
+        "relationships/contacts.html",
         {
             "title": "Contacts",
             "membership": membership,
@@ -145,10 +145,10 @@ def contact_add(request: HttpRequest, membership: Membership) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, "The contact is logged.")
-            return redirect("habits:contacts", _slug(membership))
+            return redirect("relationships:contacts", _slug(membership))
     return render(
         request,
-        "habits/contacts_add.html",
+        "relationships/contacts_add.html",
         {
             "title": "Log a contact",
             "membership": membership,
@@ -164,7 +164,7 @@ def contact_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
     contact: Contact = found.row.contact
     return render(
         request,
-        "habits/contacts_detail.html",
+        "relationships/contacts_detail.html",
         {
             "title": str(contact),
             "membership": membership,
@@ -211,12 +211,12 @@ def email_counts(request: HttpRequest, membership: Membership) -> HttpResponse:
                     request,
                     "This week's e-mail counts are saved." if changed else "Nothing changed.",
                 )
-                return redirect("habits:email_counts", _slug(membership))
+                return redirect("relationships:email_counts", _slug(membership))
     elif request.method == "POST":
         raise PermissionDenied("Only someone who works for a member organisation counts e-mails.")
     return render(
         request,
-        "habits/email_counts.html",
+        "relationships/email_counts.html",
         {
             "title": "E-mails this week",
             "membership": membership,
@@ -281,7 +281,7 @@ def _import_page(
         match_forms.append((index, address, form))
     return render(
         request,
-        "habits/calendar_import.html",
+        "relationships/calendar_import.html",
         {
             "title": "Import meetings from your calendar",
             "membership": membership,
@@ -301,7 +301,7 @@ def _run_import(
     outcome = services.calendar_import(actor_membership=membership, data=data, filename=filename)
     key, _ = _saved_import(request, membership)
     if not key:
-        key = f"habits:calendar-import:{secrets.token_urlsafe(24)}"
+        key = f"relationships:calendar-import:{secrets.token_urlsafe(24)}"
     cache.set(
         key,
         {
@@ -346,7 +346,7 @@ def calendar_import(request: HttpRequest, membership: Membership) -> HttpRespons
                 add_service_errors(upload, error)
             else:
                 messages.success(request, _logged_message(outcome))
-                return redirect("habits:calendar_import", _slug(membership))
+                return redirect("relationships:calendar_import", _slug(membership))
         return _import_page(request, membership, members, upload, {})
     return _import_page(request, membership, members, upload, state)
 
@@ -362,7 +362,7 @@ def _match(
     then import the same file again."""
     if not state:
         messages.error(request, "Your calendar file is no longer kept: upload it again.")
-        return redirect("habits:calendar_import", _slug(membership))
+        return redirect("relationships:calendar_import", _slug(membership))
     try:
         index = int(request.POST.get("index", ""))
         address = state["unmatched"][index]
@@ -388,7 +388,7 @@ def _match(
                 messages.error(request, str(error))
             else:
                 messages.success(request, f"{address} is matched. {_logged_message(outcome)}")
-            return redirect("habits:calendar_import", _slug(membership))
+            return redirect("relationships:calendar_import", _slug(membership))
     return _import_page(
         request, membership, members, CalendarUploadForm(), state, bound_match=(index, form)
     )

@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from habits import feed as calendar
-from habits.services import calendar_feed_for_token
+from relationships import feed as calendar
+from relationships.services import calendar_feed_for_token
 
 
 @require_safe

@@ -1,9 +1,10 @@
 """Talk more than e-mail: each pair's and each PCN's mode mix over the collective's window,
 and the page where convenors set the nudge thresholds.
 
-The figures come from habits.rules.mode_mix over facts loaded once (habits.nudges.facts), so
-the page runs a fixed number of queries however many contacts there are. Pairs are listed by
-their organisations' names, never ranked: the page shows how people talk, not a league table.
+The figures come from relationships.rules.mode_mix over facts loaded once
+(relationships.nudges.facts), so the page runs a fixed number of queries however many
+contacts there are. Pairs are listed by their organisations' names, never ranked: the page
+shows how people talk, not a league table.
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import CollectiveOrganisation, Membership
 from directory.models import OrganisationKind, OrganisationRelationship, RelationshipKind
-from habits import rules, services
-from habits.models import Rhythm, Scope
-from habits.nudges import facts, thresholds_for
-from habits.views.common import crumbs
+from relationships import rules, services
+from relationships.models import Rhythm, Scope
+from relationships.nudges import facts, thresholds_for
+from relationships.views.common import crumbs
 
-#: Tolerance when comparing a share with the amber threshold (as habits.rules.nudges does).
+#: Tolerance when comparing a share with the amber threshold (as relationships.rules.nudges does).
 _EPSILON = 1e-9
 
 
@@ -114,7 +115,7 @@ def mix_page(
 ) -> MixPage:
     """Every pair of member organisations that had contact in the last ``thresholds.weeks``
     weeks, by name, and every member PCN with its current member practices, by name. Seven
-    queries at most (four of them habits.nudges.facts), however many contacts or
+    queries at most (four of them relationships.nudges.facts), however many contacts or
     organisations."""
     contacts, rhythm_facts = facts(collective, now, thresholds)
     members = {
@@ -213,7 +214,7 @@ def mix(request: HttpRequest, membership: Membership) -> HttpResponse:
     title = f"Talk more than e-mail: the last {_weeks(thresholds.weeks)}"
     return render(
         request,
-        "habits/mix.html",
+        "relationships/mix.html",
         {
             "title": title,
             "membership": membership,
@@ -280,7 +281,7 @@ class HabitSettingsForm(forms.Form):
             )
 
     def values(self) -> dict[str, Any]:
-        """The cleaned values as habits.services.habit_settings_change takes them."""
+        """The cleaned values as relationships.services.habit_settings_change takes them."""
         data = dict(self.cleaned_data)
         data["email_share_amber"] = data["email_share_amber"] / 100
         return data
@@ -309,10 +310,10 @@ def habit_settings(request: HttpRequest, membership: Membership) -> HttpResponse
             add_service_errors(form, error)
         else:
             messages.success(request, "The nudge thresholds are saved.")
-            return redirect(reverse("habits:settings", args=[slug]))
+            return redirect(reverse("relationships:settings", args=[slug]))
     return render(
         request,
-        "habits/habit_settings.html",
+        "relationships/habit_settings.html",
         {
             "title": "Nudge thresholds",
             "membership": membership,

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from collectives.decorators import collective_page
 from collectives.models import ORGANISATION_ROLES, Membership
-from habits.selectors import overview as read
-from relationships import results
+from relationships.selectors import overview as read
+from surveys import results
 
 PER_PAGE = 25
 MAX_PAGES = 40
@@ -22,7 +22,7 @@ def _crumbs(membership: Membership) -> list[dict[str, str]]:
     slug = membership.collective.slug
     return [
         {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
-        {"text": "Relationships", "href": reverse("habits:overview", args=[slug])},
+        {"text": "Relationships", "href": reverse("relationships:overview", args=[slug])},
     ]
 
 
@@ -44,7 +44,7 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
     changes = read.pair_changes(collective=collective, organisation=speaks_for, points=points)
     return render(
         request,
-        "habits/overview.html",
+        "relationships/overview.html",
         {
             "title": "Relationship health",
             "membership": membership,
@@ -86,7 +86,7 @@ def timeline(request: HttpRequest, membership: Membership) -> HttpResponse:
     shown = events[(page - 1) * PER_PAGE : page * PER_PAGE]
     return render(
         request,
-        "habits/timeline.html",
+        "relationships/timeline.html",
         {
             "title": "Timeline",
             "membership": membership,

@@ -1,7 +1,8 @@
 """Rhythm pages and the page to create or revoke the private calendar feed.
 
-Thin: the forms parse input, habits.services holds every rule, habits.rules judges each
-period and habits.selectors.contacts reads (one query for every rhythm's contacts)."""
+Thin: the forms parse input, relationships.services holds every rule, relationships.rules
+judges each period and relationships.selectors.contacts reads (one query for every rhythm's
+contacts)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,11 @@ from django.utils import timezone
 from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
-from habits import services
-from habits.forms_contacts import DATE_HINT, RhythmForm
-from habits.models import CalendarFeed, Mode, Rhythm, Scope
-from habits.selectors import contacts as selectors
-from habits.views.common import acts, crumbs
+from relationships import services
+from relationships.forms_contacts import DATE_HINT, RhythmForm
+from relationships.models import CalendarFeed, Mode, Rhythm, Scope
+from relationships.selectors import contacts as selectors
+from relationships.views.common import acts, crumbs
 
 
 def _slug(membership: Membership) -> str:
@@ -31,7 +32,7 @@ def _slug(membership: Membership) -> str:
 
 
 def _crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
-    section = ("Rhythms", reverse("habits:rhythms", args=[_slug(membership)]))
+    section = ("Rhythms", reverse("relationships:rhythms", args=[_slug(membership)]))
     return crumbs(membership, section, *extra)
 
 
@@ -55,7 +56,7 @@ def rhythms(request: HttpRequest, membership: Membership) -> HttpResponse:
     ended = [r for r in found if r.ends_on is not None and r.ends_on < today]
     return render(
         request,
-        "habits/rhythms.html",
+        "relationships/rhythms.html",
         {
             "title": "Rhythms",
             "membership": membership,
@@ -111,10 +112,10 @@ def rhythm_new(request: HttpRequest, membership: Membership) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"The rhythm “{rhythm.name}” is agreed.")
-            return redirect("habits:rhythm", _slug(membership), rhythm.pk)
+            return redirect("relationships:rhythm", _slug(membership), rhythm.pk)
     return render(
         request,
-        "habits/rhythm_form.html",
+        "relationships/rhythm_form.html",
         {
             "title": "Agree a rhythm",
             "membership": membership,
@@ -130,7 +131,7 @@ def rhythm_detail(request: HttpRequest, membership: Membership, pk: int) -> Http
     row = selectors.rhythm_rows([rhythm], now=timezone.now(), last=None)[0]
     return render(
         request,
-        "habits/rhythm.html",
+        "relationships/rhythm.html",
         {
             "title": rhythm.name,
             "membership": membership,
@@ -175,17 +176,18 @@ def rhythm_end(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
             form.add_error(None, str(error))
         else:
             messages.success(request, f"The rhythm “{rhythm.name}” is ended.")
-            return redirect("habits:rhythm", _slug(membership), rhythm.pk)
+            return redirect("relationships:rhythm", _slug(membership), rhythm.pk)
     return render(
         request,
-        "habits/rhythm_end.html",
+        "relationships/rhythm_end.html",
         {
             "title": f"End {rhythm.name}",
             "membership": membership,
             "rhythm": rhythm,
             "form": form,
             "breadcrumbs": _crumbs(
-                membership, (rhythm.name, reverse("habits:rhythm", args=[_slug(membership), pk]))
+                membership,
+                (rhythm.name, reverse("relationships:rhythm", args=[_slug(membership), pk])),
             ),
         },
     )
@@ -195,7 +197,7 @@ def rhythm_end(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
 
 
 def _feed_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("habits:feed_ics", args=[token])
+    return settings.SITE_URL.rstrip("/") + reverse("relationships:feed_ics", args=[token])
 
 
 @collective_page("relationships")
@@ -220,9 +222,9 @@ def feed(request: HttpRequest, membership: Membership) -> HttpResponse:
         elif action == "revoke":
             services.calendar_feed_revoke(actor_membership=membership)
             messages.success(request, "Your calendar feed is revoked: its link no longer works.")
-            return redirect("habits:feed", _slug(membership))
+            return redirect("relationships:feed", _slug(membership))
         else:
-            return redirect("habits:feed", _slug(membership))
+            return redirect("relationships:feed", _slug(membership))
     context: dict[str, Any] = {
         "title": "Your rhythms in your calendar",
         "membership": membership,
@@ -231,4 +233,4 @@ def feed(request: HttpRequest, membership: Membership) -> HttpResponse:
         "confirm_revoke": request.method == "GET" and request.GET.get("revoke") == "1" and live,
         "breadcrumbs": _crumbs(membership),
     }
-    return render(request, "habits/rhythm_feed.html", context)
+    return render(request, "relationships/rhythm_feed.html", context)

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
                 ('collective', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_rounds', to='collectives.collective')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('participants', models.ManyToManyField(related_name='survey_rounds', through='relationships.RoundParticipant', to='directory.organisation')),
+                ('participants', models.ManyToManyField(related_name='survey_rounds', through='surveys.RoundParticipant', to='directory.organisation')),
             ],
             options={
                 'ordering': ['-opens_on', '-id'],
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='roundparticipant',
             name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='round_participants', to='relationships.surveyround'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='round_participants', to='surveys.surveyround'),
         ),
         migrations.CreateModel(
             name='Response',
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('knows_leadership', models.PositiveSmallIntegerField(blank=True, help_text='I know what our local GP leadership group is and what it does', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.organisation')),
                 ('respondent', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='relationships.surveyround')),
+                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='surveys.surveyround')),
             ],
         ),
         migrations.CreateModel(
@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                 ('days_before', models.PositiveSmallIntegerField()),
                 ('sent_at', models.DateTimeField(auto_now_add=True)),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directory.organisation')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='relationships.surveyround')),
+                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='surveys.surveyround')),
             ],
         ),
         migrations.CreateModel(
@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
                 ('comment_anonymous', models.BooleanField(default=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('ratee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.organisation')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='relationships.response')),
+                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='surveys.response')),
             ],
         ),
         migrations.AddConstraint(

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 def copy_k_to_rounds(apps, schema_editor):
     """Each round takes its collective's k (at least 3); from now on it is the round's own."""
-    SurveyRound = apps.get_model("relationships", "SurveyRound")
+    SurveyRound = apps.get_model("surveys", "SurveyRound")
     for survey in SurveyRound.objects.select_related("collective"):
         survey.min_raters = max(3, survey.collective.min_raters)
         survey.save(update_fields=["min_raters"])
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('collectives', '0005_min_raters_at_least_three'),
         ('directory', '0002_ods_import'),
-        ('relationships', '0001_initial'),
+        ('surveys', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -77,12 +77,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='pairconsent',
             name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pair_consents', to='relationships.surveyround'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pair_consents', to='surveys.surveyround'),
         ),
         migrations.AddField(
             model_name='roundpublication',
             name='round',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='publication', to='relationships.surveyround'),
+            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='publication', to='surveys.surveyround'),
         ),
         migrations.AddConstraint(
             model_name='pairconsent',

@@ -13,8 +13,8 @@ from django.utils import timezone
 from alliance.testing import MemberOrganisationFactory, MembershipFactory, OrganisationFactory
 from collectives.models import Membership, Role
 from directory.models import OrganisationRelationship, RelationshipKind
-from relationships import services
-from relationships.models import RATING_ITEMS
+from surveys import services
+from surveys.models import RATING_ITEMS
 
 
 @dataclass

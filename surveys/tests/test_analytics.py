@@ -1,4 +1,4 @@
-"""relationships.analytics: pure functions over plain ties (no database).
+"""surveys.analytics: pure functions over plain ties (no database).
 
 Most expectations come from one small round worked by hand below; the graph measures are
 also checked against networkx on random graphs.
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relationships.analytics import (
+from surveys.analytics import (
     RC_DIMENSIONS,
     SPECTRUM,
     Change,

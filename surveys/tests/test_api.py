@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from alliance.testing import MembershipFactory
 from collectives.models import Role
-from relationships import results, services
-from relationships.models import AnswerMode
+from surveys import results, services
+from surveys.models import AnswerMode
 
 
 def _url(survey, tail=""):

@@ -16,8 +16,8 @@ from alliance.tests.browser import new_page, problems, serious_violations, sign_
 from collectives.demo import DEMO_PASSWORD
 from collectives.models import Membership, Role
 from directory.models import Organisation
-from relationships.models import RATING_ITEMS, SurveyRound
-from relationships.reminders import reminders_send
+from surveys.models import RATING_ITEMS, SurveyRound
+from surveys.reminders import reminders_send
 
 pytestmark = pytest.mark.browser
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-results" / "surveys"
@@ -167,7 +167,7 @@ def test_a_pairs_views_show_to_its_two_practices_only_once_both_agree(browser, s
     """'Allies or neighbours?': Oak's representative agreed to share while the round was open;
     after it closes neither side sees the other's view until Ash's representative agrees too.
     Then both see both views, and a third practice still sees neither."""
-    from relationships import services
+    from surveys import services
 
     _pcn, practices, reps = _representatives()
     oak, ash, elm, _yew = reps

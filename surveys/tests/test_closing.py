@@ -16,8 +16,8 @@ from alliance.testing import UserFactory
 from audit.models import AuditEntry
 from collectives.models import Collective
 from notifications.models import Notification
-from relationships import checks, results, selectors, services
-from relationships.models import RoundPublication, SurveyRound
+from surveys import checks, results, selectors, services
+from surveys.models import RoundPublication, SurveyRound
 
 
 def _everyone_rates_everyone(survey, **values) -> None:

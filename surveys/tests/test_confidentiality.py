@@ -3,7 +3,7 @@
 The adversary here gathers what each participant can see the way a participant would (every
 results page, API response and export, the PCN pages, the trends), checks that every number
 in it is a figure the publication chose to show, and then solves for the ratings it did not
-give (relationships.disclosure): it must find none.
+give (surveys.disclosure): it must find none.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from alliance.testing import MemberOrganisationFactory, MembershipFactory
 from collectives.models import Role
-from relationships import results, selectors, services
-from relationships.models import RoundPublication, SurveyRound
+from surveys import results, selectors, services
+from surveys.models import RoundPublication, SurveyRound
 
 DECIMAL = re.compile(r"(?<![\d.:/\w-])-?\d+\.\d+(?![\d.])")
 SVG = re.compile(r"<svg.*?</svg>", re.DOTALL)

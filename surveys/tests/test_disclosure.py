@@ -1,5 +1,5 @@
-"""The built-in adversary (relationships.disclosure) and the publication rules it checks
-(relationships.publication): pure, no database.
+"""The built-in adversary (surveys.disclosure) and the publication rules it checks
+(surveys.publication): pure, no database.
 
 Each attack found in issue 12 is written here as the figures the old code published, and
 the adversary must find it; the same round published under the rules must leak nothing.
@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relationships.analytics import Tie
-from relationships.disclosure import Figure, Viewer, audit
-from relationships.publication import (
+from surveys.analytics import Tie
+from surveys.disclosure import Figure, Viewer, audit
+from surveys.publication import (
     FEW,
     OVERLAP,
     WITHOUT_RULES,

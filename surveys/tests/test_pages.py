@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from alliance.testing import MemberOrganisationFactory, MembershipFactory, page_queries
 from collectives.models import Role
-from relationships.reminders import reminders_send
+from surveys.reminders import reminders_send
 
 
 def _base(survey):
@@ -101,7 +101,7 @@ def test_survey_pages_run_a_fixed_number_of_queries(client, survey, django_asser
     survey.close()
     few |= {u: page_queries(client, u) for u in urls if "answer" not in u}
     # A bigger round: twelve more organisations, all rating each other.
-    from relationships.models import RoundParticipant
+    from surveys.models import RoundParticipant
 
     more = []
     for _i in range(12):
@@ -199,7 +199,7 @@ def test_trends_show_each_closed_round_and_the_change(client, survey):
     page = client.get(f"/c/{slug}/surveys/trends/").content.decode()
     assert "Trends appear once two survey rounds have closed. One has so far." in page
     assert "Autumn trust survey" in page and ">3.0<" in page
-    from relationships import services
+    from surveys import services
 
     today = timezone.localdate()
     second = services.round_open(

@@ -17,8 +17,8 @@ from django.utils import timezone
 from alliance.testing import MemberOrganisationFactory, MembershipFactory
 from audit.models import AuditEntry
 from collectives.models import ORGANISATION_ROLES, Role
-from relationships import services
-from relationships.models import RATING_ITEMS, AnswerMode, Response, TieRating
+from surveys import services
+from surveys.models import RATING_ITEMS, AnswerMode, Response, TieRating
 
 SECRET = "Only Oak may read this"
 REP, STAFF = AnswerMode.REPRESENTATIVE, AnswerMode.STAFF
@@ -195,7 +195,7 @@ def test_it_audits_each_save_once_and_each_read_without_a_value(client, survey):
     )
     assert actions == ["survey_rating.saved"] * 4 + ["survey_answers.read"]
     [read] = AuditEntry.objects.filter(action="survey_answers.read")
-    assert read.object_type == "relationships.response"
+    assert read.object_type == "surveys.response"
     assert read.object_label == f"{oak.organisation} in {survey.round.title}"
     for entry in AuditEntry.objects.filter(actor=oak.user).exclude(action="survey_round.opened"):
         carried = f"{entry.object_label} {entry.before} {entry.after}"
@@ -210,5 +210,5 @@ def test_it_audits_a_read_before_any_answer_against_the_round(client, survey):
     url = f"/api/v1/collectives/{survey.round.collective.slug}/surveys/{survey.round.pk}/answers/"
     assert client.get(url).json() == []
     [read] = AuditEntry.objects.filter(action="survey_answers.read")
-    assert (read.object_type, read.object_id) == ("relationships.surveyround", str(survey.round.pk))
+    assert (read.object_type, read.object_id) == ("surveys.surveyround", str(survey.round.pk))
     assert read.actor == oak.user

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from relationships import results, services
-from relationships.models import Response, TieRating
+from surveys import results, services
+from surveys.models import Response, TieRating
 
 
 def test_answers_save_as_you_go_and_can_change_until_the_round_closes(survey):
@@ -114,7 +114,7 @@ def test_extend_and_close_are_audited_and_for_convenors_only(survey):
 def test_no_audit_entry_carries_a_rating(survey):
     survey.answer(survey.reps[0], survey.reps[1], trust=1)
     survey.finish(survey.reps[0])
-    from relationships.models import RATING_ITEMS
+    from surveys.models import RATING_ITEMS
 
     for entry in AuditEntry.objects.all():
         keys = set(entry.before or {}) | set(entry.after or {})

@@ -8,10 +8,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from directory.models import Organisation
-from relationships import publication, selectors, services
-from relationships.checks import results_check
-from relationships.disclosure import Leak
-from relationships.models import RoundPublication, SurveyRound
+from surveys import publication, selectors, services
+from surveys.checks import results_check
+from surveys.disclosure import Leak
+from surveys.models import RoundPublication, SurveyRound
 
 
 class Command(BaseCommand):

@@ -1,0 +1,186 @@
+"""Three apps took the product's names (alliance/app_renames.py). A database made before keeps
+every row: `migrate` renames its tables and relabels its migration record and content types,
+and copies nothing.
+
+The first test starts from a real database made at main before the renames (migrate and
+load_demo at commit 1777149, then a row added to each of the renamed apps' tables the demo
+leaves empty; `fixtures/before_app_renames.sql.gz` is its SQLite dump). The second runs the
+same move on the database the suite runs on (SQLite or PostgreSQL), on a database of its own.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import dj_database_url
+import pytest
+from django.db import connection
+
+from alliance.app_renames import RENAMES
+
+ROOT = Path(__file__).resolve().parents[2]
+BEFORE = Path(__file__).parent / "fixtures" / "before_app_renames.sql.gz"
+RENAMED_APPS = {"surveys", "relationships", "golden_thread"}
+
+
+def _new_name(table: str) -> str:
+    for old, new in RENAMES:
+        if table.startswith(f"{old}_"):
+            return new + table[len(old) :]
+    return table
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    return result.stdout
+
+
+def _env(database_url: str) -> dict[str, str]:
+    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": database_url, "HUEY_IMMEDIATE": "true"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def _sqlite_counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as db:
+        tables = [
+            row[0]
+            for row in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def _sqlite_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as db:
+        return list(db.execute(sql))
+
+
+def test_a_database_made_before_the_renames_keeps_every_row(tmp_path):
+    path = tmp_path / "before.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript(gzip.decompress(BEFORE.read_bytes()).decode())
+    before = _sqlite_counts(path)
+    old_tables = [t for t in before if t.startswith(("relationships_", "habits_", "cascade_"))]
+    assert len(old_tables) == 27 and all(before[t] > 0 for t in old_tables)
+    content_before = _sqlite_rows(path, "SELECT * FROM habits_contact ORDER BY id")
+
+    printed = _manage(_env(f"sqlite:///{path}"), "migrate")
+
+    assert "Moved a database made before the app renames: 27 tables renamed" in printed
+    assert "No migrations to apply." in printed
+    after = _sqlite_counts(path)
+    assert after == {_new_name(t): n for t, n in before.items()}
+    assert not [t for t in after if t.startswith(("habits_", "cascade_"))]
+    assert _sqlite_rows(path, "SELECT * FROM relationships_contact ORDER BY id") == content_before
+    apps = {row[0] for row in _sqlite_rows(path, "SELECT app FROM django_migrations")}
+    labels = {row[0] for row in _sqlite_rows(path, "SELECT app_label FROM django_content_type")}
+    assert RENAMED_APPS <= apps and RENAMED_APPS <= labels
+    assert not {"habits", "cascade"} & (apps | labels)
+    # The models read the moved rows, and a second migrate has nothing to do.
+    read = _manage(
+        _env(f"sqlite:///{path}"),
+        "shell",
+        "-c",
+        "from surveys.models import SurveyRound; from relationships.models import Contact; "
+        "from golden_thread.models import Briefing; "
+        "print(SurveyRound.objects.count(), Contact.objects.count(), Briefing.objects.count())",
+    )
+    expected = [
+        before["relationships_surveyround"],
+        before["habits_contact"],
+        before["cascade_briefing"],
+    ]
+    assert read.strip().splitlines()[-1].split() == [str(n) for n in expected]
+    again = _manage(_env(f"sqlite:///{path}"), "migrate")
+    assert "Moved a database" not in again and "No migrations to apply." in again
+    assert _sqlite_counts(path) == after
+
+
+@pytest.fixture
+def own_database(tmp_path) -> Iterator[str]:
+    """A database of this test's own, on the server the suite runs on."""
+    if connection.vendor == "sqlite":
+        yield f"sqlite:///{tmp_path / 'own.sqlite3'}"
+        return
+    import psycopg
+
+    settings = dj_database_url.parse(os.environ["DATABASE_URL"])
+    name = f"alliance_renames_{uuid.uuid4().hex[:8]}"
+    server = {
+        "host": settings["HOST"],
+        "port": settings["PORT"] or 5432,
+        "user": settings["USER"],
+        "password": settings["PASSWORD"] or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    with psycopg.connect(**server) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(**server) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+_COUNTS = (
+    "from django.db import connection\n"
+    "with connection.cursor() as c:\n"
+    "    for t in sorted(connection.introspection.table_names(c)):\n"
+    "        c.execute(f'SELECT count(*) FROM {connection.ops.quote_name(t)}')\n"
+    "        print(t, c.fetchone()[0])\n"
+)
+
+# Put a migrated database back as main had it before the renames: the inverse of the move.
+_BACK = (
+    "from django.db import connection\n"
+    "from alliance.app_renames import RENAMES\n"
+    "q = connection.ops.quote_name\n"
+    "with connection.cursor() as c:\n"
+    "    for old, new in reversed(RENAMES):\n"
+    "        for t in sorted(connection.introspection.table_names(c)):\n"
+    "            if t.startswith(new + '_'):\n"
+    "                c.execute(f'ALTER TABLE {q(t)} RENAME TO {q(old + t[len(new):])}')\n"
+    "        c.execute('UPDATE django_migrations SET app = %s WHERE app = %s', [old, new])\n"
+    "        c.execute('UPDATE django_content_type SET app_label = %s WHERE app_label = %s',"
+    " [old, new])\n"
+)
+
+
+def _counts(env: dict[str, str]) -> dict[str, int]:
+    pairs = (line.split() for line in _manage(env, "shell", "-c", _COUNTS).splitlines())
+    return {p[0]: int(p[1]) for p in pairs if len(p) == 2 and p[1].isdigit()}
+
+
+def test_the_move_keeps_every_row_on_this_database_server(own_database):
+    env = _env(own_database)
+    _manage(env, "migrate", "-v0")
+    _manage(env, "load_demo")
+    _manage(env, "shell", "-c", _BACK)
+    before = _counts(env)
+    assert "habits_contact" in before and "relationships_surveyround" in before
+    assert before["habits_contact"] > 0 and before["relationships_surveyround"] > 0
+
+    printed = _manage(env, "migrate")
+
+    assert "Moved a database made before the app renames" in printed
+    assert "No migrations to apply." in printed
+    assert _counts(env) == {_new_name(t): n for t, n in before.items()}
