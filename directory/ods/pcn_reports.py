@@ -1,11 +1,17 @@
 """The headerless PCN CSV reports of the Data Search and Export service: epcn and
-epcncorepartnerdetails."""
+epcncorepartnerdetails. The core partner report may come alone; epcn may not."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from directory.ods.pcn_rows import PCN_CODE, Row, membership_records, pcn_records
+from directory.ods.pcn_rows import (
+    PCN_CODE,
+    Row,
+    membership_records,
+    partner_pcn_records,
+    pcn_records,
+)
 from directory.ods.records import ODSFileError, PCNFiles
 from directory.ods.text import CSVRow, check_field_count, csv_rows, decode_text, sha256
 
@@ -34,6 +40,9 @@ _REPORTS: dict[str, tuple[int, tuple[tuple[str, int, str], ...]]] = {
             ("practice_code", 1, "partner organisation code"),
             ("practice_name", 2, "partner name"),
             ("pcn_code", 5, "PCN code"),
+            ("pcn_name", 6, "PCN name"),
+            ("comm_code", 7, "PCN commissioner code"),
+            ("comm_name", 8, "PCN commissioner name"),
             ("start_date", 9, "relationship start date"),
             ("end_date", 10, "relationship end date"),
         ),
@@ -53,12 +62,16 @@ def _report_kind(rows: Sequence[CSVRow]) -> str | None:
 
 
 def read_pcn_reports(files: list[tuple[str, bytes]]) -> PCNFiles:
-    """Read the epcn and epcncorepartnerdetails reports, given in either order."""
+    """Read the epcncorepartnerdetails report, alone or with the epcn report in either order.
+
+    Alone, it names the PCNs itself (code, name, commissioner); the epcn report, when given,
+    is where the PCNs come from, with their open and close dates and addresses.
+    """
     if len(files) > 2:
         raise ODSFileError(
             file=files[0][0],
-            message=f"{len(files)} files were given; give the ePCN .xlsx workbook, or exactly "
-            "two CSV reports (epcn and epcncorepartnerdetails)",
+            message=f"{len(files)} files were given; give the ePCN .xlsx workbook, or the "
+            "epcncorepartnerdetails CSV report alone or with the epcn report",
         )
     by_kind: dict[str, tuple[str, bytes, list[CSVRow]]] = {}
     for name, data in files:
@@ -79,13 +92,12 @@ def read_pcn_reports(files: list[tuple[str, bytes]]) -> PCNFiles:
                 "one epcn and one epcncorepartnerdetails report",
             )
         by_kind[kind] = (name, data, rows)
-    if len(by_kind) == 1:
-        (kind,) = by_kind
-        other = next(other for other in _REPORTS if other != kind)
+    if "epcncorepartnerdetails" not in by_kind:
         raise ODSFileError(
-            file=by_kind[kind][0],
-            message=f"the {kind} report alone is not enough: give it together with the {other} "
-            "report, or give the ePCN .xlsx workbook instead",
+            file=by_kind["epcn"][0],
+            message="the epcn report alone is not enough, as it does not say which practices "
+            "are in each PCN: give it together with the epcncorepartnerdetails report (which "
+            "may also be given alone), or give the ePCN .xlsx workbook instead",
         )
 
     tables: dict[str, list[Row]] = {}
@@ -98,12 +110,13 @@ def read_pcn_reports(files: list[tuple[str, bytes]]) -> PCNFiles:
             values = {field: row.fields[column - 1] for field, column, _ in layout}
             table.append(Row(name, None, row.number, values, labels))
         tables[kind] = table
-    details_name = by_kind["epcn"][0]
+    kinds = [kind for kind in ("epcn", "epcncorepartnerdetails") if kind in by_kind]
     partner_name = by_kind["epcncorepartnerdetails"][0]
+    partners = tables["epcncorepartnerdetails"]
     return PCNFiles(
-        names=[details_name, partner_name],
-        sha256s=[sha256(by_kind[kind][1]) for kind in ("epcn", "epcncorepartnerdetails")],
-        variant="csv-reports",
-        pcns=pcn_records(tables["epcn"]),
-        memberships=membership_records(tables["epcncorepartnerdetails"], partner_name),
+        names=[by_kind[kind][0] for kind in kinds],
+        sha256s=[sha256(by_kind[kind][1]) for kind in kinds],
+        variant="csv-reports" if "epcn" in by_kind else "csv-core-partners",
+        pcns=pcn_records(tables["epcn"]) if "epcn" in by_kind else partner_pcn_records(partners),
+        memberships=membership_records(partners, partner_name),
     )

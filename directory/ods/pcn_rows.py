@@ -122,7 +122,7 @@ def cell_date(value: Any) -> dt.date | None:
     raise ValueError(text)
 
 
-def pcn_records(rows: Sequence[Row]) -> list[PCNRecord]:
+def pcn_records(rows: Sequence[Row], *, has_details: bool = True) -> list[PCNRecord]:
     pcns: list[PCNRecord] = []
     seen: dict[str, int] = {}
     for row in rows:
@@ -141,9 +141,31 @@ def pcn_records(rows: Sequence[Row]) -> list[PCNRecord]:
                 close_date=row.date("close_date"),
                 address=row.address(),
                 postcode=row.text("postcode"),
+                has_details=has_details,
             )
         )
     return pcns
+
+
+def partner_pcn_records(rows: Sequence[Row]) -> list[PCNRecord]:
+    """The PCNs a core partner report names, in the order it first names them, for when it
+    comes without the PCN details: code, name and commissioner, but no dates or address.
+
+    Every row of a PCN must give it the same name and commissioner: the report is a join,
+    so a difference means the file was changed by hand, and which one is right is unknown.
+    """
+    first: dict[str, Row] = {}
+    for row in rows:
+        code = row.pcn_code("pcn_code")
+        seen = first.setdefault(code, row)
+        for field, what in (("pcn_name", "PCN name"), ("comm_code", "PCN commissioner code")):
+            if row.text(field) != seen.text(field):
+                raise row.error(
+                    field,
+                    f"the {what} of {code} is {row.text(field)!r} here but "
+                    f"{seen.text(field)!r} on row {seen.number}",
+                )
+    return pcn_records(list(first.values()), has_details=False)
 
 
 def membership_records(rows: Sequence[Row], source: str) -> list[PCNMembershipRecord]:

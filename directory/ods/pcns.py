@@ -1,4 +1,4 @@
-"""The PCN files: one ePCN workbook, or the two headerless CSV reports (pcn_reports.py)."""
+"""The PCN files: one ePCN workbook, or the headerless CSV reports (pcn_reports.py)."""
 
 from __future__ import annotations
 
@@ -20,16 +20,18 @@ from directory.ods.text import WORKBOOK_SUFFIXES, binary_reason, read_bytes, sha
 def read_pcns(paths: list[Path]) -> PCNFiles:
     """Read the PCNs and their core partner practices.
 
-    Either one ePCN .xlsx workbook, or the epcn and epcncorepartnerdetails CSV reports in
-    any order (told apart by their shape, since they have no header row). PCN names always
-    come from the PCN details, never from the partner rows, whose names may be formulas.
+    Either one ePCN .xlsx workbook, or the epcncorepartnerdetails CSV report, alone or with
+    the epcn report in either order (told apart by their shape, since they have no header
+    row). PCN names come from the PCN details (the workbook's sheet, the epcn report) when
+    they are given, and never from the workbook's partner rows, whose names are formulas; the
+    core partner report alone names its PCNs itself, as plain text.
     """
     files = [(Path(path).name, read_bytes(Path(path))) for path in paths]
     if not files:
         raise ODSFileError(
             file="(no file)",
-            message="no file given: give the ePCN .xlsx workbook, or the epcn and "
-            "epcncorepartnerdetails CSV reports",
+            message="no file given: give the ePCN .xlsx workbook, or the "
+            "epcncorepartnerdetails CSV report (alone or with the epcn report)",
         )
     workbooks = [(name, data) for name, data in files if _looks_like_workbook(name, data)]
     if workbooks:
@@ -37,7 +39,7 @@ def read_pcns(paths: list[Path]) -> PCNFiles:
             raise ODSFileError(
                 file=workbooks[0][0],
                 message=f"{len(files)} files were given with this workbook; give either the "
-                "ePCN .xlsx workbook on its own, or the two CSV reports",
+                "ePCN .xlsx workbook on its own, or the CSV reports",
             )
         return _read_pcn_workbook(*workbooks[0])
     return read_pcn_reports(files)
