@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import pickle
-import time
 import zipfile
 from pathlib import Path
 
@@ -690,7 +689,6 @@ needs_shared = pytest.mark.skipif(
 
 @needs_shared
 def test_the_real_files_give_the_documented_counts():
-    started = time.perf_counter()
     practices = read_practices(SHARED / "epraccur-2019.csv")
     assert (practices.encoding_scheme, practices.text_encoding) == ("legacy", "utf-8")
     assert len(practices.records) == 14_357
@@ -706,7 +704,6 @@ def test_the_real_files_give_the_documented_counts():
     assert not [name for name in names if name.startswith("=")]
     pcn_codes = {pcn.ods_code for pcn in pcn_files.pcns}
     assert {m.pcn_code for m in pcn_files.memberships} <= pcn_codes
-    assert time.perf_counter() - started < 10
 
 
 @needs_shared
