@@ -200,6 +200,8 @@ _secure = env_bool("SECURE_COOKIES_AND_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = _secure
 CSRF_COOKIE_SECURE = _secure
 SECURE_SSL_REDIRECT = _secure
+# Health probes from a load balancer come over plain HTTP to the process (alliance/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if _secure else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _secure
 SECURE_HSTS_PRELOAD = _secure
