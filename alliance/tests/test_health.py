@@ -6,6 +6,8 @@ import socket
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from huey import PriorityRedisHuey
 from huey.contrib import djhuey
 
@@ -73,3 +75,10 @@ def test_a_probe_over_plain_http_is_answered_where_pages_redirect_to_https(clien
     assert client.get("/accounts/login/").status_code == 301
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").status_code == 200
+
+
+def test_it_is_not_ready_while_a_migration_is_not_applied(client, db):
+    MigrationRecorder(connection).record_unapplied("sessions", "0001_initial")
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["migrations"] == "not applied: run manage.py migrate"
