@@ -29,6 +29,8 @@ PUBLIC = {
     "invitation_accept",  # reached with a secret token; tested in collectives
     "accounts:sign_in_link",  # a one-time sign-in link with a signed token; tested in accounts
     "relationships:feed_ics",  # a private calendar feed reached with a secret token; tested there
+    "healthz",  # probes for load balancers: "ok" or "unavailable", nothing of any collective
+    "readyz",
 }
 SIGNED_IN_WITHOUT_COLLECTIVE = {
     "home:index",
