@@ -1,4 +1,4 @@
-"""What every API module shares: running a domain service, and reading input.
+"""Running a domain service from the API (until each app's API lets the handler do it).
 
 A service's PermissionDenied becomes a 403 and its ValidationError a 400 that names the
 fields (``renames`` maps a service's field names to the request's where they differ).
@@ -11,8 +11,10 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework import exceptions as drf_exceptions
-from rest_framework import serializers
-from rest_framework.request import Request
+
+from alliance.api import valid_input, valid_query
+
+__all__ = ["call_service", "valid_input", "valid_query"]
 
 T = TypeVar("T")
 
@@ -33,17 +35,3 @@ def call_service(
         else:
             detail = {"non_field_errors": exc.messages}
         raise drf_exceptions.ValidationError(detail) from None
-
-
-def valid_input(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    """The request body, checked: a bad field is a 400 naming it."""
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
-def valid_query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    """The query string's filters, checked: a bad one is a 400 naming it."""
-    data = serializer_class(data=request.query_params)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
