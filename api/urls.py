@@ -5,7 +5,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import decisions, directory, docs, golden_thread, relationships, surveys, views
+from api import decisions, docs, golden_thread, relationships, surveys, views
+from directory import api as directory_api
 
 app_name = "api"
 
@@ -130,14 +131,14 @@ urlpatterns = [
     ),
     path("schema/", _api(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", _api(docs.api_docs), name="docs"),
-    path("organisations/", _api(directory.OrganisationList.as_view()), name="organisations"),
+    path("organisations/", _api(directory_api.OrganisationList.as_view()), name="organisations"),
     path(
         "organisations/<str:ods_code>/",
-        _api(directory.OrganisationDetail.as_view()),
+        _api(directory_api.OrganisationDetail.as_view()),
         name="organisation",
     ),
-    path("people/", _api(directory.PersonList.as_view()), name="people"),
-    path("people/<int:pk>/", _api(directory.PersonDetail.as_view()), name="person"),
+    path("people/", _api(directory_api.PersonList.as_view()), name="people"),
+    path("people/<int:pk>/", _api(directory_api.PersonDetail.as_view()), name="person"),
     path("me/", _api(views.MeView.as_view()), name="me"),
     path("collectives/", _api(views.CollectiveList.as_view()), name="collectives"),
     path("collectives/<slug:slug>/", _api(views.CollectiveDetail.as_view()), name="collective"),

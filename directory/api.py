@@ -1,4 +1,4 @@
-"""Directory endpoints: organisations (public NHS reference data) and people (scoped)."""
+"""The directory's API: organisations (public NHS reference data) and people (scoped)."""
 
 from __future__ import annotations
 
