@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import decisions, docs, golden_thread, relationships, surveys, views
+from api import decisions, docs, golden_thread, relationships, surveys
+from audit import api as audit_api
+from collectives import api as collectives_api
 from directory import api as directory_api
 
 app_name = "api"
@@ -139,43 +141,47 @@ urlpatterns = [
     ),
     path("people/", _api(directory_api.PersonList.as_view()), name="people"),
     path("people/<int:pk>/", _api(directory_api.PersonDetail.as_view()), name="person"),
-    path("me/", _api(views.MeView.as_view()), name="me"),
-    path("collectives/", _api(views.CollectiveList.as_view()), name="collectives"),
-    path("collectives/<slug:slug>/", _api(views.CollectiveDetail.as_view()), name="collective"),
+    path("me/", _api(collectives_api.MeView.as_view()), name="me"),
+    path("collectives/", _api(collectives_api.CollectiveList.as_view()), name="collectives"),
+    path(
+        "collectives/<slug:slug>/",
+        _api(collectives_api.CollectiveDetail.as_view()),
+        name="collective",
+    ),
     path(
         "collectives/<slug:slug>/memberships/",
-        _api(views.MembershipList.as_view()),
+        _api(collectives_api.MembershipList.as_view()),
         name="memberships",
     ),
     path(
         "collectives/<slug:slug>/memberships/<int:pk>/",
-        _api(views.MembershipDetail.as_view()),
+        _api(collectives_api.MembershipDetail.as_view()),
         name="membership",
     ),
     path(
         "collectives/<slug:slug>/organisations/",
-        _api(views.MemberOrganisationList.as_view()),
+        _api(collectives_api.MemberOrganisationList.as_view()),
         name="organisations",
     ),
     path(
         "collectives/<slug:slug>/organisations/<int:pk>/",
-        _api(views.MemberOrganisationDetail.as_view()),
+        _api(collectives_api.MemberOrganisationDetail.as_view()),
         name="member_organisation",
     ),
     path(
         "collectives/<slug:slug>/organisations/<int:pk>/people/",
-        _api(views.MemberOrganisationPeople.as_view()),
+        _api(collectives_api.MemberOrganisationPeople.as_view()),
         name="member_organisation_people",
     ),
     path(
         "collectives/<slug:slug>/organisations/<int:pk>/people/<int:person>/",
-        _api(views.MemberOrganisationPerson.as_view()),
+        _api(collectives_api.MemberOrganisationPerson.as_view()),
         name="member_organisation_person",
     ),
     path(
         "collectives/<slug:slug>/invitations/",
-        _api(views.InvitationList.as_view()),
+        _api(collectives_api.InvitationList.as_view()),
         name="invitations",
     ),
-    path("collectives/<slug:slug>/audit/", _api(views.AuditEntryList.as_view()), name="audit"),
+    path("collectives/<slug:slug>/audit/", _api(audit_api.AuditEntryList.as_view()), name="audit"),
 ]

@@ -1,0 +1,39 @@
+"""The audit log's API: a collective's entries, for its convenors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import generics, serializers
+
+from audit.models import AuditEntry
+from audit.selectors import audit_entries_for_collective
+from collectives.access import get_convenor_membership_for_user
+
+
+class AuditEntryOutput(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "at",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_label",
+            "before",
+            "after",
+        ]
+
+
+class AuditEntryList(generics.ListAPIView):
+    serializer_class = AuditEntryOutput
+
+    def get_queryset(self) -> Any:
+        membership = get_convenor_membership_for_user(self.request.user, self.kwargs["slug"])
+        return audit_entries_for_collective(
+            collective=membership.collective,
+            action=self.request.query_params.get("action", ""),
+            actor=self.request.query_params.get("actor", ""),
+        )
