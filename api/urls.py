@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import decisions, docs, golden_thread, relationships, surveys
+from api import decisions, docs, golden_thread, relationships
 from audit import api as audit_api
 from collectives import api as collectives_api
 from directory import api as directory_api
+from surveys import api as surveys_api
 
 app_name = "api"
 
@@ -29,19 +30,21 @@ HA = "collectives/<slug:slug>/asks/"
 HP = "collectives/<slug:slug>/put-it-right/"
 
 urlpatterns = [
-    path(S, _api(surveys.RoundList.as_view()), name="surveys"),
-    path(S + "<int:pk>/", _api(surveys.RoundDetail.as_view()), name="survey"),
-    path(S + "<int:pk>/answers/", _api(surveys.OwnAnswers.as_view()), name="survey_answers"),
+    path(S, _api(surveys_api.RoundList.as_view()), name="surveys"),
+    path(S + "<int:pk>/", _api(surveys_api.RoundDetail.as_view()), name="survey"),
+    path(S + "<int:pk>/answers/", _api(surveys_api.OwnAnswers.as_view()), name="survey_answers"),
     path(
         S + "<int:pk>/answers/<int:organisation>/",
-        _api(surveys.OwnRating.as_view()),
+        _api(surveys_api.OwnRating.as_view()),
         name="survey_answer",
     ),
-    path(S + "<int:pk>/results/", _api(surveys.RoundResults.as_view()), name="survey_results"),
-    path(S + "<int:pk>/pair-views/", _api(surveys.PairViews.as_view()), name="survey_pair_views"),
+    path(S + "<int:pk>/results/", _api(surveys_api.RoundResults.as_view()), name="survey_results"),
+    path(
+        S + "<int:pk>/pair-views/", _api(surveys_api.PairViews.as_view()), name="survey_pair_views"
+    ),
     path(
         S + "<int:pk>/pair-views/<int:organisation>/",
-        _api(surveys.PairConsent.as_view()),
+        _api(surveys_api.PairConsent.as_view()),
         name="survey_pair_view",
     ),
     path(P, _api(decisions.ProposalList.as_view()), name="proposals"),
