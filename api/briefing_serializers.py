@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.decisions import OrganisationRefOutput
+from directory.serializers import OrganisationRefOutput
 from golden_thread import selectors
 from golden_thread.models import Acknowledgement, ActionStatus, Briefing, Channel, Question, Touch
 

@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.briefing_serializers import DecisionRefOutput, _choices, _inline_enum
-from api.decisions import OrganisationRefOutput
+from directory.serializers import OrganisationRefOutput
 from relationships.models import AskStatus, Mode, Period, Scope, Source
 
 # Choice fields ----------------------------------------------------------------------------

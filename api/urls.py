@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import decisions, docs, golden_thread, relationships
+from api import docs, golden_thread, relationships
 from audit import api as audit_api
 from collectives import api as collectives_api
+from decisions import api as decisions_api
 from directory import api as directory_api
 from surveys import api as surveys_api
 
@@ -47,31 +48,31 @@ urlpatterns = [
         _api(surveys_api.PairConsent.as_view()),
         name="survey_pair_view",
     ),
-    path(P, _api(decisions.ProposalList.as_view()), name="proposals"),
-    path(P + "<int:pk>/", _api(decisions.ProposalDetail.as_view()), name="proposal"),
+    path(P, _api(decisions_api.ProposalList.as_view()), name="proposals"),
+    path(P + "<int:pk>/", _api(decisions_api.ProposalDetail.as_view()), name="proposal"),
     path(
         P + "<int:pk>/positions/",
-        _api(decisions.ProposalPositions.as_view()),
+        _api(decisions_api.ProposalPositions.as_view()),
         name="proposal_positions",
     ),
-    path(P + "<int:pk>/items/", _api(decisions.ProposalItems.as_view()), name="proposal_items"),
+    path(P + "<int:pk>/items/", _api(decisions_api.ProposalItems.as_view()), name="proposal_items"),
     path(
         P + "<int:pk>/items/<int:item_pk>/withdraw/",
-        _api(decisions.ProposalItemWithdraw.as_view()),
+        _api(decisions_api.ProposalItemWithdraw.as_view()),
         name="proposal_item_withdraw",
     ),
     path(
         P + "<int:pk>/items/<int:item_pk>/accept/",
-        _api(decisions.ProposalItemAccept.as_view()),
+        _api(decisions_api.ProposalItemAccept.as_view()),
         name="proposal_item_accept",
     ),
     path(
         P + "<int:pk>/decision/",
-        _api(decisions.ProposalDecision.as_view()),
+        _api(decisions_api.ProposalDecision.as_view()),
         name="proposal_decision",
     ),
-    path(D, _api(decisions.DecisionList.as_view()), name="decisions"),
-    path(D + "<int:pk>/", _api(decisions.DecisionDetail.as_view()), name="decision"),
+    path(D, _api(decisions_api.DecisionList.as_view()), name="decisions"),
+    path(D + "<int:pk>/", _api(decisions_api.DecisionDetail.as_view()), name="decision"),
     path(B, _api(golden_thread.BriefingList.as_view()), name="briefings"),
     path(B + "figures/", _api(golden_thread.BriefingFigures.as_view()), name="briefings_figures"),
     path(B + "<int:pk>/", _api(golden_thread.BriefingDetail.as_view()), name="briefing"),

@@ -7,9 +7,9 @@ from typing import Any
 from rest_framework import serializers
 
 
+# An organisation named in another record (no docstring: it would become the schema's
+# description of the component).
 class OrganisationRefOutput(serializers.Serializer):
-    """An organisation named in another record: its id and name."""
-
     id = serializers.IntegerField()
     name = serializers.CharField()
 
