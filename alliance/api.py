@@ -49,15 +49,19 @@ def inline_enum(choices: Any, *, blank: str = "") -> dict[str, Any]:
     return {"allOf": [{"type": "string", "enum": values}], "description": "\n".join(lines)}
 
 
-def choice_field(choices: Any) -> type[serializers.ChoiceField]:
+class EnumChoiceField(serializers.ChoiceField):
+    """A ChoiceField of a TextChoices' non-blank values (made by ``choice_field``)."""
+
+    enum: Any
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=enum_choices(self.enum), **kwargs)
+
+
+def choice_field(choices: Any) -> type[EnumChoiceField]:
     """An input field of the (non-blank) choices, its values written out in the schema."""
-
-    @extend_schema_field(inline_enum(choices))
-    class ChoiceField(serializers.ChoiceField):
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(choices=enum_choices(choices), **kwargs)
-
-    return ChoiceField
+    field = type(f"{choices.__name__}Field", (EnumChoiceField,), {"enum": choices})
+    return extend_schema_field(inline_enum(choices))(field)  # type: ignore[no-any-return]
 
 
 def choice_output_field(choices: Any, *, blank: str = "") -> type[serializers.CharField]:

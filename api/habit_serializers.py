@@ -13,7 +13,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.briefing_serializers import DecisionRefOutput, _choices, _inline_enum
+from alliance.api import enum_choices as _choices
+from alliance.api import inline_enum as _inline_enum
+from decisions.serializers import DecisionRefOutput
 from directory.serializers import OrganisationRefOutput
 from relationships.models import AskStatus, Mode, Period, Scope, Source
 

@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import docs, golden_thread, relationships
+from api import docs, relationships
 from audit import api as audit_api
 from collectives import api as collectives_api
 from decisions import api as decisions_api
 from directory import api as directory_api
+from golden_thread import api as golden_thread_api
 from surveys import api as surveys_api
 
 app_name = "api"
@@ -73,40 +74,44 @@ urlpatterns = [
     ),
     path(D, _api(decisions_api.DecisionList.as_view()), name="decisions"),
     path(D + "<int:pk>/", _api(decisions_api.DecisionDetail.as_view()), name="decision"),
-    path(B, _api(golden_thread.BriefingList.as_view()), name="briefings"),
-    path(B + "figures/", _api(golden_thread.BriefingFigures.as_view()), name="briefings_figures"),
-    path(B + "<int:pk>/", _api(golden_thread.BriefingDetail.as_view()), name="briefing"),
+    path(B, _api(golden_thread_api.BriefingList.as_view()), name="briefings"),
+    path(
+        B + "figures/", _api(golden_thread_api.BriefingFigures.as_view()), name="briefings_figures"
+    ),
+    path(B + "<int:pk>/", _api(golden_thread_api.BriefingDetail.as_view()), name="briefing"),
     path(
         B + "<int:pk>/publish/",
-        _api(golden_thread.BriefingPublish.as_view()),
+        _api(golden_thread_api.BriefingPublish.as_view()),
         name="briefing_publish",
     ),
     path(
         B + "<int:pk>/threads/",
-        _api(golden_thread.BriefingThreads.as_view()),
+        _api(golden_thread_api.BriefingThreads.as_view()),
         name="briefing_threads",
     ),
     path(
         B + "<int:pk>/touches/",
-        _api(golden_thread.BriefingTouches.as_view()),
+        _api(golden_thread_api.BriefingTouches.as_view()),
         name="briefing_touches",
     ),
     path(
         B + "<int:pk>/acknowledgement/",
-        _api(golden_thread.BriefingAcknowledgement.as_view()),
+        _api(golden_thread_api.BriefingAcknowledgement.as_view()),
         name="briefing_acknowledgement",
     ),
     path(
-        B + "<int:pk>/action/", _api(golden_thread.BriefingAction.as_view()), name="briefing_action"
+        B + "<int:pk>/action/",
+        _api(golden_thread_api.BriefingAction.as_view()),
+        name="briefing_action",
     ),
     path(
         B + "<int:pk>/questions/",
-        _api(golden_thread.BriefingQuestions.as_view()),
+        _api(golden_thread_api.BriefingQuestions.as_view()),
         name="briefing_questions",
     ),
     path(
         B + "<int:pk>/questions/<int:item_pk>/answer/",
-        _api(golden_thread.BriefingQuestionAnswer.as_view()),
+        _api(golden_thread_api.BriefingQuestionAnswer.as_view()),
         name="briefing_question_answer",
     ),
     path(HC, _api(relationships.ContactList.as_view()), name="contacts"),

@@ -14,6 +14,12 @@ from decisions import selectors
 from decisions.models import Comment, Decision, Proposal, TrackedItem
 
 
+def facilitates(membership: Membership, proposal: Proposal) -> bool:
+    """The proposal's facilitator, or a convenor, runs it: amends and records it, and
+    writes and publishes the decision's briefing."""
+    return membership.is_convenor or membership.user_id == proposal.facilitator_id
+
+
 def get_proposal_in_collective(membership: Membership, pk: int) -> Proposal:
     """The proposal, with the number of its current version as ``current_version``."""
     found = (
@@ -46,7 +52,6 @@ def get_decision_in_collective(membership: Membership, pk: int) -> Decision:
     found = (
         selectors.decisions_for_collective(collective=membership.collective)
         .select_related("proposal", "recorded_by")
-        .prefetch_related("supersedes")
         .filter(pk=pk)
         .first()
     )

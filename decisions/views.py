@@ -45,10 +45,6 @@ def _url(membership: Membership, proposal: Proposal, name: str = "proposal") -> 
     return reverse(f"decisions:{name}", args=[membership.collective.slug, proposal.pk])
 
 
-def _is_facilitator(membership: Membership, proposal: Proposal) -> bool:
-    return membership.user_id == proposal.facilitator_id or membership.is_convenor
-
-
 @collective_page("proposals")
 def proposals(request: HttpRequest, membership: Membership) -> HttpResponse:
     phase = request.GET.get("phase", "")
@@ -115,7 +111,7 @@ def proposal_detail(request: HttpRequest, membership: Membership, pk: int) -> Ht
             "threads": selectors.comment_threads(page.comments),
             "comment_form": CommentForm(),
             "speaks": speaks,
-            "facilitates": _is_facilitator(membership, proposal),
+            "facilitates": access.facilitates(membership, proposal),
             "moves": [
                 (phase, PHASE_ACTIONS[Phase(phase)])
                 for phase in services.MOVES.get(Phase(proposal.phase), set())
@@ -199,7 +195,7 @@ def sense_check(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
 @collective_page("proposals")
 def amend(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     proposal = access.get_proposal_in_collective(membership, pk)
-    if not _is_facilitator(membership, proposal):
+    if not access.facilitates(membership, proposal):
         raise PermissionDenied("Only the proposal's facilitator (or a convenor) can amend it.")
     items = [i for i in selectors.items_on(proposal=proposal) if i.is_open]
     current = services.current_version(proposal)
@@ -324,7 +320,7 @@ def comment(request: HttpRequest, membership: Membership, pk: int) -> HttpRespon
 @collective_page("proposals")
 def record(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     proposal = access.get_proposal_in_collective(membership, pk)
-    if not _is_facilitator(membership, proposal):
+    if not access.facilitates(membership, proposal):
         raise PermissionDenied("Only the proposal's facilitator (or a convenor) records it.")
     form = RecordForm(request.POST or None)
     blockers = services.blockers_for(proposal)
@@ -396,8 +392,7 @@ def decision_detail(request: HttpRequest, membership: Membership, pk: int) -> Ht
             # The golden thread's briefing, through its reverse relation: decisions is the
             # lower layer and does not import golden_thread.
             "briefing": getattr(decision, "briefing", None),
-            "can_brief": membership.is_convenor
-            or membership.user_id == decision.proposal.facilitator_id,
+            "can_brief": access.facilitates(membership, decision.proposal),
             "supersedes": list(decision.supersedes.all()),
             "revisions": list(decision.revisions.all()),
             "can_revisit": services.speaks_for_leadership(membership)
