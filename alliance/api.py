@@ -7,11 +7,14 @@ and the API's one exception handler (api.exceptions) turns them into 400 and 403
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 
 def valid_input(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -26,6 +29,16 @@ def valid_query(serializer_class: type[serializers.Serializer], request: Request
     data = serializer_class(data=request.query_params)
     data.is_valid(raise_exception=True)
     return dict(data.validated_data)
+
+
+def paged_response(
+    view: GenericAPIView, queryset: Any, build: Callable[[list[Any]], Any]
+) -> Response:
+    """A page of the queryset (every row when the view is not paginated), its rows made into
+    data by ``build``: for lists whose rows are built in one go rather than one by one."""
+    page = view.paginate_queryset(queryset)
+    data = build(list(page if page is not None else queryset))
+    return view.get_paginated_response(data) if page is not None else Response(data)
 
 
 def enum_choices(choices: Any) -> list[tuple[str, str]]:

@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import docs, relationships
+from api import docs
 from audit import api as audit_api
 from collectives import api as collectives_api
 from decisions import api as decisions_api
 from directory import api as directory_api
 from golden_thread import api as golden_thread_api
+from relationships import api as relationships_api
 from surveys import api as surveys_api
 
 app_name = "api"
@@ -114,30 +115,34 @@ urlpatterns = [
         _api(golden_thread_api.BriefingQuestionAnswer.as_view()),
         name="briefing_question_answer",
     ),
-    path(HC, _api(relationships.ContactList.as_view()), name="contacts"),
+    path(HC, _api(relationships_api.ContactList.as_view()), name="contacts"),
     path(
         HC + "email-counts/",
-        _api(relationships.ContactEmailCounts.as_view()),
+        _api(relationships_api.ContactEmailCounts.as_view()),
         name="contacts_email_counts",
     ),
-    path(HC + "<int:pk>/", _api(relationships.ContactDetail.as_view()), name="contact"),
-    path(HR, _api(relationships.RhythmList.as_view()), name="rhythms"),
-    path(HR + "<int:pk>/", _api(relationships.RhythmDetail.as_view()), name="rhythm"),
-    path(HR + "<int:pk>/end/", _api(relationships.RhythmEnd.as_view()), name="rhythm_end"),
-    path(HN, _api(relationships.NudgeList.as_view()), name="nudges"),
+    path(HC + "<int:pk>/", _api(relationships_api.ContactDetail.as_view()), name="contact"),
+    path(HR, _api(relationships_api.RhythmList.as_view()), name="rhythms"),
+    path(HR + "<int:pk>/", _api(relationships_api.RhythmDetail.as_view()), name="rhythm"),
+    path(HR + "<int:pk>/end/", _api(relationships_api.RhythmEnd.as_view()), name="rhythm_end"),
+    path(HN, _api(relationships_api.NudgeList.as_view()), name="nudges"),
     path(
-        HN + "<int:pk>/dismiss/", _api(relationships.NudgeDismiss.as_view()), name="nudge_dismiss"
+        HN + "<int:pk>/dismiss/",
+        _api(relationships_api.NudgeDismiss.as_view()),
+        name="nudge_dismiss",
     ),
-    path(HN + "<int:pk>/snooze/", _api(relationships.NudgeSnooze.as_view()), name="nudge_snooze"),
-    path(HA, _api(relationships.AskList.as_view()), name="asks"),
-    path(HA + "<int:pk>/", _api(relationships.AskDetail.as_view()), name="ask"),
-    path(HA + "<int:pk>/offers/", _api(relationships.AskOffers.as_view()), name="ask_offers"),
-    path(HA + "<int:pk>/answer/", _api(relationships.AskAnswer.as_view()), name="ask_answer"),
-    path(HP, _api(relationships.PutItRightList.as_view()), name="put_it_rights"),
-    path(HP + "<int:pk>/", _api(relationships.PutItRightDetail.as_view()), name="put_it_right"),
+    path(
+        HN + "<int:pk>/snooze/", _api(relationships_api.NudgeSnooze.as_view()), name="nudge_snooze"
+    ),
+    path(HA, _api(relationships_api.AskList.as_view()), name="asks"),
+    path(HA + "<int:pk>/", _api(relationships_api.AskDetail.as_view()), name="ask"),
+    path(HA + "<int:pk>/offers/", _api(relationships_api.AskOffers.as_view()), name="ask_offers"),
+    path(HA + "<int:pk>/answer/", _api(relationships_api.AskAnswer.as_view()), name="ask_answer"),
+    path(HP, _api(relationships_api.PutItRightList.as_view()), name="put_it_rights"),
+    path(HP + "<int:pk>/", _api(relationships_api.PutItRightDetail.as_view()), name="put_it_right"),
     path(
         HP + "<int:pk>/responses/",
-        _api(relationships.PutItRightResponses.as_view()),
+        _api(relationships_api.PutItRightResponses.as_view()),
         name="put_it_right_responses",
     ),
     path("schema/", _api(SpectacularAPIView.as_view()), name="schema"),

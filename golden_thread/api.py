@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.api import valid_input
+from alliance.api import paged_response, valid_input
 from collectives.access import get_membership_for_user
 from collectives.models import Membership
 from decisions import access as decisions_access
@@ -105,6 +105,11 @@ def _detail(membership: Membership, briefing: Briefing) -> dict[str, Any]:
     }
 
 
+def _with_figures(rows: list[Briefing]) -> Any:
+    figures = selectors.figures_by_briefing(briefing_ids=[b.pk for b in rows if b.is_published])
+    return BriefingOutput(rows, many=True, context={"figures": figures}).data
+
+
 class BriefingList(generics.ListAPIView):
     """Published briefings, newest first, each with its figures; drafts too (first) for
     whoever may publish them. POST writes or rewrites the draft briefing of a decision:
@@ -117,11 +122,7 @@ class BriefingList(generics.ListAPIView):
         return access.briefings_visible_to(membership)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        rows = list(page if page is not None else self.get_queryset())
-        figures = selectors.figures_by_briefing(briefing_ids=[b.pk for b in rows if b.is_published])
-        data = BriefingOutput(rows, many=True, context={"figures": figures}).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
+        return paged_response(self, self.get_queryset(), _with_figures)
 
     @extend_schema(
         request=BriefingInput, responses={201: BriefingWrittenOutput, 200: BriefingWrittenOutput}
