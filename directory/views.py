@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +28,7 @@ from directory.forms import (
     PersonForm,
 )
 from directory.models import ImportRun, ImportStatus, OrganisationKind, Person
-from directory.tasks import progress_key, run_ods_import
+from directory.tasks import progress_key
 
 PAGE_SIZE = 25
 
@@ -300,12 +299,9 @@ def imports(request: HttpRequest) -> HttpResponse:
         for field in ("pcns", "pcn_partners"):
             if form.cleaned_data[field]:
                 _save_upload(folder / "pcns", form.cleaned_data[field])
-        run = ImportRun.objects.create(
-            user=request.user,  # type: ignore[misc]
-            forced=form.cleaned_data["force"],
-            upload_dir=str(folder),
+        run = services.import_run_start(
+            actor=request.user, upload_dir=str(folder), forced=form.cleaned_data["force"]
         )
-        transaction.on_commit(lambda: run_ods_import(run.pk))
         messages.success(request, "The import has started. This page shows its progress.")
         return redirect("directory:import_run", run.pk)
     page = Paginator(selectors.import_runs(), PAGE_SIZE).get_page(request.GET.get("page"))
