@@ -6,9 +6,9 @@ from typing import Any
 
 from rest_framework import generics, serializers
 
+from alliance.tenancy import tenancy
 from audit.models import AuditEntry
 from audit.selectors import audit_entries_for_collective
-from collectives.access import get_convenor_membership_for_user
 
 
 class AuditEntryOutput(serializers.ModelSerializer):
@@ -31,7 +31,9 @@ class AuditEntryList(generics.ListAPIView):
     serializer_class = AuditEntryOutput
 
     def get_queryset(self) -> Any:
-        membership = get_convenor_membership_for_user(self.request.user, self.kwargs["slug"])
+        membership = tenancy().membership_for_user(
+            self.request.user, self.kwargs["slug"], convenor_only=True
+        )
         return audit_entries_for_collective(
             collective=membership.collective,
             action=self.request.query_params.get("action", ""),

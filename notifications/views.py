@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -9,8 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from collectives.decorators import collective_page, outside_collective_page
-from collectives.models import Membership
+from alliance.tenancy import collective_page, outside_collective_page
 from notifications import selectors, services
 from notifications.models import Frequency
 
@@ -26,7 +27,7 @@ class PreferenceForm(forms.Form):
 
 
 @collective_page("notifications")
-def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
+def inbox(request: HttpRequest, membership: Any) -> HttpResponse:
     found = selectors.notifications_for(
         user_id=membership.user_id, collective_id=membership.collective_id
     )
@@ -45,7 +46,7 @@ def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @require_POST
 @collective_page("notifications")
-def open_notification(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+def open_notification(request: HttpRequest, membership: Any, pk: int) -> HttpResponse:
     found = selectors.get_notification_for(membership, pk)
     if found is None:
         raise Http404("No such notification.")
@@ -55,7 +56,7 @@ def open_notification(request: HttpRequest, membership: Membership, pk: int) -> 
 
 @require_POST
 @collective_page("notifications")
-def mark_all_read(request: HttpRequest, membership: Membership) -> HttpResponse:
+def mark_all_read(request: HttpRequest, membership: Any) -> HttpResponse:
     services.notifications_mark_all_read(user=request.user, collective_id=membership.collective_id)
     messages.success(request, "All notifications are marked as read.")
     return redirect("notifications:inbox", membership.collective.slug)
