@@ -13,9 +13,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from alliance.tenancy import ActingMembership, tenancy
 from audit.services import audit_record, snapshot
-from collectives.access import require_convenor
-from collectives.models import Collective, CollectiveOrganisation, Membership, Role
 from directory.access import is_data_steward, require_can_edit
 from directory.models import IMPORTED_FIELDS, ImportRun, Organisation, OrganisationKind, Person
 from directory.tasks import run_ods_import
@@ -23,11 +22,8 @@ from directory.tasks import run_ods_import
 EDITABLE_FIELDS = ("name", "kind", "status", "address", "postcode", "phone")
 PERSON_FIELDS = ("name", "job_title", "role", "email", "phone")
 
-#: Who may add people for their collective (while logging contacts, for instance).
-RECORDING_ROLES = {Role.CONVENOR, Role.REPRESENTATIVE, Role.DEPUTY, Role.MEMBER}
 
-
-def _acting_collective(actor: Any, actor_membership: Membership | None) -> Collective | None:
+def _acting_collective(actor: Any, actor_membership: ActingMembership | None) -> Any:
     """The collective a new record is for, or None for shared data (stewards only)."""
     if actor_membership is None:
         if not is_data_steward(actor):
@@ -47,7 +43,7 @@ def organisation_create(
     actor: Any,
     name: str,
     kind: str,
-    actor_membership: Membership | None = None,
+    actor_membership: ActingMembership | None = None,
     ods_code: str | None = None,
     postcode: str = "",
     address: str = "",
@@ -59,8 +55,8 @@ def organisation_create(
     if kind not in OrganisationKind.values:
         raise ValueError(f"Unknown organisation kind {kind!r}.")
     owner = _acting_collective(actor, actor_membership)
-    if actor_membership is not None:
-        require_convenor(actor_membership)
+    if actor_membership is not None and not actor_membership.is_convenor:
+        raise PermissionDenied("Only a convenor of the collective can do that.")
     code = (ods_code or "").strip().upper() or None
     if owner is not None and code:
         raise ValidationError(
@@ -128,13 +124,15 @@ def organisation_update(*, actor: Any, organisation: Organisation, **changes: An
     return organisation
 
 
-def _check_person_organisation(collective: Collective, organisation: Organisation) -> None:
+def _check_person_organisation(collective: Any, organisation: Organisation) -> None:
     if organisation.owner_id == collective.pk:
         return
-    if organisation.owner_id is None and (
-        CollectiveOrganisation.objects.filter(
-            collective=collective, organisation=organisation
-        ).exists()
+    if (
+        organisation.owner_id is None
+        and tenancy()
+        .member_organisation_ids(collective.pk)
+        .filter(organisation=organisation)
+        .exists()
     ):
         return
     raise ValidationError(
@@ -148,7 +146,7 @@ def person_create(
     actor: Any,
     name: str,
     organisation: Organisation,
-    actor_membership: Membership | None = None,
+    actor_membership: ActingMembership | None = None,
     job_title: str = "",
     role: str = "",
     email: str = "",
@@ -159,7 +157,7 @@ def person_create(
     a data steward adds them to the organisation's owner (shared data for a shared one)."""
     owner = _acting_collective(actor, actor_membership)
     if actor_membership is not None:
-        if actor_membership.role not in RECORDING_ROLES:
+        if not actor_membership.can_record:
             raise PermissionDenied("Observers and guests read; they do not add people.")
         _check_person_organisation(actor_membership.collective, organisation)
     else:
