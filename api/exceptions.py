@@ -6,7 +6,8 @@ DRF's answers, in one place:
 - a ValidationError is a 400 that names the fields (`non_field_errors` when it names none).
   Where a request names a field differently from the service, the view lists the renames in
   `service_fields` (the service's name to the request's);
-- a PermissionDenied is a 403 with its message;
+- a PermissionDenied is a 403 with its message, and an Http404 a 404 (DRF's own handler,
+  which this one ends in, does both);
 - a request refused for want of credentials is counted against the view's throttles first:
   DRF checks permissions before throttles, so it would never be counted otherwise. Past the
   anonymous rate it is a 429 with Retry-After, not a 401.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from rest_framework import exceptions, views
 from rest_framework.response import Response
 
@@ -34,8 +35,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     view, request = context.get("view"), context.get("request")
     if isinstance(exc, ValidationError):
         exc = _validation_error(exc, view)
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, exceptions.NotAuthenticated) and view is not None and request is not None:
         try:
             view.check_throttles(request)
