@@ -28,7 +28,7 @@ def local_datetime(value: Any, fmt: str = "j F Y, H:i") -> str:
 
 
 def _markdown(text: str) -> Any:
-    from decisions.text import render_markdown
+    from alliance.markdown import render_markdown
 
     return render_markdown(text)
 

@@ -295,7 +295,7 @@ else:
 # `Authorization: Token <key>`. Throttle state lives in the cache above.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "api.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -303,19 +303,19 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "api.throttling.exception_handler",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "api.throttling.AnonRateThrottle",
-        "api.throttling.UserRateThrottle",
+        "accounts.throttling.AnonRateThrottle",
+        "accounts.throttling.UserRateThrottle",
     ],
-    # failed_token: wrong tokens from one client address (api.throttling.FailedTokenThrottle).
+    # failed_token: wrong tokens from one client address (accounts.throttling.FailedTokenThrottle).
     "DEFAULT_THROTTLE_RATES": {
         "user": "600/minute",
         "anon": "60/minute",
         "failed_token": "20/minute",
     },
     # The client's address for the per-address limits is the sign-in lockout's: see
-    # TRUSTED_PROXY_COUNT and TRUSTED_CLIENT_IP_HEADER above (api.throttling.ClientAddress).
+    # TRUSTED_PROXY_COUNT and TRUSTED_CLIENT_IP_HEADER above (accounts.throttling.ClientAddress).
 }
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
 # knox's own AuthToken is swapped for accounts.ApiToken, so its migrations would only make

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from alliance import health
-from collectives.views import invitation_accept
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -17,7 +16,7 @@ urlpatterns = [
     path("", include("relationships.urls")),
     path("", include("notifications.urls")),
     path("", include("accounts.urls")),
-    path("invitations/<str:token>/", invitation_accept, name="invitation_accept"),
+    path("", include("collectives.invitation_urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -5,7 +5,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import decisions, directory, docs, golden_thread, relationships, surveys, views
+from api import docs
+from audit import api as audit_api
+from collectives import api as collectives_api
+from decisions import api as decisions_api
+from directory import api as directory_api
+from golden_thread import api as golden_thread_api
+from relationships import api as relationships_api
+from surveys import api as surveys_api
 
 app_name = "api"
 
@@ -26,155 +33,169 @@ HA = "collectives/<slug:slug>/asks/"
 HP = "collectives/<slug:slug>/put-it-right/"
 
 urlpatterns = [
-    path(S, _api(surveys.RoundList.as_view()), name="surveys"),
-    path(S + "<int:pk>/", _api(surveys.RoundDetail.as_view()), name="survey"),
-    path(S + "<int:pk>/answers/", _api(surveys.OwnAnswers.as_view()), name="survey_answers"),
+    path(S, _api(surveys_api.RoundList.as_view()), name="surveys"),
+    path(S + "<int:pk>/", _api(surveys_api.RoundDetail.as_view()), name="survey"),
+    path(S + "<int:pk>/answers/", _api(surveys_api.OwnAnswers.as_view()), name="survey_answers"),
     path(
         S + "<int:pk>/answers/<int:organisation>/",
-        _api(surveys.OwnRating.as_view()),
+        _api(surveys_api.OwnRating.as_view()),
         name="survey_answer",
     ),
-    path(S + "<int:pk>/results/", _api(surveys.RoundResults.as_view()), name="survey_results"),
-    path(S + "<int:pk>/pair-views/", _api(surveys.PairViews.as_view()), name="survey_pair_views"),
+    path(S + "<int:pk>/results/", _api(surveys_api.RoundResults.as_view()), name="survey_results"),
+    path(
+        S + "<int:pk>/pair-views/", _api(surveys_api.PairViews.as_view()), name="survey_pair_views"
+    ),
     path(
         S + "<int:pk>/pair-views/<int:organisation>/",
-        _api(surveys.PairConsent.as_view()),
+        _api(surveys_api.PairConsent.as_view()),
         name="survey_pair_view",
     ),
-    path(P, _api(decisions.ProposalList.as_view()), name="proposals"),
-    path(P + "<int:pk>/", _api(decisions.ProposalDetail.as_view()), name="proposal"),
+    path(P, _api(decisions_api.ProposalList.as_view()), name="proposals"),
+    path(P + "<int:pk>/", _api(decisions_api.ProposalDetail.as_view()), name="proposal"),
     path(
         P + "<int:pk>/positions/",
-        _api(decisions.ProposalPositions.as_view()),
+        _api(decisions_api.ProposalPositions.as_view()),
         name="proposal_positions",
     ),
-    path(P + "<int:pk>/items/", _api(decisions.ProposalItems.as_view()), name="proposal_items"),
+    path(P + "<int:pk>/items/", _api(decisions_api.ProposalItems.as_view()), name="proposal_items"),
     path(
         P + "<int:pk>/items/<int:item_pk>/withdraw/",
-        _api(decisions.ProposalItemWithdraw.as_view()),
+        _api(decisions_api.ProposalItemWithdraw.as_view()),
         name="proposal_item_withdraw",
     ),
     path(
         P + "<int:pk>/items/<int:item_pk>/accept/",
-        _api(decisions.ProposalItemAccept.as_view()),
+        _api(decisions_api.ProposalItemAccept.as_view()),
         name="proposal_item_accept",
     ),
     path(
         P + "<int:pk>/decision/",
-        _api(decisions.ProposalDecision.as_view()),
+        _api(decisions_api.ProposalDecision.as_view()),
         name="proposal_decision",
     ),
-    path(D, _api(decisions.DecisionList.as_view()), name="decisions"),
-    path(D + "<int:pk>/", _api(decisions.DecisionDetail.as_view()), name="decision"),
-    path(B, _api(golden_thread.BriefingList.as_view()), name="briefings"),
-    path(B + "figures/", _api(golden_thread.BriefingFigures.as_view()), name="briefings_figures"),
-    path(B + "<int:pk>/", _api(golden_thread.BriefingDetail.as_view()), name="briefing"),
+    path(D, _api(decisions_api.DecisionList.as_view()), name="decisions"),
+    path(D + "<int:pk>/", _api(decisions_api.DecisionDetail.as_view()), name="decision"),
+    path(B, _api(golden_thread_api.BriefingList.as_view()), name="briefings"),
+    path(
+        B + "figures/", _api(golden_thread_api.BriefingFigures.as_view()), name="briefings_figures"
+    ),
+    path(B + "<int:pk>/", _api(golden_thread_api.BriefingDetail.as_view()), name="briefing"),
     path(
         B + "<int:pk>/publish/",
-        _api(golden_thread.BriefingPublish.as_view()),
+        _api(golden_thread_api.BriefingPublish.as_view()),
         name="briefing_publish",
     ),
     path(
         B + "<int:pk>/threads/",
-        _api(golden_thread.BriefingThreads.as_view()),
+        _api(golden_thread_api.BriefingThreads.as_view()),
         name="briefing_threads",
     ),
     path(
         B + "<int:pk>/touches/",
-        _api(golden_thread.BriefingTouches.as_view()),
+        _api(golden_thread_api.BriefingTouches.as_view()),
         name="briefing_touches",
     ),
     path(
         B + "<int:pk>/acknowledgement/",
-        _api(golden_thread.BriefingAcknowledgement.as_view()),
+        _api(golden_thread_api.BriefingAcknowledgement.as_view()),
         name="briefing_acknowledgement",
     ),
     path(
-        B + "<int:pk>/action/", _api(golden_thread.BriefingAction.as_view()), name="briefing_action"
+        B + "<int:pk>/action/",
+        _api(golden_thread_api.BriefingAction.as_view()),
+        name="briefing_action",
     ),
     path(
         B + "<int:pk>/questions/",
-        _api(golden_thread.BriefingQuestions.as_view()),
+        _api(golden_thread_api.BriefingQuestions.as_view()),
         name="briefing_questions",
     ),
     path(
         B + "<int:pk>/questions/<int:item_pk>/answer/",
-        _api(golden_thread.BriefingQuestionAnswer.as_view()),
+        _api(golden_thread_api.BriefingQuestionAnswer.as_view()),
         name="briefing_question_answer",
     ),
-    path(HC, _api(relationships.ContactList.as_view()), name="contacts"),
+    path(HC, _api(relationships_api.ContactList.as_view()), name="contacts"),
     path(
         HC + "email-counts/",
-        _api(relationships.ContactEmailCounts.as_view()),
+        _api(relationships_api.ContactEmailCounts.as_view()),
         name="contacts_email_counts",
     ),
-    path(HC + "<int:pk>/", _api(relationships.ContactDetail.as_view()), name="contact"),
-    path(HR, _api(relationships.RhythmList.as_view()), name="rhythms"),
-    path(HR + "<int:pk>/", _api(relationships.RhythmDetail.as_view()), name="rhythm"),
-    path(HR + "<int:pk>/end/", _api(relationships.RhythmEnd.as_view()), name="rhythm_end"),
-    path(HN, _api(relationships.NudgeList.as_view()), name="nudges"),
+    path(HC + "<int:pk>/", _api(relationships_api.ContactDetail.as_view()), name="contact"),
+    path(HR, _api(relationships_api.RhythmList.as_view()), name="rhythms"),
+    path(HR + "<int:pk>/", _api(relationships_api.RhythmDetail.as_view()), name="rhythm"),
+    path(HR + "<int:pk>/end/", _api(relationships_api.RhythmEnd.as_view()), name="rhythm_end"),
+    path(HN, _api(relationships_api.NudgeList.as_view()), name="nudges"),
     path(
-        HN + "<int:pk>/dismiss/", _api(relationships.NudgeDismiss.as_view()), name="nudge_dismiss"
+        HN + "<int:pk>/dismiss/",
+        _api(relationships_api.NudgeDismiss.as_view()),
+        name="nudge_dismiss",
     ),
-    path(HN + "<int:pk>/snooze/", _api(relationships.NudgeSnooze.as_view()), name="nudge_snooze"),
-    path(HA, _api(relationships.AskList.as_view()), name="asks"),
-    path(HA + "<int:pk>/", _api(relationships.AskDetail.as_view()), name="ask"),
-    path(HA + "<int:pk>/offers/", _api(relationships.AskOffers.as_view()), name="ask_offers"),
-    path(HA + "<int:pk>/answer/", _api(relationships.AskAnswer.as_view()), name="ask_answer"),
-    path(HP, _api(relationships.PutItRightList.as_view()), name="put_it_rights"),
-    path(HP + "<int:pk>/", _api(relationships.PutItRightDetail.as_view()), name="put_it_right"),
+    path(
+        HN + "<int:pk>/snooze/", _api(relationships_api.NudgeSnooze.as_view()), name="nudge_snooze"
+    ),
+    path(HA, _api(relationships_api.AskList.as_view()), name="asks"),
+    path(HA + "<int:pk>/", _api(relationships_api.AskDetail.as_view()), name="ask"),
+    path(HA + "<int:pk>/offers/", _api(relationships_api.AskOffers.as_view()), name="ask_offers"),
+    path(HA + "<int:pk>/answer/", _api(relationships_api.AskAnswer.as_view()), name="ask_answer"),
+    path(HP, _api(relationships_api.PutItRightList.as_view()), name="put_it_rights"),
+    path(HP + "<int:pk>/", _api(relationships_api.PutItRightDetail.as_view()), name="put_it_right"),
     path(
         HP + "<int:pk>/responses/",
-        _api(relationships.PutItRightResponses.as_view()),
+        _api(relationships_api.PutItRightResponses.as_view()),
         name="put_it_right_responses",
     ),
     path("schema/", _api(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", _api(docs.api_docs), name="docs"),
-    path("organisations/", _api(directory.OrganisationList.as_view()), name="organisations"),
+    path("organisations/", _api(directory_api.OrganisationList.as_view()), name="organisations"),
     path(
         "organisations/<str:ods_code>/",
-        _api(directory.OrganisationDetail.as_view()),
+        _api(directory_api.OrganisationDetail.as_view()),
         name="organisation",
     ),
-    path("people/", _api(directory.PersonList.as_view()), name="people"),
-    path("people/<int:pk>/", _api(directory.PersonDetail.as_view()), name="person"),
-    path("me/", _api(views.MeView.as_view()), name="me"),
-    path("collectives/", _api(views.CollectiveList.as_view()), name="collectives"),
-    path("collectives/<slug:slug>/", _api(views.CollectiveDetail.as_view()), name="collective"),
+    path("people/", _api(directory_api.PersonList.as_view()), name="people"),
+    path("people/<int:pk>/", _api(directory_api.PersonDetail.as_view()), name="person"),
+    path("me/", _api(collectives_api.MeView.as_view()), name="me"),
+    path("collectives/", _api(collectives_api.CollectiveList.as_view()), name="collectives"),
+    path(
+        "collectives/<slug:slug>/",
+        _api(collectives_api.CollectiveDetail.as_view()),
+        name="collective",
+    ),
     path(
         "collectives/<slug:slug>/memberships/",
-        _api(views.MembershipList.as_view()),
+        _api(collectives_api.MembershipList.as_view()),
         name="memberships",
     ),
     path(
         "collectives/<slug:slug>/memberships/<int:pk>/",
-        _api(views.MembershipDetail.as_view()),
+        _api(collectives_api.MembershipDetail.as_view()),
         name="membership",
     ),
     path(
         "collectives/<slug:slug>/organisations/",
-        _api(views.MemberOrganisationList.as_view()),
+        _api(collectives_api.MemberOrganisationList.as_view()),
         name="organisations",
     ),
     path(
         "collectives/<slug:slug>/organisations/<int:pk>/",
-        _api(views.MemberOrganisationDetail.as_view()),
+        _api(collectives_api.MemberOrganisationDetail.as_view()),
         name="member_organisation",
     ),
     path(
         "collectives/<slug:slug>/organisations/<int:pk>/people/",
-        _api(views.MemberOrganisationPeople.as_view()),
+        _api(collectives_api.MemberOrganisationPeople.as_view()),
         name="member_organisation_people",
     ),
     path(
         "collectives/<slug:slug>/organisations/<int:pk>/people/<int:person>/",
-        _api(views.MemberOrganisationPerson.as_view()),
+        _api(collectives_api.MemberOrganisationPerson.as_view()),
         name="member_organisation_person",
     ),
     path(
         "collectives/<slug:slug>/invitations/",
-        _api(views.InvitationList.as_view()),
+        _api(collectives_api.InvitationList.as_view()),
         name="invitations",
     ),
-    path("collectives/<slug:slug>/audit/", _api(views.AuditEntryList.as_view()), name="audit"),
+    path("collectives/<slug:slug>/audit/", _api(audit_api.AuditEntryList.as_view()), name="audit"),
 ]

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from audit.models import AuditEntry
-from collectives.models import Collective
 
 
 def audit_entries_for_collective(
-    *, collective: Collective, action: str = "", actor: str = "", object_type: str = ""
+    *, collective: Any, action: str = "", actor: str = "", object_type: str = ""
 ) -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.filter(collective=collective)
     if action:
@@ -19,7 +20,7 @@ def audit_entries_for_collective(
     return entries.order_by("-at", "-id")
 
 
-def audit_actions_for_collective(*, collective: Collective) -> list[str]:
+def audit_actions_for_collective(*, collective: Any) -> list[str]:
     return list(
         AuditEntry.objects.filter(collective=collective)
         .order_by("action")

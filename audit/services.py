@@ -5,14 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 
 from audit.models import AuditEntry
-
-if TYPE_CHECKING:
-    from collectives.models import Collective
 
 
 def _jsonable(value: Any) -> Any:
@@ -40,11 +37,13 @@ def audit_record(
     actor: Any,
     action: str,
     obj: models.Model,
-    collective: Collective | None,
+    collective: Any,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append an entry. Call inside the same transaction as the write it describes."""
+    """Append an entry. Call inside the same transaction as the write it describes.
+    ``collective`` is the collective whose log it belongs in, or None for the service's own
+    entries."""
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         actor=actor_obj,

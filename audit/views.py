@@ -9,9 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from alliance.tenancy import collective_page
 from audit.selectors import audit_actions_for_collective, audit_entries_for_collective
-from collectives.decorators import collective_page
-from collectives.models import Membership
 
 
 class AuditFilterForm(forms.Form):
@@ -25,7 +24,7 @@ class AuditFilterForm(forms.Form):
 
 
 @collective_page("audit", convenor_only=True)
-def audit_log(request: HttpRequest, membership: Membership) -> HttpResponse:
+def audit_log(request: HttpRequest, membership: Any) -> HttpResponse:
     form = AuditFilterForm(
         request.GET or None, actions=audit_actions_for_collective(collective=membership.collective)
     )

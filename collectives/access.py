@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from collectives.models import CollectiveOrganisation, Invitation, Membership, Role
 from collectives.selectors import people_at_member
-from directory.models import Person
+from directory.models import Organisation, Person
 
 
 def get_membership_for_user(user: Any, slug: str) -> Membership:
@@ -83,3 +83,14 @@ def get_person_at_member(member: CollectiveOrganisation, pk: int) -> Person:
     if found is None:
         raise Http404("No such person.")
     return found
+
+
+def get_organisation_named(pk: int | None) -> Organisation | None:
+    """The organisation a membership or an invitation names by id (None for none). The
+    services check that it is a member organisation of the collective."""
+    if pk is None:
+        return None
+    organisation = Organisation.objects.filter(pk=pk).first()
+    if organisation is None:
+        raise ValidationError({"organisation": [f"No organisation has id {pk}."]})
+    return organisation

@@ -5,6 +5,7 @@ Loaded by `manage.py load_demo` (and so by `make run`). Running it again changes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,26 @@ from directory.models import (
 
 ODS_DIR = Path(__file__).resolve().parent.parent / "directory" / "fixtures" / "ods"
 DEMO_PASSWORD = "alliance-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoPeople:
+    """The first demo collective's convenor, PCN representative and practice member: the
+    feature apps' demos act as them."""
+
+    convenor: Membership
+    representative: Membership
+    member: Membership
+
+
+#: The feature apps' demos (a decision and its briefing, twelve weeks of habits, survey
+#: rounds), each registered in its app's AppConfig.ready: collectives is below them and does
+#: not import them. Run in that order, for the first demo collective.
+FEATURE_DEMOS: list[Callable[[DemoPeople], None]] = []
+
+
+def register(feature_demo: Callable[[DemoPeople], None]) -> None:
+    FEATURE_DEMOS.append(feature_demo)
 
 
 @dataclass(frozen=True)
@@ -237,16 +258,13 @@ def load_demo() -> list[DemoLogin]:
                 DemoLogin(rep.email, f"representative of {first_pcn.name}", collective.name)
             )
             logins.append(DemoLogin(member.email, f"member ({practice.name})", collective.name))
-            from golden_thread.demo import load_thread_demo
-            from relationships.demo import load_habits_demo
-            from surveys.demo import load_survey_demo
-
-            load_thread_demo(convenor)
-            load_habits_demo(
-                Membership.objects.get(collective=collective, user=member),
-                Membership.objects.get(collective=collective, user=rep),
+            people = DemoPeople(
+                convenor=convenor,
+                representative=Membership.objects.get(collective=collective, user=rep),
+                member=Membership.objects.get(collective=collective, user=member),
             )
-            load_survey_demo(convenor, Membership.objects.get(collective=collective, user=rep))
+            for feature_demo in FEATURE_DEMOS:
+                feature_demo(people)
     return logins
 
 

@@ -192,6 +192,12 @@ class Membership(models.Model):
     def can_write(self) -> bool:
         return self.role != Role.OBSERVER
 
+    @property
+    def can_record(self) -> bool:
+        """Observers and guests read; everyone else records for the collective (contacts,
+        people at its organisations)."""
+        return self.role not in (Role.OBSERVER, Role.GUEST)
+
 
 class Invitation(models.Model):
     """An e-mailed link to join a collective: valid 7 days, single use."""

@@ -26,6 +26,11 @@ def memberships_for_user(*, user: Any) -> QuerySet[Membership]:
     )
 
 
+def collectives_for_user(*, user: Any) -> QuerySet[Collective]:
+    """The collectives a user belongs to, by name."""
+    return Collective.objects.filter(memberships__user_id=user.pk or 0).order_by("name")
+
+
 def people_in_collective(
     *, collective: Collective, query: str = "", role: str = ""
 ) -> QuerySet[Membership]:

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts.selectors import account_exists
 from alliance.forms import add_service_errors
 from collectives import access, selectors, services
 from collectives.decorators import SESSION_KEY, collective_page
@@ -577,7 +577,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
         return render(request, "collectives/invitation_accept.html", context)
 
-    if User.objects.filter(email__iexact=invitation.email).exists():
+    if account_exists(email=invitation.email):
         context["sign_in_first"] = True
         return render(request, "collectives/invitation_accept.html", context)
 

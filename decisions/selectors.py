@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
 from collectives.models import CollectiveOrganisation, Membership
 from decisions.models import (
@@ -38,6 +38,47 @@ def proposals_for_collective(*, collective: Any, phase: str = "") -> QuerySet[Pr
     if phase:
         proposals = proposals.filter(phase=phase)
     return proposals.order_by("-created_at", "-id")
+
+
+def proposals_with_current_version(*, collective_id: int) -> QuerySet[Proposal]:
+    """The collective's proposals, each with the number of its current version as
+    ``current_version`` (None before the first)."""
+    current = (
+        ProposalVersion.objects.filter(proposal=OuterRef("pk"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return Proposal.objects.filter(collective_id=collective_id).annotate(
+        current_version=Subquery(current)
+    )
+
+
+def positions_on(*, proposal: Proposal) -> QuerySet[Position]:
+    """The organisations' current positions, by organisation name."""
+    return proposal.positions.select_related("organisation", "version").order_by(
+        "organisation__name"
+    )
+
+
+def items_on(*, proposal: Proposal) -> QuerySet[TrackedItem]:
+    """The proposal's objections and concerns, open or closed."""
+    return TrackedItem.objects.filter(proposal=proposal).select_related(
+        "organisation", "addressed_by"
+    )
+
+
+def possible_facilitators(*, membership: Membership) -> list[Membership]:
+    """Who else may facilitate a proposal: the collective's convenors, representatives and
+    deputies, by name."""
+    return list(
+        Membership.objects.filter(
+            collective_id=membership.collective_id,
+            role__in=("convenor", "representative", "deputy"),
+        )
+        .exclude(pk=membership.pk)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
 
 
 @dataclass(frozen=True)

@@ -1,46 +1,11 @@
-"""Proposal text: Markdown made safe, and the difference between two versions."""
+"""The difference between two versions of a proposal's text, word by word (its Markdown
+is rendered by alliance.markdown)."""
 
 from __future__ import annotations
 
 import difflib
 import re
 from dataclasses import dataclass
-
-import markdown as md
-import nh3
-from markupsafe import Markup
-
-ALLOWED_TAGS = {
-    "p",
-    "ul",
-    "ol",
-    "li",
-    "strong",
-    "em",
-    "a",
-    "h2",
-    "h3",
-    "h4",
-    "blockquote",
-    "code",
-    "pre",
-    "br",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-}
-
-
-def render_markdown(text: str) -> Markup:
-    """Markdown to HTML, sanitised: no script, no style, no event handlers."""
-    html = md.markdown(text, extensions=["tables", "sane_lists"])
-    clean = nh3.clean(
-        html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"}
-    )
-    return Markup(clean)  # noqa: S704 (sanitised by nh3 above)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
-from decisions import selectors, services
+from decisions import access, selectors, services
 from decisions.forms import (
     PHASE_ACTIONS,
     AmendForm,
@@ -28,20 +28,8 @@ from decisions.forms import (
     RevisitForm,
     SenseCheckForm,
 )
-from decisions.models import Comment, Decision, Phase, Proposal, TrackedItem
+from decisions.models import Phase, Proposal
 from decisions.text import word_diff
-from golden_thread.models import Briefing
-
-
-def _proposal(membership: Membership, pk: int) -> Proposal:
-    found = (
-        Proposal.objects.select_related("collective", "facilitator", "author", "revisits")
-        .filter(collective_id=membership.collective_id, pk=pk)
-        .first()
-    )
-    if found is None:
-        raise Http404("No such proposal.")
-    return found
 
 
 def _crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
@@ -55,10 +43,6 @@ def _crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, s
 
 def _url(membership: Membership, proposal: Proposal, name: str = "proposal") -> str:
     return reverse(f"decisions:{name}", args=[membership.collective.slug, proposal.pk])
-
-
-def _is_facilitator(membership: Membership, proposal: Proposal) -> bool:
-    return membership.user_id == proposal.facilitator_id or membership.is_convenor
 
 
 @collective_page("proposals")
@@ -86,15 +70,7 @@ def proposals(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @collective_page("proposals")
 def proposal_new(request: HttpRequest, membership: Membership) -> HttpResponse:
-    people = list(
-        Membership.objects.filter(
-            collective_id=membership.collective_id,
-            role__in=("convenor", "representative", "deputy"),
-        )
-        .exclude(pk=membership.pk)
-        .select_related("user")
-        .order_by("user__full_name")
-    )
+    people = selectors.possible_facilitators(membership=membership)
     form = ProposalForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -121,7 +97,7 @@ def proposal_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @collective_page("proposals")
 def proposal_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    proposal = _proposal(membership, pk)
+    proposal = access.get_proposal_in_collective(membership, pk)
     page = selectors.proposal_page(proposal=proposal)
     speaks = services.speaks_for_leadership(membership)
     return render(
@@ -135,7 +111,7 @@ def proposal_detail(request: HttpRequest, membership: Membership, pk: int) -> Ht
             "threads": selectors.comment_threads(page.comments),
             "comment_form": CommentForm(),
             "speaks": speaks,
-            "facilitates": _is_facilitator(membership, proposal),
+            "facilitates": access.facilitates(membership, proposal),
             "moves": [
                 (phase, PHASE_ACTIONS[Phase(phase)])
                 for phase in services.MOVES.get(Phase(proposal.phase), set())
@@ -149,7 +125,7 @@ def proposal_detail(request: HttpRequest, membership: Membership, pk: int) -> Ht
 @require_POST
 @collective_page("proposals")
 def proposal_move(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    proposal = _proposal(membership, pk)
+    proposal = access.get_proposal_in_collective(membership, pk)
     try:
         services.proposal_move(
             actor_membership=membership, proposal=proposal, phase=request.POST.get("phase", "")
@@ -164,7 +140,7 @@ def proposal_move(request: HttpRequest, membership: Membership, pk: int) -> Http
 def _position_like(
     request: HttpRequest, membership: Membership, pk: int, *, sense: bool
 ) -> HttpResponse:
-    proposal = _proposal(membership, pk)
+    proposal = access.get_proposal_in_collective(membership, pk)
     if not services.speaks_for_leadership(membership):
         raise PermissionDenied(
             "Only the representative or deputy of a leadership-group member "
@@ -218,14 +194,10 @@ def sense_check(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
 
 @collective_page("proposals")
 def amend(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    proposal = _proposal(membership, pk)
-    if not _is_facilitator(membership, proposal):
+    proposal = access.get_proposal_in_collective(membership, pk)
+    if not access.facilitates(membership, proposal):
         raise PermissionDenied("Only the proposal's facilitator (or a convenor) can amend it.")
-    items = [
-        i
-        for i in TrackedItem.objects.filter(proposal=proposal).select_related("organisation")
-        if i.is_open
-    ]
+    items = [i for i in selectors.items_on(proposal=proposal) if i.is_open]
     current = services.current_version(proposal)
     form = AmendForm(request.POST or None, items=items, initial={"text": current.text})
     if request.method == "POST" and form.is_valid():
@@ -266,7 +238,7 @@ def amend(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse
 
 @collective_page("proposals")
 def version(request: HttpRequest, membership: Membership, pk: int, number: int) -> HttpResponse:
-    proposal = _proposal(membership, pk)
+    proposal = access.get_proposal_in_collective(membership, pk)
     versions = {v.number: v for v in proposal.versions.all()}
     shown = versions.get(number)
     if shown is None:
@@ -292,14 +264,10 @@ def version(request: HttpRequest, membership: Membership, pk: int, number: int) 
 def item_action(
     request: HttpRequest, membership: Membership, pk: int, item: int, action: str
 ) -> HttpResponse:
-    proposal = _proposal(membership, pk)
-    found = (
-        TrackedItem.objects.select_related("proposal", "organisation", "addressed_by")
-        .filter(proposal=proposal, pk=item)
-        .first()
-    )
-    if found is None or action not in ("withdraw", "accept"):
-        raise Http404("No such objection or concern.")
+    if action not in ("withdraw", "accept"):
+        raise Http404("No such action.")
+    proposal = access.get_proposal_in_collective(membership, pk)
+    found = access.get_item_on_proposal(proposal, item)
     if request.method == "POST":
         try:
             if action == "withdraw":
@@ -331,12 +299,10 @@ def item_action(
 @require_POST
 @collective_page("proposals")
 def comment(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    proposal = _proposal(membership, pk)
+    proposal = access.get_proposal_in_collective(membership, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
-        parent = Comment.objects.filter(
-            proposal=proposal, pk=form.cleaned_data["parent"] or 0
-        ).first()
+        parent = access.get_comment_on_proposal(proposal, form.cleaned_data["parent"])
         try:
             services.comment_add(
                 membership=membership,
@@ -353,8 +319,8 @@ def comment(request: HttpRequest, membership: Membership, pk: int) -> HttpRespon
 
 @collective_page("proposals")
 def record(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    proposal = _proposal(membership, pk)
-    if not _is_facilitator(membership, proposal):
+    proposal = access.get_proposal_in_collective(membership, pk)
+    if not access.facilitates(membership, proposal):
         raise PermissionDenied("Only the proposal's facilitator (or a convenor) records it.")
     form = RecordForm(request.POST or None)
     blockers = services.blockers_for(proposal)
@@ -415,13 +381,7 @@ def decision_log(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @collective_page("decisions")
 def decision_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    decision = (
-        Decision.objects.select_related("proposal", "superseded_by", "recorded_by")
-        .filter(collective_id=membership.collective_id, pk=pk)
-        .first()
-    )
-    if decision is None:
-        raise Http404("No such decision.")
+    decision = access.get_decision_in_collective(membership, pk)
     return render(
         request,
         "decisions/decision.html",
@@ -429,9 +389,10 @@ def decision_detail(request: HttpRequest, membership: Membership, pk: int) -> Ht
             "title": decision.title,
             "membership": membership,
             "decision": decision,
-            "briefing": Briefing.objects.filter(decision=decision).first(),
-            "can_brief": membership.is_convenor
-            or membership.user_id == decision.proposal.facilitator_id,
+            # The golden thread's briefing, through its reverse relation: decisions is the
+            # lower layer and does not import golden_thread.
+            "briefing": getattr(decision, "briefing", None),
+            "can_brief": access.facilitates(membership, decision.proposal),
             "supersedes": list(decision.supersedes.all()),
             "revisions": list(decision.revisions.all()),
             "can_revisit": services.speaks_for_leadership(membership)
@@ -449,9 +410,7 @@ def decision_detail(request: HttpRequest, membership: Membership, pk: int) -> Ht
 
 @collective_page("decisions")
 def decision_revisit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    decision = Decision.objects.filter(collective_id=membership.collective_id, pk=pk).first()
-    if decision is None:
-        raise Http404("No such decision.")
+    decision = access.get_decision_in_collective(membership, pk)
     form = RevisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -18,20 +18,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from collectives.models import Membership, Role
+from alliance.tenancy import tenancy
 from directory.models import Organisation, Person
 from directory.selectors import is_data_steward, organisation_by_key, people_visible_to
 
 
-def owner_convenor(user: Any, owner_id: int | None) -> Membership | None:
+def owner_convenor(user: Any, owner_id: int | None) -> Any:
     """The user's convenor membership of the collective that owns a record, if any."""
     if owner_id is None:
         return None
-    return (
-        Membership.objects.select_related("collective", "user")
-        .filter(user_id=user.pk or 0, collective_id=owner_id, role=Role.CONVENOR)
-        .first()
-    )
+    return tenancy().convenor_memberships_of(user).filter(collective_id=owner_id).first()
 
 
 def can_edit(user: Any, record: Organisation | Person) -> bool:
@@ -61,7 +57,7 @@ def can_add_organisations(user: Any) -> bool:
     a federation, an LMC...)."""
     if is_data_steward(user):
         return True
-    return Membership.objects.filter(user_id=user.pk or 0, role=Role.CONVENOR).exists()
+    return tenancy().convenor_memberships_of(user).exists()
 
 
 def get_organisation(user: Any, key: str) -> Organisation:

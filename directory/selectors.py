@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from collectives.models import CollectiveOrganisation, Membership
+from alliance.tenancy import tenancy
 from directory.models import (
     ImportRun,
     Organisation,
@@ -24,7 +24,7 @@ def is_data_steward(user: Any) -> bool:
 
 def _collectives_of(user: Any) -> Any:
     """The ids of the user's collectives, as a subquery."""
-    return Membership.objects.filter(user_id=user.pk or 0).values("collective_id")
+    return tenancy().collective_ids_of(user)
 
 
 def _visible(user: Any, path: str = "") -> Q:
@@ -141,17 +141,9 @@ def relationships_of(
     )
 
 
-def member_records_for(
-    *, user: Any, organisation: Organisation
-) -> QuerySet[CollectiveOrganisation]:
+def member_records_for(*, user: Any, organisation: Organisation) -> QuerySet[Any]:
     """The user's collectives' records of the organisation, where it is a member of them."""
-    return (
-        CollectiveOrganisation.objects.filter(
-            organisation=organisation, collective__memberships__user_id=user.pk or 0
-        )
-        .select_related("collective")
-        .order_by("collective__name")
-    )
+    return tenancy().member_records_for(user, organisation)
 
 
 def people_visible_to(*, user: Any) -> QuerySet[Person]:
@@ -162,9 +154,7 @@ def people_visible_to(*, user: Any) -> QuerySet[Person]:
     if is_data_steward(user):
         return people
     collectives = _collectives_of(user)
-    in_their_collectives = CollectiveOrganisation.objects.filter(
-        collective_id__in=collectives
-    ).values("organisation_id")
+    in_their_collectives = tenancy().member_organisation_ids(collectives)
     return people.filter(
         Q(owner__isnull=True, organisation_id__in=in_their_collectives)
         | Q(owner_id__in=collectives)
@@ -174,9 +164,7 @@ def people_visible_to(*, user: Any) -> QuerySet[Person]:
 def people_seen_by(*, collective_id: int) -> QuerySet[Person]:
     """The people a collective sees at its member organisations: the shared people there,
     and its own."""
-    members = CollectiveOrganisation.objects.filter(collective_id=collective_id).values(
-        "organisation_id"
-    )
+    members = tenancy().member_organisation_ids(collective_id)
     return Person.objects.filter(organisation_id__in=members).filter(
         Q(owner__isnull=True) | Q(owner_id=collective_id)
     )
@@ -192,9 +180,7 @@ def organisation_can_show_people(*, user: Any, organisation: Organisation) -> bo
     collectives = _collectives_of(user)
     return (
         organisation.owner_id is not None
-        or CollectiveOrganisation.objects.filter(
-            organisation=organisation, collective_id__in=collectives
-        ).exists()
+        or tenancy().member_organisation_ids(collectives).filter(organisation=organisation).exists()
     )
 
 

@@ -13,20 +13,17 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from alliance.tenancy import ActingMembership, tenancy
 from audit.services import audit_record, snapshot
-from collectives.access import require_convenor
-from collectives.models import Collective, CollectiveOrganisation, Membership, Role
 from directory.access import is_data_steward, require_can_edit
-from directory.models import IMPORTED_FIELDS, Organisation, OrganisationKind, Person
+from directory.models import IMPORTED_FIELDS, ImportRun, Organisation, OrganisationKind, Person
+from directory.tasks import run_ods_import
 
 EDITABLE_FIELDS = ("name", "kind", "status", "address", "postcode", "phone")
 PERSON_FIELDS = ("name", "job_title", "role", "email", "phone")
 
-#: Who may add people for their collective (while logging contacts, for instance).
-RECORDING_ROLES = {Role.CONVENOR, Role.REPRESENTATIVE, Role.DEPUTY, Role.MEMBER}
 
-
-def _acting_collective(actor: Any, actor_membership: Membership | None) -> Collective | None:
+def _acting_collective(actor: Any, actor_membership: ActingMembership | None) -> Any:
     """The collective a new record is for, or None for shared data (stewards only)."""
     if actor_membership is None:
         if not is_data_steward(actor):
@@ -46,7 +43,7 @@ def organisation_create(
     actor: Any,
     name: str,
     kind: str,
-    actor_membership: Membership | None = None,
+    actor_membership: ActingMembership | None = None,
     ods_code: str | None = None,
     postcode: str = "",
     address: str = "",
@@ -58,8 +55,8 @@ def organisation_create(
     if kind not in OrganisationKind.values:
         raise ValueError(f"Unknown organisation kind {kind!r}.")
     owner = _acting_collective(actor, actor_membership)
-    if actor_membership is not None:
-        require_convenor(actor_membership)
+    if actor_membership is not None and not actor_membership.is_convenor:
+        raise PermissionDenied("Only a convenor of the collective can do that.")
     code = (ods_code or "").strip().upper() or None
     if owner is not None and code:
         raise ValidationError(
@@ -127,13 +124,15 @@ def organisation_update(*, actor: Any, organisation: Organisation, **changes: An
     return organisation
 
 
-def _check_person_organisation(collective: Collective, organisation: Organisation) -> None:
+def _check_person_organisation(collective: Any, organisation: Organisation) -> None:
     if organisation.owner_id == collective.pk:
         return
-    if organisation.owner_id is None and (
-        CollectiveOrganisation.objects.filter(
-            collective=collective, organisation=organisation
-        ).exists()
+    if (
+        organisation.owner_id is None
+        and tenancy()
+        .member_organisation_ids(collective.pk)
+        .filter(organisation=organisation)
+        .exists()
     ):
         return
     raise ValidationError(
@@ -147,7 +146,7 @@ def person_create(
     actor: Any,
     name: str,
     organisation: Organisation,
-    actor_membership: Membership | None = None,
+    actor_membership: ActingMembership | None = None,
     job_title: str = "",
     role: str = "",
     email: str = "",
@@ -158,7 +157,7 @@ def person_create(
     a data steward adds them to the organisation's owner (shared data for a shared one)."""
     owner = _acting_collective(actor, actor_membership)
     if actor_membership is not None:
-        if actor_membership.role not in RECORDING_ROLES:
+        if not actor_membership.can_record:
             raise PermissionDenied("Observers and guests read; they do not add people.")
         _check_person_organisation(actor_membership.collective, organisation)
     else:
@@ -211,3 +210,11 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
         after=snapshot(person),
     )
     return person
+
+
+def import_run_start(*, actor: Any, upload_dir: str, forced: bool) -> ImportRun:
+    """Record an ODS import of the files uploaded to ``upload_dir`` and run it in the
+    background once the record is committed."""
+    run = ImportRun.objects.create(user=actor, forced=forced, upload_dir=upload_dir)
+    transaction.on_commit(lambda: run_ods_import(run.pk))
+    return run

@@ -11,15 +11,13 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from alliance.forms import add_service_errors
-from collectives.decorators import outside_collective_page
-from collectives.models import Membership, Role
+from alliance.tenancy import outside_collective_page, tenancy
 from directory import access, selectors, services
 from directory.forms import (
     ImportForm,
@@ -29,7 +27,7 @@ from directory.forms import (
     PersonForm,
 )
 from directory.models import ImportRun, ImportStatus, OrganisationKind, Person
-from directory.tasks import progress_key, run_ods_import
+from directory.tasks import progress_key
 
 PAGE_SIZE = 25
 
@@ -86,11 +84,7 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
     show_people = selectors.organisation_can_show_people(
         user=request.user, organisation=organisation
     )
-    convening = list(
-        Membership.objects.filter(user_id=request.user.pk or 0, role=Role.CONVENOR).select_related(
-            "collective"
-        )
-    )
+    convening = list(tenancy().convenor_memberships_of(request.user))
     records = list(selectors.member_records_for(user=request.user, organisation=organisation))
     in_collective = {r.collective_id for r in records}
     return render(
@@ -124,12 +118,7 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
 def organisation_new(request: HttpRequest) -> HttpResponse:
     if not access.can_add_organisations(request.user):
         raise PermissionDenied("Only a convenor of a collective can add organisations.")
-    convening = {
-        m.collective.slug: m
-        for m in Membership.objects.filter(
-            user_id=request.user.pk or 0, role=Role.CONVENOR
-        ).select_related("collective", "user")
-    }
+    convening = {m.collective.slug: m for m in tenancy().convenor_memberships_of(request.user)}
     form = OrganisationCreateForm(
         request.POST or None,
         steward=access.is_data_steward(request.user),
@@ -300,12 +289,9 @@ def imports(request: HttpRequest) -> HttpResponse:
         for field in ("pcns", "pcn_partners"):
             if form.cleaned_data[field]:
                 _save_upload(folder / "pcns", form.cleaned_data[field])
-        run = ImportRun.objects.create(
-            user=request.user,  # type: ignore[misc]
-            forced=form.cleaned_data["force"],
-            upload_dir=str(folder),
+        run = services.import_run_start(
+            actor=request.user, upload_dir=str(folder), forced=form.cleaned_data["force"]
         )
-        transaction.on_commit(lambda: run_ods_import(run.pk))
         messages.success(request, "The import has started. This page shows its progress.")
         return redirect("directory:import_run", run.pk)
     page = Paginator(selectors.import_runs(), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -361,14 +347,14 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def organisation_add_to_collective(request: HttpRequest, key: str) -> HttpResponse:
-    """Convenors add a directory organisation to their collective (collectives' service)."""
-    from collectives.access import get_convenor_membership_for_user
-    from collectives.services import member_organisation_add
-
+    """Convenors add a directory organisation to their collective (collectives' service,
+    through the tenancy port)."""
     organisation = access.get_organisation(request.user, key)
-    membership = get_convenor_membership_for_user(request.user, request.POST.get("collective", ""))
+    membership = tenancy().membership_for_user(
+        request.user, request.POST.get("collective", ""), convenor_only=True
+    )
     try:
-        member_organisation_add(actor_membership=membership, organisation=organisation)
+        tenancy().member_organisation_add(actor_membership=membership, organisation=organisation)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -15,18 +15,23 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
 
 from collectives.models import ORGANISATION_ROLES, CollectiveOrganisation, Membership, Role
+from decisions import access as decisions_access
 from directory.models import OrganisationKind, OrganisationRelationship, RelationshipKind
-from golden_thread.models import Briefing
+from golden_thread import selectors
+from golden_thread.models import Briefing, Question, Thread
 
 #: Roles whose holders work for a practice and may answer for it.
 PRACTICE_ROLES = (Role.REPRESENTATIVE, Role.DEPUTY, Role.MEMBER, Role.CONVENOR)
 
 
 def facilitates(membership: Membership, briefing: Briefing) -> bool:
-    return membership.collective_id == briefing.collective_id and (
-        membership.is_convenor or membership.user_id == briefing.decision.proposal.facilitator_id
+    """The decision's facilitator (or a convenor) of the briefing's collective."""
+    return membership.collective_id == briefing.collective_id and decisions_access.facilitates(
+        membership, briefing.decision.proposal
     )
 
 
@@ -46,6 +51,94 @@ def leads_pcn(membership: Membership, pcn_id: int | None) -> bool:
         and membership.organisation_id == pcn_id
         and membership.role in ORGANISATION_ROLES
     )
+
+
+def may_touch(membership: Membership, thread: Thread) -> bool:
+    """Who records a touch for a practice: the facilitator for any, the practice's own
+    people, and its PCN's Clinical Director."""
+    return (
+        facilitates(membership, thread.briefing)
+        or speaks_for_practice(membership, thread.practice_id)
+        or leads_pcn(membership, thread.pcn_id)
+    )
+
+
+def get_briefing_in_collective(membership: Membership, pk: int) -> Briefing:
+    """A briefing of the member's collective; a draft only for who may publish it (404 for
+    anyone else)."""
+    found = selectors.briefings_in(collective_id=membership.collective_id).filter(pk=pk).first()
+    if found is None or (not found.is_published and not facilitates(membership, found)):
+        raise Http404("No such briefing.")
+    return found
+
+
+def drafts_visible_to(membership: Membership) -> list[Briefing]:
+    """The collective's draft briefings this member may see: those they may publish."""
+    drafts = selectors.briefings_in(collective_id=membership.collective_id).filter(
+        published_at__isnull=True
+    )
+    return [b for b in drafts.order_by("-created_at", "-id") if facilitates(membership, b)]
+
+
+def briefings_visible_to(membership: Membership) -> QuerySet[Briefing]:
+    """Published briefings, newest first, and before them the drafts the member may
+    publish."""
+    drafts = [b.pk for b in drafts_visible_to(membership)]
+    return (
+        selectors.briefings_in(collective_id=membership.collective_id)
+        .filter(Q(published_at__isnull=False) | Q(pk__in=drafts))
+        .order_by(F("published_at").desc(nulls_first=True), "-created_at", "-id")
+    )
+
+
+def get_own_thread(membership: Membership, briefing: Briefing) -> Thread:
+    """The thread to the member's practice, for its own people to answer on (403 for anyone
+    else)."""
+    thread = selectors.thread_for(briefing=briefing, practice_id=membership.organisation_id)
+    if thread is None or not speaks_for_practice(membership, thread.practice_id):
+        raise PermissionDenied(
+            "Only a practice's own people answer for it, and your practice is not on this "
+            "briefing's thread."
+        )
+    thread.briefing = briefing
+    return thread
+
+
+def get_question_on_briefing(briefing: Briefing, pk: int) -> Question:
+    found = selectors.questions_on(briefing=briefing).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such question.")
+    return found
+
+
+def questions_visible_to(membership: Membership, briefing: Briefing) -> list[Question]:
+    """The briefing's questions the member sees: every one for the facilitator (or a
+    convenor); for everyone else the answered ones, and the open ones of the practice they
+    answer for."""
+    questions = selectors.questions_for_briefing(briefing=briefing)
+    if facilitates(membership, briefing):
+        return questions
+    own = membership.organisation_id
+    if own is not None and not speaks_for_practice(membership, own):
+        own = None
+    return [
+        q
+        for q in questions
+        if q.answered_at is not None or (own is not None and q.thread.practice_id == own)
+    ]
+
+
+def get_practice_in_collective(membership: Membership, organisation_id: int) -> Any:
+    """A practice that is a member organisation of the collective (its CollectiveOrganisation),
+    or 404."""
+    found = (
+        selectors.practices_in(collective_id=membership.collective_id)
+        .filter(organisation_id=organisation_id)
+        .first()
+    )
+    if found is None:
+        raise Http404("No such practice in this collective.")
+    return found
 
 
 def _people(collective_id: int, organisation_ids: list[int], roles: Any) -> dict[int, list[Any]]:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
-from golden_thread.access import pcn_leads, practice_contacts
+from golden_thread import access
 from golden_thread.models import Thread
 from notifications.services import notify
 
@@ -53,7 +53,7 @@ def _chase_briefing(threads: list[Thread], now: dt.datetime) -> dict[str, int]:
     collective, title = briefing.collective, briefing.decision.title
     assert briefing.published_at is not None
     age = now - briefing.published_at
-    leads = pcn_leads(collective.pk, sorted({t.pcn_id for t in threads if t.pcn_id}))
+    leads = access.pcn_leads(collective.pk, sorted({t.pcn_id for t in threads if t.pcn_id}))
     counts = {"cd": 0, "practice": 0}
     to_cd: dict[int, list[Thread]] = defaultdict(list)
     to_practice: list[Thread] = []
@@ -80,7 +80,7 @@ def _chase_briefing(threads: list[Thread], now: dt.datetime) -> dict[str, int]:
         Thread.objects.filter(pk__in=[t.pk for t in pcn_threads]).update(cd_chased_at=now)
         counts["cd"] += len(pcn_threads)
     if to_practice:
-        contacts = practice_contacts(collective.pk, [t.practice_id for t in to_practice])
+        contacts = access.practice_contacts(collective.pk, [t.practice_id for t in to_practice])
         for t in to_practice:
             notify(
                 users=contacts.get(t.practice_id, []),

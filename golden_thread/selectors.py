@@ -23,8 +23,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from collectives.models import CollectiveOrganisation, Membership
 from golden_thread.chasers import CHASE_CD_AFTER
-from golden_thread.models import ActionStatus, Briefing, Question, Thread, Touch
+from golden_thread.models import AboutPage, ActionStatus, Briefing, Question, Thread, Touch
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,18 @@ def collective_figures(*, collective: Any, now: dt.datetime | None = None) -> Fi
     )
 
 
+def briefings_in(*, collective_id: int) -> QuerySet[Briefing]:
+    """The collective's briefings, drafts too, with their decisions and proposals."""
+    return Briefing.objects.filter(collective_id=collective_id).select_related(
+        "decision__proposal", "collective", "author"
+    )
+
+
+def briefing_of(*, decision: Any) -> Briefing | None:
+    """The decision's briefing, draft or published, if it has one."""
+    return Briefing.objects.filter(decision=decision).first()
+
+
 def briefings_for_collective(*, collective: Any, published: bool | None = None) -> QuerySet:
     found = Briefing.objects.filter(collective=collective).select_related("decision")
     if published is True:
@@ -257,3 +270,64 @@ def thread_for(*, briefing: Briefing, practice_id: int | None) -> Thread | None:
 
 def touches_for_thread(*, thread: Thread) -> list[Touch]:
     return list(thread.touches.select_related("recorded_by").order_by("happened_on", "id"))
+
+
+def threads_on(*, briefing: Briefing, practice_ids: Any = None) -> list[Thread]:
+    """The briefing's threads (to the practices named, when they are), by practice name."""
+    threads = Thread.objects.filter(briefing=briefing)
+    if practice_ids is not None:
+        threads = threads.filter(practice_id__in=practice_ids)
+    found = list(threads.select_related("practice", "pcn").order_by("practice__name"))
+    for thread in found:
+        thread.briefing = briefing  # the access rules read it: no query per thread
+    return found
+
+
+def questions_on(*, briefing: Briefing) -> QuerySet[Question]:
+    return Question.objects.filter(thread__briefing=briefing).select_related("thread__practice")
+
+
+def touches_on(*, briefing: Briefing) -> QuerySet[Touch]:
+    """How the briefing reached practices, in the order the touches happened."""
+    return (
+        Touch.objects.filter(thread__briefing=briefing)
+        .select_related("thread__practice", "recorded_by")
+        .order_by("happened_on", "id")
+    )
+
+
+def practices_in(*, collective_id: int) -> QuerySet[Any]:
+    """The collective's member practices (CollectiveOrganisation), by name."""
+    return (
+        CollectiveOrganisation.objects.filter(
+            collective_id=collective_id, organisation__kind="practice"
+        )
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def about_page_of(*, collective: Any) -> AboutPage | None:
+    return AboutPage.objects.filter(collective=collective).first()
+
+
+def leaders_with_speakers(*, collective: Any) -> list[tuple[Any, list[Any]]]:
+    """The leadership group's organisations by name, each with its representatives and
+    deputies (two queries)."""
+    leaders = list(
+        CollectiveOrganisation.objects.filter(collective=collective, is_leadership=True)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    speakers: dict[int, list[Any]] = {}
+    for m in (
+        Membership.objects.filter(
+            collective=collective,
+            role__in=("representative", "deputy"),
+            organisation_id__in=[x.organisation_id for x in leaders],
+        )
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    ):
+        speakers.setdefault(m.organisation_id, []).append(m)  # type: ignore[arg-type]
+    return [(x.organisation, speakers.get(x.organisation_id, [])) for x in leaders]

@@ -18,8 +18,7 @@ from collectives.models import Membership
 from decisions.models import Decision
 from golden_thread.access import (
     collective_practices,
-    facilitates,
-    leads_pcn,
+    may_touch,
     pcn_leads,
     practice_contacts,
     require_facilitator,
@@ -214,14 +213,6 @@ def briefing_publish(
 # Touches ----------------------------------------------------------------------------------
 
 
-def _may_touch(membership: Membership, thread: Thread) -> bool:
-    return (
-        facilitates(membership, thread.briefing)
-        or speaks_for_practice(membership, thread.practice_id)
-        or leads_pcn(membership, thread.pcn_id)
-    )
-
-
 def _check_date(on: dt.date, field: str, *, published: dt.datetime | None) -> None:
     if on > timezone.localdate():
         raise ValidationError({field: "The date cannot be in the future."})
@@ -250,7 +241,7 @@ def touches_record(
         raise ValidationError("Those practices are not all on this briefing's thread.")
     if briefing.collective_id != actor_membership.collective_id:
         raise PermissionDenied("That briefing belongs to another collective.")
-    refused = [t.practice.name for t in threads if not _may_touch(actor_membership, t)]
+    refused = [t.practice.name for t in threads if not may_touch(actor_membership, t)]
     if refused:
         raise PermissionDenied(
             "You can record touches only for your own practice, your PCN's practices or, as "

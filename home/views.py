@@ -6,16 +6,13 @@ from django.shortcuts import redirect, render
 
 from collectives.decorators import SESSION_KEY, collective_page
 from collectives.models import Membership
+from collectives.selectors import memberships_for_user
 from home.attention import attention_for_request
 
 
 def index(request: HttpRequest) -> HttpResponse:
     """Send the person to the collective they used last, or their first."""
-    memberships = list(
-        Membership.objects.filter(user_id=request.user.pk or 0)
-        .select_related("collective")
-        .order_by("collective__name")
-    )
+    memberships = list(memberships_for_user(user=request.user))
     last = request.session.get(SESSION_KEY)
     chosen = next((m for m in memberships if m.collective.slug == last), None) or next(
         iter(memberships), None

@@ -99,6 +99,13 @@ def notification_mark_read(*, user: Any, notification: Notification) -> None:
         Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
 
 
+def notifications_mark_all_read(*, user: Any, collective_id: int) -> int:
+    """Mark every unread notification of the person in one collective as read."""
+    return Notification.objects.filter(
+        user_id=user.pk, collective_id=collective_id, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
 def immediate_send(*, keys: list[str], user_ids: list[int]) -> int:
     """E-mail each not-yet-e-mailed notification with these keys to people on immediate
     e-mail. Each is locked, sent and marked in one transaction: a retry sends nothing twice,

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from collectives.decorators import collective_page, outside_collective_page
-from collectives.models import Membership
-from notifications import services
-from notifications.models import Frequency, Notification
+from alliance.tenancy import collective_page, outside_collective_page
+from notifications import selectors, services
+from notifications.models import Frequency
 
 
 class PreferenceForm(forms.Form):
@@ -27,10 +27,10 @@ class PreferenceForm(forms.Form):
 
 
 @collective_page("notifications")
-def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
-    found = Notification.objects.filter(
+def inbox(request: HttpRequest, membership: Any) -> HttpResponse:
+    found = selectors.notifications_for(
         user_id=membership.user_id, collective_id=membership.collective_id
-    ).order_by("-created_at", "-id")
+    )
     page = Paginator(found, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -46,10 +46,8 @@ def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @require_POST
 @collective_page("notifications")
-def open_notification(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    found = Notification.objects.filter(
-        user_id=membership.user_id, collective_id=membership.collective_id, pk=pk
-    ).first()
+def open_notification(request: HttpRequest, membership: Any, pk: int) -> HttpResponse:
+    found = selectors.get_notification_for(membership, pk)
     if found is None:
         raise Http404("No such notification.")
     services.notification_mark_read(user=request.user, notification=found)
@@ -58,10 +56,8 @@ def open_notification(request: HttpRequest, membership: Membership, pk: int) -> 
 
 @require_POST
 @collective_page("notifications")
-def mark_all_read(request: HttpRequest, membership: Membership) -> HttpResponse:
-    Notification.objects.filter(
-        user_id=membership.user_id, collective_id=membership.collective_id, read_at__isnull=True
-    ).update(read_at=timezone.now())
+def mark_all_read(request: HttpRequest, membership: Any) -> HttpResponse:
+    services.notifications_mark_all_read(user=request.user, collective_id=membership.collective_id)
     messages.success(request, "All notifications are marked as read.")
     return redirect("notifications:inbox", membership.collective.slug)
 

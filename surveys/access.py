@@ -9,7 +9,7 @@ from django.http import Http404
 from audit.services import audit_record
 from collectives.models import ORGANISATION_ROLES, Membership, Role
 from directory.models import Organisation
-from surveys import selectors
+from surveys import results, selectors
 from surveys.models import AnswerMode, Response, RoundParticipant, SurveyRound
 
 
@@ -81,11 +81,9 @@ def get_own_answers_for(membership: Membership, survey: SurveyRound) -> Response
     return own
 
 
-def get_pair_views_for(membership: Membership, survey: SurveyRound) -> list[selectors.PairView]:
-    """The organisation's relationships in this round as its representative or deputy may
-    see them (selectors.pair_views), or PermissionDenied. Reading views that both sides
-    agreed to share (the other organisation's answers among them) is recorded in the audit
-    log, with the partners but never a value."""
+def require_speaks_for_participant(membership: Membership, survey: SurveyRound) -> None:
+    """Only an organisation's representative or deputy, in a round it takes part in, sees
+    and shares its relationships' views (PermissionDenied for anyone else)."""
     from surveys.services import can_share_views
 
     if not can_share_views(membership, survey):
@@ -93,6 +91,14 @@ def get_pair_views_for(membership: Membership, survey: SurveyRound) -> list[sele
             "Only the representative or deputy of an organisation taking part sees its "
             "relationships' views."
         )
+
+
+def get_pair_views_for(membership: Membership, survey: SurveyRound) -> list[selectors.PairView]:
+    """The organisation's relationships in this round as its representative or deputy may
+    see them (selectors.pair_views), or PermissionDenied. Reading views that both sides
+    agreed to share (the other organisation's answers among them) is recorded in the audit
+    log, with the partners but never a value."""
+    require_speaks_for_participant(membership, survey)
     assert membership.organisation is not None
     views = selectors.pair_views(survey=survey, organisation=membership.organisation)
     shown = [v.partner.pk for v in views if v.ours is not None or v.theirs is not None]
@@ -109,3 +115,14 @@ def get_pair_views_for(membership: Membership, survey: SurveyRound) -> list[sele
             },
         )
     return views
+
+
+def get_published_results(survey: SurveyRound) -> results.RoundResults:
+    """What the closed round published (results.round_results), or 404 while the round is
+    open or its results are held back while they are checked."""
+    found = results.round_results(survey=survey)
+    if found is None:
+        raise Http404("Results appear when the round closes.")
+    if found.held:
+        raise Http404("This round's results are held back while they are checked.")
+    return found

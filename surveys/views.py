@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -271,15 +271,6 @@ def round_close(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
     )
 
 
-def _results_or_404(survey: Any) -> results.RoundResults:
-    found = results.round_results(survey=survey)
-    if found is None:
-        raise Http404("Results appear when the round closes.")
-    if found.held:
-        raise Http404("This round's results are held back while they are checked.")
-    return found
-
-
 def _results_context(membership: Membership, survey: Any, found: Any) -> dict[str, Any]:
     return {
         "membership": membership,
@@ -295,7 +286,7 @@ def _results_context(membership: Membership, survey: Any, found: Any) -> dict[st
 @collective_page("surveys")
 def round_map(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     survey = access.get_round_in_collective(membership, pk)
-    found = _results_or_404(survey)
+    found = access.get_published_results(survey)
     pcn_filter = request.GET.get("pcn", "")
     pcn = next((v for v in found.pcns if str(v.pcn.pk) == pcn_filter), None)
     shown = {o.pk for o in pcn.practices} if pcn else set(found.organisations)
@@ -329,7 +320,7 @@ def round_map(request: HttpRequest, membership: Membership, pk: int) -> HttpResp
 @collective_page("surveys")
 def round_pcn(request: HttpRequest, membership: Membership, pk: int, pcn: int) -> HttpResponse:
     survey = access.get_round_in_collective(membership, pk)
-    found = _results_or_404(survey)
+    found = access.get_published_results(survey)
     view = found.pcn(pcn)
     if view is None:
         raise Http404("Fewer than two practices of that PCN took part in this round.")
@@ -349,7 +340,7 @@ def round_us(request: HttpRequest, membership: Membership, pk: int) -> HttpRespo
     survey = access.get_round_in_collective(membership, pk)
     if membership.organisation is None:
         raise Http404("You are not in this collective for an organisation.")
-    found = _results_or_404(survey)
+    found = access.get_published_results(survey)
     if membership.organisation_id not in found.organisations:
         raise Http404("Your organisation did not take part in this round.")
     return render(
@@ -371,11 +362,7 @@ def pair_views(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
     """'Allies or neighbours?' for one organisation: its relationships in the round, and, where
     both organisations agreed, each side's view. Only those who speak for it see this."""
     survey = access.get_round_in_collective(membership, pk)
-    if not services.can_share_views(membership, survey):
-        raise PermissionDenied(
-            "Only the representative or deputy of an organisation taking part sees its "
-            "relationships' views."
-        )
+    access.require_speaks_for_participant(membership, survey)
     organisation = membership.organisation
     assert organisation is not None
     if request.method == "POST":
@@ -515,7 +502,7 @@ def _export_rows(found: results.RoundResults) -> dict[str, list[list[Any]]]:
 def round_csv(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """The published figures only: the same cells as the pages."""
     survey = access.get_round_in_collective(membership, pk)
-    sheets = _export_rows(_results_or_404(survey))
+    sheets = _export_rows(access.get_published_results(survey))
     rows: list[list[Any]] = []
     for title, sheet in sheets.items():
         rows += [[title], *sheet, []]
@@ -526,7 +513,9 @@ def round_csv(request: HttpRequest, membership: Membership, pk: int) -> HttpResp
 @collective_page("surveys")
 def round_xlsx(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     survey = access.get_round_in_collective(membership, pk)
-    return xlsx_response(f"survey-{survey.pk}-results.xlsx", _export_rows(_results_or_404(survey)))
+    return xlsx_response(
+        f"survey-{survey.pk}-results.xlsx", _export_rows(access.get_published_results(survey))
+    )
 
 
 @collective_page("surveys")

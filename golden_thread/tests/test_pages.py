@@ -256,6 +256,38 @@ def test_a_practice_manager_acknowledges_with_a_question(client, area):
     assert "Who books housebound?" in page and "Waiting for your answer" in page
 
 
+def test_an_observer_at_a_practice_sees_its_open_questions_neither_on_the_page_nor_the_api(
+    client, area
+):
+    briefing = _published(area)
+    services.question_ask(
+        membership=area.managers[0], thread=_thread(briefing, area.practices[0]), text="Who books?"
+    )
+    observer = MembershipFactory(
+        collective=area.convenor.collective, role=Role.OBSERVER, organisation=area.practices[0]
+    )
+    page_url = f"{_base(area)}/briefings/{briefing.pk}/"
+    api_url = f"/api/v1/collectives/{_slug(area)}/briefings/{briefing.pk}/questions/"
+    client.force_login(observer.user)
+    assert "Who books?" not in _text(client.get(page_url))
+    assert client.get(api_url).json() == []
+    client.force_login(area.managers[0].user)
+    assert "Your practice asked “Who books?”: waiting for an answer." in _text(client.get(page_url))
+    assert [q["text"] for q in client.get(api_url).json()] == ["Who books?"]
+
+
+def test_a_facilitator_who_is_not_a_convenor_finds_their_draft_on_the_dashboard(client, area):
+    facilitator = area.cds[0]
+    decision = area.decide("A shared rota", facilitator=facilitator.user)
+    services.briefing_save(
+        actor_membership=facilitator, decision=decision, summary="Plain.", meaning="Plain."
+    )
+    client.force_login(facilitator.user)
+    assert "Check and publish: A shared rota" in _text(client.get(f"{_base(area)}/briefings/"))
+    client.force_login(area.cds[1].user)
+    assert "Check and publish: A shared rota" not in _text(client.get(f"{_base(area)}/briefings/"))
+
+
 def test_only_a_practices_own_people_acknowledge_for_it(client, area):
     briefing = _published(area)
     for member in (area.cds[0], area.convenor):

@@ -10,12 +10,11 @@ from django.urls import reverse
 
 from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
-from collectives.models import CollectiveOrganisation, Membership
+from collectives.models import Membership
 from golden_thread import selectors, who_we_are
 from golden_thread.forms import (
     AboutForm,
 )
-from golden_thread.models import AboutPage
 from golden_thread.views.common import readability_for
 
 
@@ -25,23 +24,7 @@ def about(request: HttpRequest, membership: Membership) -> HttpResponse:
     from surveys.results import reason as survey_reason
 
     collective = membership.collective
-    page = AboutPage.objects.filter(collective=collective).first()
-    leaders = list(
-        CollectiveOrganisation.objects.filter(collective=collective, is_leadership=True)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
-    speakers: dict[int, list[Membership]] = {}
-    for m in (
-        Membership.objects.filter(
-            collective=collective,
-            role__in=("representative", "deputy"),
-            organisation_id__in=[x.organisation_id for x in leaders],
-        )
-        .select_related("user")
-        .order_by("role", "user__full_name")
-    ):
-        speakers.setdefault(m.organisation_id, []).append(m)  # type: ignore[arg-type]
+    page = selectors.about_page_of(collective=collective)
     recent = list(selectors.briefings_for_collective(collective=collective, published=True)[:5])
     return render(
         request,
@@ -51,7 +34,7 @@ def about(request: HttpRequest, membership: Membership) -> HttpResponse:
             "membership": membership,
             "collective": collective,
             "page": page if page and (page.published_at or membership.is_convenor) else None,
-            "leaders": [(x.organisation, speakers.get(x.organisation_id, [])) for x in leaders],
+            "leaders": selectors.leaders_with_speakers(collective=collective),
             "recent": recent,
             "awareness": awareness_over_time(collective=collective),
             "reason": survey_reason,
@@ -68,7 +51,7 @@ def about(request: HttpRequest, membership: Membership) -> HttpResponse:
 @collective_page("about", convenor_only=True)
 def about_edit(request: HttpRequest, membership: Membership) -> HttpResponse:
     collective = membership.collective
-    page = AboutPage.objects.filter(collective=collective).first()
+    page = selectors.about_page_of(collective=collective)
     initial = {"text": page.text if page else collective.description}
     form = AboutForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
-from collectives.models import CollectiveOrganisation, Membership
-from decisions.models import Decision
+from collectives.models import Membership
+from decisions import access as decisions_access
 from directory.models import Organisation
 from golden_thread import access, selectors, services
 from golden_thread.forms import (
@@ -23,8 +23,7 @@ from golden_thread.forms import (
     QuestionForm,
     SearchForm,
 )
-from golden_thread.models import Briefing, Question
-from golden_thread.views.common import briefing_for, crumbs, readability_for, url_of
+from golden_thread.views.common import crumbs, readability_for, url_of
 
 
 @collective_page("briefings")
@@ -38,15 +37,10 @@ def briefings(request: HttpRequest, membership: Membership) -> HttpResponse:
     page = Paginator(published, 25).get_page(request.GET.get("page"))
     rows = list(page)
     figures = selectors.figures_by_briefing(briefing_ids=[b.pk for b in rows])
-    can_write = membership.is_convenor
-    drafts = (
-        list(selectors.briefings_for_collective(collective=membership.collective, published=False))
-        if can_write
-        else []
-    )
+    drafts = access.drafts_visible_to(membership)
     awaiting = (
         list(selectors.decisions_without_briefing(collective=membership.collective)[:20])
-        if can_write
+        if membership.is_convenor
         else []
     )
     return render(
@@ -63,11 +57,7 @@ def briefings(request: HttpRequest, membership: Membership) -> HttpResponse:
             "awaiting": awaiting,
             "query": f"&q={query}" if query else "",
             "filtered": bool(query),
-            "practices": CollectiveOrganisation.objects.filter(
-                collective_id=membership.collective_id, organisation__kind="practice"
-            )
-            .select_related("organisation")
-            .order_by("organisation__name"),
+            "practices": selectors.practices_in(collective_id=membership.collective_id),
             "breadcrumbs": crumbs(membership)[:1],
         },
     )
@@ -89,15 +79,9 @@ def readability(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @collective_page("decisions")
 def briefing_write(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    decision = (
-        Decision.objects.select_related("proposal")
-        .filter(collective_id=membership.collective_id, pk=pk)
-        .first()
-    )
-    if decision is None:
-        raise Http404("No such decision.")
-    existing = Briefing.objects.filter(decision=decision).first()
-    if not (membership.is_convenor or membership.user_id == decision.proposal.facilitator_id):
+    decision = decisions_access.get_decision_in_collective(membership, pk)
+    existing = selectors.briefing_of(decision=decision)
+    if not decisions_access.facilitates(membership, decision.proposal):
         raise PermissionDenied(
             "Only the decision's facilitator (or a convenor) writes its briefing."
         )
@@ -143,7 +127,7 @@ def briefing_write(request: HttpRequest, membership: Membership, pk: int) -> Htt
 
 @collective_page("briefings")
 def briefing_publish(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    briefing = briefing_for(membership, pk)
+    briefing = access.get_briefing_in_collective(membership, pk)
     if not access.facilitates(membership, briefing):
         raise PermissionDenied("Only the decision's facilitator (or a convenor) publishes it.")
     if briefing.is_published:
@@ -180,16 +164,13 @@ def briefing_publish(request: HttpRequest, membership: Membership, pk: int) -> H
 
 @collective_page("briefings")
 def briefing_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    briefing = briefing_for(membership, pk)
+    briefing = access.get_briefing_in_collective(membership, pk)
     thread = selectors.thread_for(briefing=briefing, practice_id=membership.organisation_id)
     speaks = thread is not None and access.speaks_for_practice(membership, thread.practice_id)
     facilitates = access.facilitates(membership, briefing)
-    questions = selectors.questions_for_briefing(briefing=briefing, answered_only=not facilitates)
-    own_open = (
-        list(Question.objects.filter(thread=thread, answered_at__isnull=True))
-        if thread is not None and not facilitates
-        else []
-    )
+    visible = access.questions_visible_to(membership, briefing)
+    questions = [q for q in visible if facilitates or q.answered_at is not None]
+    own_open = [q for q in visible if not facilitates and q.answered_at is None]
     return render(
         request,
         "golden_thread/briefing.html",
@@ -213,7 +194,7 @@ def briefing_detail(request: HttpRequest, membership: Membership, pk: int) -> Ht
 @collective_page("briefings")
 def briefing_thread(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """The thread dashboard of one decision: figures, and every practice by PCN."""
-    briefing = briefing_for(membership, pk)
+    briefing = access.get_briefing_in_collective(membership, pk)
     if not briefing.is_published:
         return redirect(url_of(membership, briefing, "briefing_publish"))
     figures = selectors.figures_by_briefing(briefing_ids=[briefing.pk]).get(
@@ -241,17 +222,7 @@ def briefing_thread(request: HttpRequest, membership: Membership, pk: int) -> Ht
 @collective_page("briefings")
 def practice(request: HttpRequest, membership: Membership, organisation: int) -> HttpResponse:
     """One practice: every decision and where its thread stands."""
-    member = (
-        CollectiveOrganisation.objects.select_related("organisation")
-        .filter(
-            collective_id=membership.collective_id,
-            organisation_id=organisation,
-            organisation__kind="practice",
-        )
-        .first()
-    )
-    if member is None:
-        raise Http404("No such practice in this collective.")
+    member = access.get_practice_in_collective(membership, organisation)
     practice_org: Organisation = member.organisation
     page = Paginator(
         selectors.practice_threads(collective=membership.collective, practice=practice_org), 25

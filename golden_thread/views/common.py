@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from django.urls import reverse
 
 from collectives.models import Membership
-from golden_thread import access, services
+from golden_thread import services
 from golden_thread.models import Briefing
-
-
-def briefing_for(membership: Membership, pk: int) -> Briefing:
-    """A briefing of the member's collective; a draft only for who may publish it."""
-    found = (
-        Briefing.objects.select_related("decision__proposal", "collective", "author")
-        .filter(collective_id=membership.collective_id, pk=pk)
-        .first()
-    )
-    if found is None or (not found.is_published and not access.facilitates(membership, found)):
-        raise Http404("No such briefing.")
-    return found
 
 
 def crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:

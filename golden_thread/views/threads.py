@@ -20,16 +20,7 @@ from golden_thread.forms import (
     QuestionForm,
     TouchForm,
 )
-from golden_thread.models import Briefing, Question, Thread
-from golden_thread.views.common import briefing_for, crumbs, url_of
-
-
-def _thread_of_member(membership: Membership, briefing: Briefing) -> Thread:
-    thread = selectors.thread_for(briefing=briefing, practice_id=membership.organisation_id)
-    if thread is None or not access.speaks_for_practice(membership, thread.practice_id):
-        raise PermissionDenied("Only a practice's own people answer for it.")
-    thread.briefing = briefing
-    return thread
+from golden_thread.views.common import crumbs, url_of
 
 
 def _practice_form(
@@ -43,8 +34,8 @@ def _practice_form(
     act: Any,
     done: str,
 ) -> HttpResponse:
-    briefing = briefing_for(membership, pk)
-    thread = _thread_of_member(membership, briefing)
+    briefing = access.get_briefing_in_collective(membership, pk)
+    thread = access.get_own_thread(membership, briefing)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -120,14 +111,8 @@ def question_ask(request: HttpRequest, membership: Membership, pk: int) -> HttpR
 def question_answer(
     request: HttpRequest, membership: Membership, pk: int, item: int
 ) -> HttpResponse:
-    briefing = briefing_for(membership, pk)
-    question = (
-        Question.objects.select_related("thread__practice")
-        .filter(thread__briefing=briefing, pk=item)
-        .first()
-    )
-    if question is None:
-        raise Http404("No such question.")
+    briefing = access.get_briefing_in_collective(membership, pk)
+    question = access.get_question_on_briefing(briefing, item)
     if not access.facilitates(membership, briefing):
         raise PermissionDenied("Only the decision's facilitator (or a convenor) answers.")
     form = AnswerForm(request.POST or None, initial={"answer": question.answer})
@@ -160,17 +145,11 @@ def question_answer(
 @collective_page("briefings")
 def touches(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """Record how the briefing reached practices: a PCN meeting, a huddle, a newsletter..."""
-    briefing = briefing_for(membership, pk)
+    briefing = access.get_briefing_in_collective(membership, pk)
     if not briefing.is_published:
         raise Http404("Not published yet.")
     threads = [
-        t
-        for t in Thread.objects.filter(briefing=briefing)
-        .select_related("practice", "pcn")
-        .order_by("practice__name")
-        if access.facilitates(membership, briefing)
-        or access.speaks_for_practice(membership, t.practice_id)
-        or access.leads_pcn(membership, t.pcn_id)
+        t for t in selectors.threads_on(briefing=briefing) if access.may_touch(membership, t)
     ]
     if not threads:
         raise PermissionDenied(
@@ -189,8 +168,6 @@ def touches(request: HttpRequest, membership: Membership, pk: int) -> HttpRespon
     )
     if request.method == "POST" and form.is_valid():
         chosen = set(form.cleaned_data["practices"])
-        for t in threads:
-            t.briefing = briefing
         try:
             services.touches_record(
                 actor_membership=membership,

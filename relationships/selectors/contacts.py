@@ -19,7 +19,7 @@ from django.utils import timezone
 from collectives.models import CollectiveOrganisation, Membership, Role
 from directory.models import Organisation, OrganisationKind, OrganisationRelationship
 from relationships import rules
-from relationships.models import Contact, ContactParticipant, Rhythm, Source
+from relationships.models import CalendarFeed, Contact, ContactParticipant, Rhythm, Source
 
 #: How many of a rhythm's latest periods the list of rhythms shows.
 LAST_PERIODS = 8
@@ -57,6 +57,30 @@ def pcn_practices(collective_id: int, pcn_id: int) -> list[int]:
         .values_list("organisation_id", flat=True)
         .distinct()
     )
+
+
+def is_member_organisation(collective_id: int, organisation_id: int) -> bool:
+    return CollectiveOrganisation.objects.filter(
+        collective_id=collective_id, organisation_id=organisation_id
+    ).exists()
+
+
+def is_member_pcn(collective_id: int, organisation_id: int) -> bool:
+    return CollectiveOrganisation.objects.filter(
+        collective_id=collective_id,
+        organisation_id=organisation_id,
+        organisation__kind=OrganisationKind.PCN,
+    ).exists()
+
+
+def members_among(collective_id: int, user_ids: Any) -> list[Any]:
+    """The people among these users who are members of the collective (one query)."""
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            collective_id=collective_id, user_id__in=list(user_ids)
+        ).select_related("user")
+    ]
 
 
 def leadership_organisations(collective_id: int) -> list[int]:
@@ -102,11 +126,25 @@ def _visible(membership: Membership) -> QuerySet[Contact]:
     )
 
 
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
 def contacts_for(
-    membership: Membership, *, organisation: int | None = None, mode: str = ""
+    membership: Membership,
+    *,
+    organisation: int | None = None,
+    mode: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> QuerySet[Contact]:
-    """Newest first, optionally only those with an organisation or in a mode."""
+    """Newest first, optionally only those with an organisation, in a mode, or from and to
+    a day (inclusive, in the site's time zone)."""
     contacts = _visible(membership)
+    if since:
+        contacts = contacts.filter(happened_at__gte=_local_midnight(since))
+    if until:
+        contacts = contacts.filter(happened_at__lt=_local_midnight(until + dt.timedelta(days=1)))
     if organisation:
         contacts = contacts.filter(
             pk__in=Contact.organisations.through.objects.filter(
@@ -116,6 +154,16 @@ def contacts_for(
     if mode:
         contacts = contacts.filter(mode=mode)
     return contacts.prefetch_related("organisations").order_by("-happened_at", "-id")
+
+
+def contacts_logged(collective_id: int, ids: Any) -> QuerySet[Contact]:
+    """The collective's contacts with these ids (those a calendar import just logged),
+    newest first."""
+    return (
+        Contact.objects.filter(collective_id=collective_id, pk__in=list(ids))
+        .prefetch_related("organisations")
+        .order_by("-happened_at", "-id")
+    )
 
 
 def rows(contacts: Any) -> list[ContactRow]:
@@ -376,3 +424,16 @@ def rhythm_rows(
             )
         )
     return out
+
+
+def live_feed_of(membership: Membership) -> CalendarFeed | None:
+    """The person's calendar feed of this collective that is not revoked, if any."""
+    return (
+        CalendarFeed.objects.filter(
+            user_id=membership.user_id,
+            collective_id=membership.collective_id,
+            revoked_at__isnull=True,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )

@@ -164,6 +164,39 @@ def test_an_ask_to_chosen_organisations_is_hidden_from_the_others(client: Any, p
     assert c.get(url(pair, "ask", ask.pk)).status_code == 404
 
 
+def test_each_person_sees_the_same_asks_and_nudges_on_the_pages_as_in_the_api(
+    client: Any, pair: Any
+) -> None:
+    oak, river, hill = pair.oakwood_rep, pair.riverside_rep, pair.hillside_member
+    services.ask_post(actor_membership=oak, what="Ask to everyone")
+    services.ask_post(
+        actor_membership=oak, what="Ask to Riverside", to_organisations=[river.organisation_id]
+    )
+    services.ask_post(
+        actor_membership=hill, what="Ask to Oakwood", to_organisations=[oak.organisation_id]
+    )
+    nudge(pair, "About Oakwood and Riverside")
+    api = f"/api/v1/collectives/{pair.collective.slug}"
+    seen = {
+        oak: {"Ask to everyone", "Ask to Riverside", "Ask to Oakwood"},
+        river: {"Ask to everyone", "Ask to Riverside"},
+        hill: {"Ask to everyone", "Ask to Oakwood"},
+        pair.convenor: {"Ask to everyone", "Ask to Riverside", "Ask to Oakwood"},
+    }
+    for member, asks in seen.items():
+        as_(client, member)
+        page = client.get(url(pair, "asks")).content.decode()
+        assert {a for a in seen[pair.convenor] if a in page} == asks, member
+        assert {a["what"] for a in client.get(f"{api}/asks/").json()["results"]} == asks, member
+        nudged = member is not hill
+        assert (
+            "About Oakwood and Riverside" in client.get(url(pair, "nudges")).content.decode()
+        ) == nudged
+        assert [n["text"] for n in client.get(f"{api}/nudges/").json()["results"]] == (
+            ["About Oakwood and Riverside"] if nudged else []
+        )
+
+
 def test_asking_chosen_organisations_needs_a_choice(client: Any, pair: Any) -> None:
     page = as_(client, pair.oakwood_rep).post(
         url(pair, "ask_new"), {"what": "Help", "to": "chosen"}

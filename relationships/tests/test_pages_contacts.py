@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from alliance.testing import MemberOrganisationFactory, MembershipFactory, page_queries
 from collectives.models import Role
-from directory.models import Person
+from directory.models import OrganisationRelationship, Person, RelationshipKind
 from relationships import ics, services
 from relationships.models import CalendarFeed, Contact, Rhythm, Source
 from relationships.tests.calendars import weekly_calendar
@@ -408,6 +408,46 @@ def test_a_leadership_rhythm_takes_the_leadership_organisations(client, pair):
         },
     )
     rhythm = Rhythm.objects.get()
+    assert set(rhythm.organisations.values_list("pk", flat=True)) == set(pair.both)
+
+
+def test_a_pcn_rhythm_is_refused_for_another_collectives_pcn_on_the_page_as_in_the_api(
+    client, pair
+):
+    ours = MemberOrganisationFactory(
+        collective=pair.collective, organisation__name="Island PCN", organisation__kind="pcn"
+    ).organisation
+    theirs = MemberOrganisationFactory(  # a member PCN of another collective
+        organisation__name="Mainland PCN", organisation__kind="pcn"
+    ).organisation
+    for pcn in (ours, theirs):  # both list our two practices
+        for practice in (pair.oakwood, pair.riverside):
+            OrganisationRelationship.objects.create(
+                organisation=practice, parent=pcn, kind=RelationshipKind.PCN_MEMBER
+            )
+    client.force_login(pair.convenor.user)
+    body = {
+        "name": "PCN huddle",
+        "scope": "pcn",
+        "modes": ["video"],
+        "period": "weekly",
+        "starts_on": timezone.localdate().isoformat(),
+    }
+    page = client.post(f"{_base(pair.collective)}/rhythms/new/", {**body, "pcn": theirs.pk})
+    assert page.status_code == 200
+    assert "Choose the PCN from the list." in page.content.decode()
+    api = client.post(
+        f"/api/v1/collectives/{pair.collective.slug}/rhythms/",
+        {**body, "pcn": theirs.pk},
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert api.json() == {"pcn": ["Choose a PCN that is a member of the collective."]}
+    assert not Rhythm.objects.exists()
+
+    client.post(f"{_base(pair.collective)}/rhythms/new/", {**body, "pcn": ours.pk})
+    rhythm = Rhythm.objects.get()
+    assert rhythm.pcn_id == ours.pk
     assert set(rhythm.organisations.values_list("pk", flat=True)) == set(pair.both)
 
 

@@ -7,9 +7,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
-from relationships import services
+from relationships import access, services
 from relationships.forms_community import (
     AnswerForm,
     AskForm,
@@ -26,8 +25,8 @@ from relationships.forms_community import (
     ResponseForm,
     SnoozeForm,
 )
-from relationships.models import Ask, AskStatus, Nudge, Offer, PutItRight, PutItRightResponse
-from relationships.nudges import open_nudges_for
+from relationships.models import AskStatus
+from relationships.selectors import community
 from relationships.selectors.overview import ask_counts
 from relationships.services import ACTING_ROLES
 from relationships.views.common import crumbs
@@ -48,24 +47,13 @@ def _acts(membership: Membership) -> bool:
 
 @collective_page("relationships")
 def nudges(request: HttpRequest, membership: Membership) -> HttpResponse:
-    collective = membership.collective
-    if membership.is_convenor:
-        found: QuerySet[Nudge] = (
-            Nudge.objects.filter(collective=collective, dismissed_at__isnull=True)
-            .exclude(snoozed_until__gt=timezone.now())
-            .order_by("-created_at", "-id")
-        )
-    elif membership.organisation_id is not None:
-        found = open_nudges_for(collective=collective, organisation_id=membership.organisation_id)
-    else:
-        found = Nudge.objects.none()
     return render(
         request,
         "relationships/nudges.html",
         {
             "title": "Nudges",
             "membership": membership,
-            "nudges": list(found.prefetch_related("organisations")[:100]),
+            "nudges": list(community.open_nudges_visible_to(membership)[:100]),
             "can_act": membership.is_convenor or _acts(membership),
             "snooze_form": SnoozeForm(),
             "breadcrumbs": _crumbs(membership, ("Nudges", "relationships:nudges")),
@@ -80,7 +68,7 @@ def nudge_action(
 ) -> HttpResponse:
     if action not in ("dismiss", "snooze"):
         raise Http404("No such action.")
-    nudge = get_object_or_404(Nudge, pk=pk, collective=membership.collective)
+    nudge = access.get_nudge_in_collective(membership, pk)
     if action == "dismiss":
         services.nudge_dismiss(actor_membership=membership, nudge=nudge)
         messages.success(request, "Nudge dismissed.")
@@ -100,17 +88,11 @@ def nudge_action(
 # Asks for help ----------------------------------------------------------------------------
 
 
-def _visible_asks(membership: Membership) -> QuerySet[Ask]:
-    asks = Ask.objects.filter(collective=membership.collective)
-    if membership.is_convenor:
-        return asks
-    own = membership.organisation_id or 0
-    return asks.filter(Q(to_everyone=True) | Q(addressed_to=own) | Q(organisation=own)).distinct()
-
-
 @collective_page("relationships")
 def asks(request: HttpRequest, membership: Membership) -> HttpResponse:
-    base = _visible_asks(membership).select_related("organisation", "helped_by__organisation")
+    base = community.asks_visible_to(membership).select_related(
+        "organisation", "helped_by__organisation"
+    )
     since = timezone.now() - dt.timedelta(days=365)
     return render(
         request,
@@ -172,16 +154,8 @@ def ask_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @collective_page("relationships")
 def ask_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    ask = get_object_or_404(
-        _visible_asks(membership)
-        .select_related("organisation", "helped_by__organisation")
-        .prefetch_related(
-            "addressed_to",
-            Prefetch("offers", queryset=Offer.objects.select_related("organisation")),
-        ),
-        pk=pk,
-    )
-    offers = Offer.objects.filter(ask=ask).select_related("organisation")
+    ask = access.get_ask_visible_to(membership, pk)
+    offers = community.offers_on(ask=ask)
     own = membership.organisation_id
     is_asker = _acts(membership) and own == ask.organisation_id
     addressed = ask.to_everyone or any(o.pk == own for o in ask.addressed_to.all())
@@ -240,10 +214,9 @@ def ask_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
 @collective_page("relationships")
 def put_it_rights(request: HttpRequest, membership: Membership) -> HttpResponse:
     records = list(
-        PutItRight.objects.filter(collective=membership.collective)
-        .select_related("organisation")
-        .prefetch_related("apologises_to", "responses")
-        .order_by("-recorded_at", "-id")[:100]
+        community.put_it_rights_in(collective_id=membership.collective_id).prefetch_related(
+            "responses"
+        )[:100]
     )
     return render(
         request,
@@ -301,18 +274,7 @@ def put_it_right_new(request: HttpRequest, membership: Membership) -> HttpRespon
 
 @collective_page("relationships")
 def put_it_right_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    record = get_object_or_404(
-        PutItRight.objects.filter(collective=membership.collective)
-        .select_related("organisation", "decision")
-        .prefetch_related(
-            "apologises_to",
-            Prefetch(
-                "responses",
-                queryset=PutItRightResponse.objects.select_related("organisation"),
-            ),
-        ),
-        pk=pk,
-    )
+    record = access.get_put_it_right_in_collective(membership, pk)
     apologised = {o.pk for o in record.apologises_to.all()}
     can_respond = _acts(membership) and membership.organisation_id in apologised
     form = ResponseForm(request.POST or None)

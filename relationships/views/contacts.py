@@ -18,7 +18,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
@@ -128,7 +127,9 @@ def contact_add(request: HttpRequest, membership: Membership) -> HttpResponse:
                 mode=form.cleaned_data["mode"],
                 happened_at=form.happened_at(),
                 duration_minutes=form.cleaned_data["duration_minutes"],
-                participants=User.objects.filter(pk__in=form.participant_ids()),
+                participants=selectors.members_among(
+                    membership.collective_id, form.participant_ids()
+                ),
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
@@ -266,9 +267,7 @@ def _import_page(
     created = []
     if state.get("created"):
         created = selectors.rows(
-            Contact.objects.filter(collective_id=membership.collective_id, pk__in=state["created"])
-            .prefetch_related("organisations")
-            .order_by("-happened_at", "-id")
+            selectors.contacts_logged(membership.collective_id, state["created"])
         )
     match_forms = []
     for index, address in enumerate(state.get("unmatched", [])):

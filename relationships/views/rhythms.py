@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +20,9 @@ from django.utils import timezone
 from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
-from relationships import services
+from relationships import access, services
 from relationships.forms_contacts import DATE_HINT, RhythmForm
-from relationships.models import CalendarFeed, Mode, Rhythm, Scope
+from relationships.models import Mode, Rhythm, Scope
 from relationships.selectors import contacts as selectors
 from relationships.views.common import acts, crumbs
 
@@ -34,13 +34,6 @@ def _slug(membership: Membership) -> str:
 def _crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
     section = ("Rhythms", reverse("relationships:rhythms", args=[_slug(membership)]))
     return crumbs(membership, section, *extra)
-
-
-def _rhythm(membership: Membership, pk: int) -> Rhythm:
-    found = selectors.rhythms_for(membership, pk=pk).first()
-    if found is None:
-        raise Http404("No such rhythm.")
-    return found
 
 
 def _mode_names(rhythm: Rhythm) -> str:
@@ -84,16 +77,17 @@ def rhythm_new(request: HttpRequest, membership: Membership) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         scope = data["scope"]
-        pcn = None
+        pcn = data.get("pcn") if scope == Scope.PCN else None
+        given = []
         if scope == Scope.PAIR:
-            first = data.get("first_organisation") or membership.organisation_id
-            organisations = [first, data["organisation"]]
-        elif scope == Scope.PCN:
-            pcn = data["pcn"]
-            organisations = selectors.pcn_practices(membership.collective_id, pcn)
-        else:
-            organisations = selectors.leadership_organisations(membership.collective_id)
+            given = [
+                data.get("first_organisation") or membership.organisation_id,
+                data["organisation"],
+            ]
         try:
+            organisations = access.rhythm_organisations(
+                membership, scope=scope, pcn=pcn, organisations=given
+            )
             rhythm = services.rhythm_agree(
                 actor_membership=membership,
                 name=data["name"],
@@ -127,7 +121,7 @@ def rhythm_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @collective_page("relationships")
 def rhythm_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    rhythm = _rhythm(membership, pk)
+    rhythm = access.get_rhythm_in_collective(membership, pk)
     row = selectors.rhythm_rows([rhythm], now=timezone.now(), last=None)[0]
     return render(
         request,
@@ -158,7 +152,7 @@ class EndForm(forms.Form):
 
 @collective_page("relationships")
 def rhythm_end(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    rhythm = _rhythm(membership, pk)
+    rhythm = access.get_rhythm_in_collective(membership, pk)
     if not acts(membership):
         raise PermissionDenied("Observers and guests read; they do not record.")
     form = EndForm(
@@ -204,15 +198,7 @@ def _feed_url(token: str) -> str:
 def feed(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Create the person's private feed (its URL is shown once, on the page answering the
     POST, and kept nowhere) or revoke it after a confirmation."""
-    live: CalendarFeed | None = (
-        CalendarFeed.objects.filter(
-            user_id=membership.user_id,
-            collective_id=membership.collective_id,
-            revoked_at__isnull=True,
-        )
-        .order_by("-created_at", "-id")
-        .first()
-    )
+    live = selectors.live_feed_of(membership)
     new_url = ""
     if request.method == "POST":
         action = request.POST.get("action")

@@ -1,23 +1,25 @@
-"""REST API v1. Thin: the same access helpers, selectors and services as the pages."""
+"""The collectives' API: the caller and their collectives, memberships, member organisations
+(with the collective's own name and note, and the people it sees there) and invitations.
+
+Thin: the same access helpers, selectors and services as the pages. Services raise, and the
+API's exception handler (api.exceptions) answers 400 or 403.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions as drf_exceptions
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.common import call_service, valid_input
-from audit.models import AuditEntry
-from audit.selectors import audit_entries_for_collective
+from alliance.api import valid_input
 from collectives import access, selectors, services
 from collectives.models import Collective, CollectiveOrganisation, Invitation, Membership, Role
 from directory.models import Organisation, Person, PersonRole
+from directory.serializers import OwnerField
 from directory.services import person_create
 
 
@@ -26,21 +28,7 @@ def _membership(request: Request, slug: str) -> Membership:
 
 
 def _convenor(request: Request, slug: str) -> Membership:
-    try:
-        return access.get_convenor_membership_for_user(request.user, slug)
-    except PermissionDenied as exc:
-        raise drf_exceptions.PermissionDenied(str(exc)) from None
-
-
-def _validation(exc: ValidationError) -> drf_exceptions.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return drf_exceptions.ValidationError(
-            {
-                field: [str(m) for e in errors for m in e.messages]
-                for field, errors in exc.error_dict.items()
-            }
-        )
-    return drf_exceptions.ValidationError({"non_field_errors": exc.messages})
+    return access.get_convenor_membership_for_user(request.user, slug)
 
 
 class OrganisationOutput(serializers.ModelSerializer):
@@ -108,10 +96,8 @@ class MemberPersonOutput(serializers.ModelSerializer):
         help_text="The person's role in this collective; null where it records none (then "
         "`role`, the directory's, applies).",
     )
-    owner: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="slug",
-        read_only=True,
-        help_text="This collective's slug for its own people; null for shared directory data.",
+    owner = OwnerField(
+        help_text="This collective's slug for its own people; null for shared directory data."
     )
 
     class Meta:
@@ -158,31 +144,6 @@ class InvitationInput(serializers.Serializer):
     organisation = serializers.IntegerField(required=False, allow_null=True)
 
 
-class AuditEntryOutput(serializers.ModelSerializer):
-    class Meta:
-        model = AuditEntry
-        fields = [
-            "id",
-            "at",
-            "actor_label",
-            "action",
-            "object_type",
-            "object_id",
-            "object_label",
-            "before",
-            "after",
-        ]
-
-
-def _organisation_in(collective: Collective, pk: int | None) -> Organisation | None:
-    if pk is None:
-        return None
-    organisation = Organisation.objects.filter(pk=pk).first()
-    if organisation is None:
-        raise drf_exceptions.ValidationError({"organisation": [f"No organisation has id {pk}."]})
-    return organisation
-
-
 class MeView(APIView):
     @extend_schema(responses=MeOutput)
     def get(self, request: Request) -> Response:
@@ -193,9 +154,7 @@ class CollectiveList(generics.ListAPIView):
     serializer_class = CollectiveOutput
 
     def get_queryset(self) -> Any:
-        return Collective.objects.filter(memberships__user_id=self.request.user.pk or 0).order_by(
-            "name"
-        )
+        return selectors.collectives_for_user(user=self.request.user)
 
 
 class CollectiveDetail(APIView):
@@ -226,33 +185,21 @@ class MembershipDetail(APIView):
 
     @extend_schema(request=MembershipInput, responses=MembershipOutput)
     def patch(self, request: Request, slug: str, pk: int) -> Response:
-        actor = _membership(request, slug)
-        person = access.get_membership_in_collective(actor, pk)
+        person = access.get_membership_in_collective(_membership(request, slug), pk)
         actor = _convenor(request, slug)
-        data = MembershipInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            changed = services.membership_change(
-                actor_membership=actor,
-                membership=person,
-                role=data.validated_data["role"],
-                organisation=_organisation_in(
-                    actor.collective, data.validated_data.get("organisation")
-                ),
-            )
-        except ValidationError as exc:
-            raise _validation(exc) from None
+        data = valid_input(MembershipInput, request)
+        changed = services.membership_change(
+            actor_membership=actor,
+            membership=person,
+            role=data["role"],
+            organisation=access.get_organisation_named(data.get("organisation")),
+        )
         return Response(MembershipOutput(changed).data)
 
     def delete(self, request: Request, slug: str, pk: int) -> Response:
         actor = _membership(request, slug)
         person = access.get_membership_in_collective(actor, pk)
-        try:
-            services.membership_remove(actor_membership=actor, membership=person)
-        except PermissionDenied as exc:
-            raise drf_exceptions.PermissionDenied(str(exc)) from None
-        except ValidationError as exc:
-            raise _validation(exc) from None
+        services.membership_remove(actor_membership=actor, membership=person)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -280,8 +227,7 @@ class MemberOrganisationDetail(APIView):
     @extend_schema(request=MemberOrganisationInput, responses=MemberOrganisationOutput)
     def patch(self, request: Request, slug: str, pk: int) -> Response:
         member = access.get_member_organisation_in_collective(_membership(request, slug), pk)
-        changed = call_service(
-            services.member_organisation_update,
+        changed = services.member_organisation_update(
             actor_membership=_convenor(request, slug),
             member=member,
             **valid_input(MemberOrganisationInput, request),
@@ -306,8 +252,7 @@ class MemberOrganisationPeople(generics.ListAPIView):
     def post(self, request: Request, slug: str, pk: int) -> Response:
         member = self._member()
         actor = _convenor(request, slug)
-        person = call_service(
-            person_create,
+        person = person_create(
             actor=actor.user,
             actor_membership=actor,
             organisation=member.organisation,
@@ -321,6 +266,7 @@ class MemberOrganisationPerson(APIView):
     """One person's role in the collective (convenors change it)."""
 
     serializer_class = MemberPersonOutput
+    service_fields = {"role": "role_in_collective"}
 
     @extend_schema(request=PersonRoleInput, responses=MemberPersonOutput)
     def patch(self, request: Request, slug: str, pk: int, person: int) -> Response:
@@ -328,12 +274,7 @@ class MemberOrganisationPerson(APIView):
         found = access.get_person_at_member(member, person)
         actor = _convenor(request, slug)
         role = valid_input(PersonRoleInput, request)["role_in_collective"]
-        call_service(
-            services.person_roles_set,
-            renames={"role": "role_in_collective"},
-            actor_membership=actor,
-            roles={found: role},
-        )
+        services.person_roles_set(actor_membership=actor, roles={found: role})
         return Response(MemberPersonOutput(access.get_person_at_member(member, person)).data)
 
 
@@ -347,29 +288,11 @@ class InvitationList(generics.ListCreateAPIView):
     @extend_schema(request=InvitationInput, responses={201: InvitationOutput})
     def post(self, request: Request, slug: str) -> Response:
         actor = _convenor(request, slug)
-        data = InvitationInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            invitation = services.invitation_create(
-                actor_membership=actor,
-                email=data.validated_data["email"],
-                role=data.validated_data["role"],
-                organisation=_organisation_in(
-                    actor.collective, data.validated_data.get("organisation")
-                ),
-            )
-        except ValidationError as exc:
-            raise _validation(exc) from None
-        return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
-
-
-class AuditEntryList(generics.ListAPIView):
-    serializer_class = AuditEntryOutput
-
-    def get_queryset(self) -> Any:
-        membership = _convenor(self.request, self.kwargs["slug"])
-        return audit_entries_for_collective(
-            collective=membership.collective,
-            action=self.request.query_params.get("action", ""),
-            actor=self.request.query_params.get("actor", ""),
+        data = valid_input(InvitationInput, request)
+        invitation = services.invitation_create(
+            actor_membership=actor,
+            email=data["email"],
+            role=data["role"],
+            organisation=access.get_organisation_named(data.get("organisation")),
         )
+        return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)

@@ -1,4 +1,4 @@
-"""Serializers for the golden-thread endpoints (api.golden_thread): what goes in and comes out."""
+"""What goes in and comes out of the golden thread's API (golden_thread.api)."""
 
 from __future__ import annotations
 
@@ -7,63 +7,24 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.decisions import OrganisationRefOutput
+from alliance.api import choice_field, choice_output_field
+from decisions.serializers import DecisionRefOutput
+from directory.serializers import OrganisationRefOutput
 from golden_thread import selectors
 from golden_thread.models import Acknowledgement, ActionStatus, Briefing, Channel, Question, Touch
 
 # Choice fields ----------------------------------------------------------------------------
 # "status" already names other enums in the schema, and an output field that may be blank
-# has other values than its input; so every choice here documents its values inline
-# (wrapped in allOf so that no shared enum is made), as in api.decisions.
+# has other values than its input; so every choice here documents its values inline.
 
-
-def _inline_enum(choices: Any, *, blank: str = "") -> dict[str, Any]:
-    values = [value for value in choices.values if value]
-    lines = [f"* `{value}` - {label}" for value, label in choices.choices if value]
-    if blank:
-        values.append("")
-        lines.append(f"* empty - {blank}")
-    return {"allOf": [{"type": "string", "enum": values}], "description": "\n".join(lines)}
-
-
-def _choices(choices: Any) -> list[tuple[str, str]]:
-    return [(value, label) for value, label in choices.choices if value]
-
-
-@extend_schema_field(_inline_enum(Channel))
-class ChannelField(serializers.ChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=_choices(Channel), **kwargs)
-
-
-@extend_schema_field(_inline_enum(Acknowledgement))
-class AcknowledgementField(serializers.ChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=_choices(Acknowledgement), **kwargs)
-
-
-@extend_schema_field(_inline_enum(ActionStatus))
-class ActionStatusField(serializers.ChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=_choices(ActionStatus), **kwargs)
-
-
-@extend_schema_field(_inline_enum(Acknowledgement, blank="Not acknowledged yet"))
-class AcknowledgementOutField(serializers.CharField):
-    pass
-
-
-@extend_schema_field(_inline_enum(ActionStatus, blank="Not reported yet"))
-class ActionStatusOutField(serializers.CharField):
-    pass
+ChannelField = choice_field(Channel)
+AcknowledgementField = choice_field(Acknowledgement)
+ActionStatusField = choice_field(ActionStatus)
+AcknowledgementOutField = choice_output_field(Acknowledgement, blank="Not acknowledged yet")
+ActionStatusOutField = choice_output_field(ActionStatus, blank="Not reported yet")
 
 
 # Serializers ------------------------------------------------------------------------------
-
-
-class DecisionRefOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
 
 
 class PracticeRefOutput(serializers.Serializer):

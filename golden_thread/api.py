@@ -1,10 +1,11 @@
-"""Golden-thread endpoints: briefings, the thread to every practice, touches,
+"""The golden thread's API: briefings, the thread to every practice, touches,
 acknowledgements, actions, questions and the dashboard figures.
 
-Thin, like the rest of the API: every rule is in golden_thread.services and every read in
-golden_thread.selectors. Every object is fetched within the caller's collective (an object of
-another collective is not found), and a draft briefing is not found by anyone who may not
-publish it.
+Thin, like the pages: every rule is in golden_thread.services, every read in
+golden_thread.selectors, and every object is fetched through golden_thread.access within the
+caller's collective (an object of another collective is not found); a draft briefing is not
+found by anyone who may not publish it. Services raise, and the API's exception handler
+answers 400 or 403.
 """
 
 from __future__ import annotations
@@ -13,16 +14,21 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions as drf_exceptions
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.briefing_serializers import (
+from alliance.api import paged_response, valid_input
+from collectives.access import get_membership_for_user
+from collectives.models import Membership
+from decisions import access as decisions_access
+from golden_thread import access, selectors, services
+from golden_thread.models import Briefing, Touch
+from golden_thread.readability import Readability
+from golden_thread.serializers import (
     AcknowledgementInput,
     ActionInput,
     AnswerInput,
@@ -39,46 +45,13 @@ from api.briefing_serializers import (
     TouchInput,
     TouchOutput,
 )
-from api.common import call_service, valid_input
-from collectives.access import get_membership_for_user
-from collectives.models import Membership
-from decisions.models import Decision
-from golden_thread import access, selectors, services
-from golden_thread.models import Briefing, Question, Thread, Touch
-from golden_thread.readability import Readability
 
 T = TypeVar("T")
 
 
-# Access and errors ------------------------------------------------------------------------
-
-
-def _briefings(membership: Membership) -> QuerySet[Briefing]:
-    return Briefing.objects.filter(collective_id=membership.collective_id).select_related(
-        "decision__proposal", "collective"
-    )
-
-
 def _briefing(request: Request, slug: str, pk: int) -> tuple[Membership, Briefing]:
-    """A briefing of the caller's collective; a draft only for who may publish it."""
     membership = get_membership_for_user(request.user, slug)
-    briefing = _briefings(membership).filter(pk=pk).first()
-    if briefing is None or (
-        not briefing.is_published and not access.facilitates(membership, briefing)
-    ):
-        raise Http404("No such briefing.")
-    return membership, briefing
-
-
-def _own_thread(membership: Membership, briefing: Briefing) -> Thread:
-    thread = selectors.thread_for(briefing=briefing, practice_id=membership.organisation_id)
-    if thread is None or not access.speaks_for_practice(membership, thread.practice_id):
-        raise drf_exceptions.PermissionDenied(
-            "Only a practice's own people answer for it, and your practice is not on this "
-            "briefing's thread."
-        )
-    thread.briefing = briefing
-    return thread
+    return membership, access.get_briefing_in_collective(membership, pk)
 
 
 def _own_row(membership: Membership, briefing: Briefing) -> selectors.PracticeRow | None:
@@ -89,28 +62,20 @@ def _own_row(membership: Membership, briefing: Briefing) -> selectors.PracticeRo
     return next((r for r in rows if r.thread.practice_id == practice_id), None)
 
 
-def _call(write: Callable[..., T], **kwargs: Any) -> T:
-    """common.call_service, with "publish it although it reads hard" named as the field
-    the caller must send."""
-
-    def guarded(**given: Any) -> T:
-        try:
-            return write(**given)
-        except ValidationError as exc:
-            if hasattr(exc, "error_list") and any(
-                e.code == "needs_confirmation" for e in exc.error_list
-            ):
-                raise ValidationError(
-                    {
-                        "confirm_hard": [
-                            f"{m} To publish it as it is, send confirm_hard: true."
-                            for m in exc.messages
-                        ]
-                    }
-                ) from None
-            raise
-
-    return call_service(guarded, **kwargs)
+def _confirm_hard_named(error: ValidationError) -> ValidationError:
+    """A briefing that reads harder than the threshold is published only with a
+    confirmation: name confirm_hard as the field the caller must send."""
+    if hasattr(error, "error_list") and any(
+        e.code == "needs_confirmation" for e in error.error_list
+    ):
+        return ValidationError(
+            {
+                "confirm_hard": [
+                    f"{m} To publish it as it is, send confirm_hard: true." for m in error.messages
+                ]
+            }
+        )
+    return error
 
 
 def _readability(r: Readability) -> dict[str, Any]:
@@ -140,15 +105,9 @@ def _detail(membership: Membership, briefing: Briefing) -> dict[str, Any]:
     }
 
 
-def _touches(briefing: Briefing) -> QuerySet[Touch]:
-    return (
-        Touch.objects.filter(thread__briefing=briefing)
-        .select_related("thread__practice", "recorded_by")
-        .order_by("happened_on", "id")
-    )
-
-
-# Views ------------------------------------------------------------------------------------
+def _with_figures(rows: list[Briefing]) -> Any:
+    figures = selectors.figures_by_briefing(briefing_ids=[b.pk for b in rows if b.is_published])
+    return BriefingOutput(rows, many=True, context={"figures": figures}).data
 
 
 class BriefingList(generics.ListAPIView):
@@ -160,23 +119,10 @@ class BriefingList(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Briefing]:
         membership = get_membership_for_user(self.request.user, self.kwargs["slug"])
-        drafts = [
-            b.pk
-            for b in _briefings(membership).filter(published_at__isnull=True)
-            if access.facilitates(membership, b)
-        ]
-        return (
-            _briefings(membership)
-            .filter(Q(published_at__isnull=False) | Q(pk__in=drafts))
-            .order_by(F("published_at").desc(nulls_first=True), "-created_at", "-id")
-        )
+        return access.briefings_visible_to(membership)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        rows = list(page if page is not None else self.get_queryset())
-        figures = selectors.figures_by_briefing(briefing_ids=[b.pk for b in rows if b.is_published])
-        data = BriefingOutput(rows, many=True, context={"figures": figures}).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
+        return paged_response(self, self.get_queryset(), _with_figures)
 
     @extend_schema(
         request=BriefingInput, responses={201: BriefingWrittenOutput, 200: BriefingWrittenOutput}
@@ -184,16 +130,9 @@ class BriefingList(generics.ListAPIView):
     def post(self, request: Request, slug: str) -> Response:
         membership = get_membership_for_user(request.user, slug)
         data = valid_input(BriefingInput, request)
-        decision = Decision.objects.filter(
-            collective_id=membership.collective_id, pk=data["decision"]
-        ).first()
-        if decision is None:
-            raise drf_exceptions.ValidationError(
-                {"decision": [f"No decision of this collective has id {data['decision']}."]}
-            )
-        adding = not Briefing.objects.filter(decision=decision).exists()
-        briefing = _call(
-            services.briefing_save,
+        decision = decisions_access.get_decision_named(membership, data["decision"])
+        adding = selectors.briefing_of(decision=decision) is None
+        briefing = services.briefing_save(
             actor_membership=membership,
             decision=decision,
             summary=data["summary"],
@@ -201,7 +140,7 @@ class BriefingList(generics.ListAPIView):
             action=data["action"],
             action_by=data["action_by"],
         )
-        briefing = _briefings(membership).get(pk=briefing.pk)
+        briefing = access.get_briefing_in_collective(membership, briefing.pk)
         return Response(
             {
                 **BriefingOutput(briefing).data,
@@ -245,13 +184,15 @@ class BriefingPublish(APIView):
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership, briefing = _briefing(request, slug, pk)
         data = valid_input(PublishInput, request)
-        _call(
-            services.briefing_publish,
-            actor_membership=membership,
-            briefing=briefing,
-            confirm_hard=data["confirm_hard"],
+        try:
+            services.briefing_publish(
+                actor_membership=membership, briefing=briefing, confirm_hard=data["confirm_hard"]
+            )
+        except ValidationError as error:
+            raise _confirm_hard_named(error) from None
+        return Response(
+            _detail(membership, access.get_briefing_in_collective(membership, briefing.pk))
         )
-        return Response(_detail(membership, _briefings(membership).get(pk=briefing.pk)))
 
 
 class BriefingThreads(APIView):
@@ -275,21 +216,17 @@ class BriefingTouches(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Touch]:
         _, briefing = _briefing(self.request, self.kwargs["slug"], self.kwargs["pk"])
-        return _touches(briefing)
+        return selectors.touches_on(briefing=briefing)
 
     @extend_schema(request=TouchInput, responses={201: TouchesRecordedOutput})
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership, briefing = _briefing(request, slug, pk)
         data = valid_input(TouchInput, request)
         wanted = set(data["practices"])
-        threads = list(
-            Thread.objects.filter(briefing=briefing, practice_id__in=wanted)
-            .select_related("practice", "pcn")
-            .order_by("practice__name")
-        )
+        threads = selectors.threads_on(briefing=briefing, practice_ids=wanted)
         unknown = sorted(wanted - {t.practice_id for t in threads})
         if unknown:
-            raise drf_exceptions.ValidationError(
+            raise ValidationError(
                 {
                     "practices": [
                         "Not a practice on this briefing's thread: "
@@ -298,17 +235,14 @@ class BriefingTouches(generics.ListAPIView):
                     ]
                 }
             )
-        for t in threads:
-            t.briefing = briefing
-        touches = _call(
-            services.touches_record,
+        touches = services.touches_record(
             actor_membership=membership,
             threads=threads,
             channel=data["channel"],
             happened_on=data["happened_on"],
             note=data["note"],
         )
-        found = _touches(briefing).filter(pk__in=[t.pk for t in touches])
+        found = selectors.touches_on(briefing=briefing).filter(pk__in=[t.pk for t in touches])
         return Response(
             {"recorded": len(touches), "touches": TouchOutput(found, many=True).data},
             status=status.HTTP_201_CREATED,
@@ -324,9 +258,9 @@ class _OwnThreadWrite(APIView):
 
     def put(self, request: Request, slug: str, pk: int) -> Response:
         membership, briefing = _briefing(request, slug, pk)
-        thread = _own_thread(membership, briefing)
+        thread = access.get_own_thread(membership, briefing)
         data = valid_input(self.input_class, request)
-        _call(self.service, membership=membership, thread=thread, **data)
+        self.service(membership=membership, thread=thread, **data)
         return Response(ThreadOutput(_own_row(membership, briefing)).data)
 
 
@@ -357,40 +291,19 @@ class BriefingQuestions(APIView):
     @extend_schema(responses=QuestionOutput(many=True))
     def get(self, request: Request, slug: str, pk: int) -> Response:
         membership, briefing = _briefing(request, slug, pk)
-        questions = selectors.questions_for_briefing(briefing=briefing)
-        if not access.facilitates(membership, briefing):
-            own = membership.organisation_id
-            if own is None or not access.speaks_for_practice(membership, own):
-                own = None
-            questions = [
-                q
-                for q in questions
-                if q.answered_at is not None or (own and q.thread.practice_id == own)
-            ]
+        questions = access.questions_visible_to(membership, briefing)
         return Response(QuestionOutput(questions, many=True).data)
 
     @extend_schema(request=QuestionInput, responses={201: QuestionOutput})
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership, briefing = _briefing(request, slug, pk)
-        thread = _own_thread(membership, briefing)
+        thread = access.get_own_thread(membership, briefing)
         data = valid_input(QuestionInput, request)
-        question = _call(
-            services.question_ask, membership=membership, thread=thread, text=data["text"]
-        )
+        question = services.question_ask(membership=membership, thread=thread, text=data["text"])
         return Response(
-            QuestionOutput(_question(briefing, question.pk)).data, status=status.HTTP_201_CREATED
+            QuestionOutput(access.get_question_on_briefing(briefing, question.pk)).data,
+            status=status.HTTP_201_CREATED,
         )
-
-
-def _question(briefing: Briefing, pk: int) -> Question:
-    question = (
-        Question.objects.select_related("thread__practice")
-        .filter(thread__briefing=briefing, pk=pk)
-        .first()
-    )
-    if question is None:
-        raise Http404("No such question.")
-    return question
 
 
 class BriefingQuestionAnswer(APIView):
@@ -401,12 +314,9 @@ class BriefingQuestionAnswer(APIView):
     @extend_schema(request=AnswerInput, responses=QuestionOutput)
     def post(self, request: Request, slug: str, pk: int, item_pk: int) -> Response:
         membership, briefing = _briefing(request, slug, pk)
-        question = _question(briefing, item_pk)
+        question = access.get_question_on_briefing(briefing, item_pk)
         data = valid_input(AnswerInput, request)
-        _call(
-            services.question_answer,
-            actor_membership=membership,
-            question=question,
-            answer=data["answer"],
+        services.question_answer(
+            actor_membership=membership, question=question, answer=data["answer"]
         )
-        return Response(QuestionOutput(_question(briefing, question.pk)).data)
+        return Response(QuestionOutput(access.get_question_on_briefing(briefing, question.pk)).data)

@@ -1,18 +1,16 @@
-"""Trust survey endpoints: rounds, the caller's own answers, and aggregates only."""
+"""The trust surveys' API: rounds, the caller's own answers, and aggregates only."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.common import call_service, valid_input
+from alliance.api import valid_input
 from collectives.access import get_membership_for_user
 from surveys import access, results, selectors, services
 from surveys.models import RATING_ITEMS, SurveyRound
@@ -152,8 +150,7 @@ class OwnRating(APIView):
         membership, survey = _round(request, slug, pk)
         ratee = access.get_participant_in_round(survey, organisation)
         data = valid_input(RatingIO, request)
-        rating = call_service(
-            services.rating_save,
+        rating = services.rating_save(
             membership=membership,
             survey=survey,
             ratee=ratee,
@@ -173,21 +170,12 @@ class RoundResults(APIView):
     @extend_schema(responses=ResultsOutput)
     def get(self, request: Request, slug: str, pk: int) -> Response:
         _, survey = _round(request, slug, pk)
-        found = results.round_results(survey=survey)
-        if found is None:
-            raise Http404("Results appear when the round closes.")
-        if found.held:
-            raise Http404("This round's results are held back while they are checked.")
-        return Response(ResultsOutput(found).data)
+        return Response(ResultsOutput(access.get_published_results(survey)).data)
 
 
 def _speaker(request: Request, slug: str, pk: int) -> tuple[Any, SurveyRound]:
     membership, survey = _round(request, slug, pk)
-    if not services.can_share_views(membership, survey):
-        raise drf_exceptions.PermissionDenied(
-            "Only the representative or deputy of an organisation taking part sees its "
-            "relationships' views."
-        )
+    access.require_speaks_for_participant(membership, survey)
     return membership, survey
 
 
@@ -216,6 +204,6 @@ class PairConsent(APIView):
         partner = access.get_participant_in_round(survey, organisation)
         share = valid_input(PairConsentInput, request)["share"]
         write = services.pair_consent_give if share else services.pair_consent_withdraw
-        call_service(write, membership=membership, survey=survey, partner=partner)
+        write(membership=membership, survey=survey, partner=partner)
         views = access.get_pair_views_for(membership, survey)
         return Response(PairViewOutput(next(v for v in views if v.partner.pk == partner.pk)).data)

@@ -1,13 +1,15 @@
-"""Throttling beyond DRF's own: wrong tokens per client address, and anonymous 401s.
+"""The API's throttles, per client address and per person, and wrong tokens per address.
 
 DRF's AnonRateThrottle and UserRateThrottle (REST_FRAMEWORK's DEFAULT_THROTTLE_CLASSES)
-limit requests per address and per person. Two gaps remain, closed here:
+limit requests per address and per person; here they count the client address the sign-in
+lockout counts. Two gaps remain:
 
 - DRF authenticates before it throttles, so a throttle class cannot stop someone trying
   tokens. `FailedTokenThrottle` counts only failed token authentications per client
-  address; `api.authentication.TokenAuthentication` asks it before checking a token.
+  address; `accounts.authentication.TokenAuthentication` asks it before checking a token.
 - DRF checks permissions before throttles, so an anonymous request to an endpoint that needs
-  sign-in (a 401) is never counted. `exception_handler` counts it against the same throttles.
+  sign-in (a 401) is never counted. The API's exception handler (api.exceptions) counts it
+  against the view's throttles.
 
 The client's address is the one the sign-in lockout counts (`ClientAddress`: allauth's
 `get_client_ip`, which follows TRUSTED_PROXY_COUNT or TRUSTED_CLIENT_IP_HEADER, with an IPv6
@@ -20,9 +22,8 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import get_adapter
-from rest_framework import exceptions, throttling, views
+from rest_framework import throttling
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 
 class ClientAddress:
@@ -64,15 +65,3 @@ class FailedTokenThrottle(ClientAddress, throttling.SimpleRateThrottle):
         self.allow_request(request, None)
         self.history.insert(0, self.now)
         self.cache.set(self.key, self.history, self.duration)
-
-
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, once a request refused for want of credentials has been counted
-    against the view's throttles: past the anonymous rate it is a 429, not a 401."""
-    view, request = context.get("view"), context.get("request")
-    if isinstance(exc, exceptions.NotAuthenticated) and view is not None and request is not None:
-        try:
-            view.check_throttles(request)
-        except exceptions.Throttled as throttled:
-            exc = throttled
-    return views.exception_handler(exc, context)

@@ -1,4 +1,4 @@
-"""Directory endpoints: organisations (public NHS reference data) and people (scoped)."""
+"""The directory's API: organisations (public NHS reference data) and people (scoped)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from directory import access, selectors
 from directory.models import Organisation, OrganisationKind, OrganisationStatus, Person
+from directory.serializers import OwnerField
 
 
 class DirectoryPagination(PageNumberPagination):
@@ -78,10 +79,8 @@ class OrganisationDetailOutput(OrganisationListOutput):
 
 class PersonOutput(serializers.ModelSerializer):
     organisation = PracticeSummary()
-    owner: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="slug",
-        read_only=True,
-        help_text="The collective whose own record this is; null for shared directory data.",
+    owner = OwnerField(
+        help_text="The collective whose own record this is; null for shared directory data."
     )
 
     class Meta:

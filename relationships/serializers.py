@@ -1,4 +1,4 @@
-"""Serializers for the habits endpoints (api.relationships): what goes in and comes out.
+"""What goes in and comes out of the relationships' API (relationships.api).
 
 Outputs read the rows of relationships.selectors.contacts (a contact with its note blanked for
 whoever was not in it; a rhythm with its record of periods) or model instances fetched with
@@ -13,41 +13,21 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.briefing_serializers import DecisionRefOutput, _choices, _inline_enum
-from api.decisions import OrganisationRefOutput
+from alliance.api import choice_field, choice_output_field
+from decisions.serializers import DecisionRefOutput
+from directory.serializers import OrganisationRefOutput
 from relationships.models import AskStatus, Mode, Period, Scope, Source
 
 # Choice fields ----------------------------------------------------------------------------
-# Every choice documents its values inline (no shared enum is made), as in
-# api.briefing_serializers: "status" and friends already name other enums in the schema.
+# Every choice documents its values inline (no shared enum is made): "status" and friends
+# already name other enums in the schema.
 
-
-@extend_schema_field(_inline_enum(Mode))
-class ModeField(serializers.ChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=_choices(Mode), **kwargs)
-
-
-@extend_schema_field(_inline_enum(Scope))
-class ScopeField(serializers.ChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=_choices(Scope), **kwargs)
-
-
-@extend_schema_field(_inline_enum(Period))
-class PeriodField(serializers.ChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=_choices(Period), **kwargs)
-
-
-@extend_schema_field(_inline_enum(Source))
-class SourceOutField(serializers.CharField):
-    pass
-
-
-@extend_schema_field(_inline_enum(AskStatus))
-class AskStatusOutField(serializers.CharField):
-    pass
+ModeField = choice_field(Mode)
+ScopeField = choice_field(Scope)
+PeriodField = choice_field(Period)
+AskStatusField = choice_field(AskStatus)
+SourceOutField = choice_output_field(Source)
+AskStatusOutField = choice_output_field(AskStatus)
 
 
 class _Name(serializers.CharField):
@@ -324,12 +304,6 @@ class PutItRightResponseInput(serializers.Serializer):
 
 
 # Filters ----------------------------------------------------------------------------------
-
-
-@extend_schema_field(_inline_enum(AskStatus))
-class AskStatusField(serializers.ChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=_choices(AskStatus), **kwargs)
 
 
 class ContactFilter(serializers.Serializer):

@@ -1,31 +1,38 @@
-"""Relationship-health endpoints: the contact log and the weekly e-mail counts, agreed
-rhythms and how they were kept, nudges, asks for help and offers, put-it-right records.
+"""The relationships' API: the contact log and the weekly e-mail counts, agreed rhythms and
+how they were kept, nudges, asks for help and offers, put-it-right records.
 
-Thin, like the rest of the API: every rule is in relationships.services and the contact and rhythm
-reads in relationships.selectors.contacts (which blanks a contact's note for whoever was not in
-it). Every object is fetched within the caller's collective (an object of another
-collective is not found), and so are the organisations, people and decisions named in a
-request. Each list runs a fixed number of queries however many rows it holds.
+Thin, like the pages: every rule is in relationships.services, the reads in
+relationships.selectors (the contacts' selectors blank a contact's note for whoever was not
+in it; community decides who sees which nudges and asks), and every object is fetched through
+relationships.access within the caller's collective (an object of another collective is not
+found), and so are the organisations, people and decisions named in a request. Each list
+runs a fixed number of queries however many rows it holds. Services raise, and the API's
+exception handler answers 400 or 403.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions as drf_exceptions
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.common import call_service, valid_input, valid_query
-from api.habit_serializers import (
+from alliance.api import paged_response, valid_input, valid_query
+from collectives.access import get_membership_for_user
+from collectives.models import Membership
+from decisions.access import get_decision_named
+from relationships import access, services
+from relationships.models import Ask, Nudge, PutItRight, Rhythm
+from relationships.selectors import community
+from relationships.selectors import contacts as selectors
+from relationships.serializers import (
     AskAnswerInput,
     AskDetailOutput,
     AskFilter,
@@ -50,49 +57,6 @@ from api.habit_serializers import (
     RhythmOutput,
     SnoozeInput,
 )
-from collectives.access import get_membership_for_user
-from collectives.models import CollectiveOrganisation, Membership
-from decisions.models import Decision
-from directory.models import OrganisationKind
-from relationships import services
-from relationships.models import (
-    Ask,
-    Nudge,
-    Offer,
-    PutItRight,
-    PutItRightResponse,
-    Rhythm,
-    Scope,
-)
-from relationships.nudges import open_nudges_for
-from relationships.selectors import contacts as selectors
-
-T = TypeVar("T")
-
-
-# Input and errors -------------------------------------------------------------------------
-
-
-def _refuse(field: str, message: str) -> drf_exceptions.ValidationError:
-    return drf_exceptions.ValidationError({field: [message]})
-
-
-def _is_member(membership: Membership, organisation_id: int) -> bool:
-    return CollectiveOrganisation.objects.filter(
-        collective_id=membership.collective_id, organisation_id=organisation_id
-    ).exists()
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
-
-
-def _paged(view: generics.GenericAPIView, queryset: Any, build: Callable[[list[Any]], Any]) -> Any:
-    """A page of the queryset (every row when unpaginated), its rows built by ``build``."""
-    page = view.paginate_queryset(queryset)
-    rows = build(list(page if page is not None else queryset))
-    return view.get_paginated_response(rows) if page is not None else Response(rows)
-
 
 # Contacts ---------------------------------------------------------------------------------
 
@@ -118,21 +82,23 @@ class ContactList(generics.ListAPIView):
         membership = get_membership_for_user(request.user, self.kwargs["slug"])
         filters = valid_query(ContactFilter, request)
         organisation = filters.get("organisation")
-        if organisation is not None and not _is_member(membership, organisation):
-            raise _refuse("organisation", "Choose a member organisation of the collective.")
+        if organisation is not None and not selectors.is_member_organisation(
+            membership.collective_id, organisation
+        ):
+            raise ValidationError(
+                {"organisation": "Choose a member organisation of the collective."}
+            )
         since, until = filters.get("since"), filters.get("until")
         if since and until and until < since:
-            raise _refuse("until", "The end cannot be before the start.")
+            raise ValidationError({"until": "The end cannot be before the start."})
         contacts = selectors.contacts_for(
-            membership, organisation=organisation, mode=filters.get("mode", "")
+            membership,
+            organisation=organisation,
+            mode=filters.get("mode", ""),
+            since=since,
+            until=until,
         )
-        if since:
-            contacts = contacts.filter(happened_at__gte=_local_midnight(since))
-        if until:
-            contacts = contacts.filter(
-                happened_at__lt=_local_midnight(until + dt.timedelta(days=1))
-            )
-        return _paged(
+        return paged_response(
             self, contacts, lambda page: ContactOutput(selectors.rows(page), many=True).data
         )
 
@@ -141,16 +107,12 @@ class ContactList(generics.ListAPIView):
         membership = get_membership_for_user(request.user, slug)
         data = valid_input(ContactInput, request)
         wanted = set(data["participants"])
-        people = [
-            m.user
-            for m in Membership.objects.filter(
-                collective_id=membership.collective_id, user_id__in=wanted
-            ).select_related("user")
-        ]
+        people = selectors.members_among(membership.collective_id, wanted)
         if wanted - {u.pk for u in people}:
-            raise _refuse("participants", "Choose people who are members of the collective.")
-        contact = call_service(
-            services.contact_add,
+            raise ValidationError(
+                {"participants": "Choose people who are members of the collective."}
+            )
+        contact = services.contact_add(
             actor_membership=membership,
             organisations=data["organisations"],
             mode=data["mode"],
@@ -178,17 +140,13 @@ class ContactEmailCounts(APIView):
     its count of e-mails with another for a week (one per pair and week; 0 removes it)."""
 
     serializer_class = EmailCountOutput
+    service_fields = {"organisations": "other_organisation"}
 
     @extend_schema(request=EmailCountInput, responses=EmailCountOutput)
     def put(self, request: Request, slug: str) -> Response:
         membership = get_membership_for_user(request.user, slug)
         data = valid_input(EmailCountInput, request)
-        contact = call_service(
-            services.email_count_set,
-            renames={"organisations": "other_organisation"},
-            actor_membership=membership,
-            **data,
-        )
+        contact = services.email_count_set(actor_membership=membership, **data)
         week_of = data["week_of"]
         return Response(
             EmailCountOutput(
@@ -205,45 +163,10 @@ class ContactEmailCounts(APIView):
 # Rhythms ----------------------------------------------------------------------------------
 
 
-def _rhythm(membership: Membership, pk: int) -> Rhythm:
-    found = selectors.rhythms_for(membership, pk=pk).first()
-    if found is None:
-        raise Http404("No such rhythm.")
-    return found
-
-
 def _rhythm_detail(membership: Membership, pk: int) -> dict[str, Any]:
-    row = selectors.rhythm_rows([_rhythm(membership, pk)], now=timezone.now(), last=None)[0]
+    rhythm = access.get_rhythm_in_collective(membership, pk)
+    row = selectors.rhythm_rows([rhythm], now=timezone.now(), last=None)[0]
     return dict(RhythmOutput(row).data)
-
-
-def _rhythm_organisations(membership: Membership, data: dict[str, Any]) -> list[int]:
-    """The organisations of a new rhythm: as given, or a PCN's practices, or the
-    leadership group's organisations."""
-    scope, pcn, organisations = data["scope"], data["pcn"], list(data["organisations"])
-    collective_id = membership.collective_id
-    if scope == Scope.PCN:
-        if pcn is None:
-            raise _refuse("pcn", "Choose the PCN.")
-        if not CollectiveOrganisation.objects.filter(
-            collective_id=collective_id,
-            organisation_id=pcn,
-            organisation__kind=OrganisationKind.PCN,
-        ).exists():
-            raise _refuse("pcn", "Choose a PCN that is a member of the collective.")
-        if not organisations:
-            organisations = selectors.pcn_practices(collective_id, pcn)
-            if not organisations:
-                raise _refuse("pcn", "None of this PCN's practices is a member of the collective.")
-    elif pcn is not None:
-        raise _refuse("pcn", "Only a PCN's rhythm names a PCN.")
-    elif scope == Scope.LEADERSHIP and not organisations:
-        organisations = selectors.leadership_organisations(collective_id)
-        if not organisations:
-            raise _refuse("scope", "The collective has no leadership group yet.")
-    if not organisations:
-        raise _refuse("organisations", "Choose the two organisations.")
-    return organisations
 
 
 class RhythmList(generics.ListAPIView):
@@ -259,7 +182,7 @@ class RhythmList(generics.ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         now = timezone.now()
-        return _paged(
+        return paged_response(
             self,
             self.get_queryset(),
             lambda page: RhythmOutput(selectors.rhythm_rows(page, now=now), many=True).data,
@@ -269,12 +192,14 @@ class RhythmList(generics.ListAPIView):
     def post(self, request: Request, slug: str) -> Response:
         membership = get_membership_for_user(request.user, slug)
         data = valid_input(RhythmInput, request)
-        rhythm = call_service(
-            services.rhythm_agree,
+        organisations = access.rhythm_organisations(
+            membership, scope=data["scope"], pcn=data["pcn"], organisations=data["organisations"]
+        )
+        rhythm = services.rhythm_agree(
             actor_membership=membership,
             name=data["name"],
             scope=data["scope"],
-            organisations=_rhythm_organisations(membership, data),
+            organisations=organisations,
             modes=data["modes"],
             period=data["period"],
             starts_on=data["starts_on"],
@@ -303,29 +228,13 @@ class RhythmEnd(APIView):
     @extend_schema(request=RhythmEndInput, responses=RhythmOutput)
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership = get_membership_for_user(request.user, slug)
-        rhythm = _rhythm(membership, pk)
+        rhythm = access.get_rhythm_in_collective(membership, pk)
         data = valid_input(RhythmEndInput, request)
-        call_service(
-            services.rhythm_end,
-            actor_membership=membership,
-            rhythm=rhythm,
-            ends_on=data["ends_on"],
-        )
+        services.rhythm_end(actor_membership=membership, rhythm=rhythm, ends_on=data["ends_on"])
         return Response(_rhythm_detail(membership, rhythm.pk))
 
 
 # Nudges -----------------------------------------------------------------------------------
-
-
-def _nudge(membership: Membership, pk: int) -> Nudge:
-    found = (
-        Nudge.objects.filter(collective_id=membership.collective_id, pk=pk)
-        .prefetch_related("organisations")
-        .first()
-    )
-    if found is None:
-        raise Http404("No such nudge.")
-    return found
 
 
 class NudgeList(generics.ListAPIView):
@@ -336,24 +245,7 @@ class NudgeList(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Nudge]:
         membership = get_membership_for_user(self.request.user, self.kwargs["slug"])
-        now = timezone.now()
-        if membership.is_convenor:
-            nudges = (
-                Nudge.objects.filter(
-                    collective_id=membership.collective_id, dismissed_at__isnull=True
-                )
-                .exclude(snoozed_until__gt=now)
-                .order_by("-created_at", "-id")
-            )
-        elif membership.organisation_id is None:
-            nudges = Nudge.objects.none()
-        else:
-            nudges = open_nudges_for(
-                collective=membership.collective,
-                organisation_id=membership.organisation_id,
-                now=now,
-            )
-        return nudges.prefetch_related("organisations")
+        return community.open_nudges_visible_to(membership)
 
 
 class NudgeDismiss(APIView):
@@ -364,9 +256,9 @@ class NudgeDismiss(APIView):
     @extend_schema(request=None, responses=NudgeOutput)
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership = get_membership_for_user(request.user, slug)
-        nudge = _nudge(membership, pk)
-        call_service(services.nudge_dismiss, actor_membership=membership, nudge=nudge)
-        return Response(NudgeOutput(_nudge(membership, pk)).data)
+        nudge = access.get_nudge_in_collective(membership, pk)
+        services.nudge_dismiss(actor_membership=membership, nudge=nudge)
+        return Response(NudgeOutput(access.get_nudge_in_collective(membership, pk)).data)
 
 
 class NudgeSnooze(APIView):
@@ -378,51 +270,13 @@ class NudgeSnooze(APIView):
     @extend_schema(request=SnoozeInput, responses=NudgeOutput)
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership = get_membership_for_user(request.user, slug)
-        nudge = _nudge(membership, pk)
+        nudge = access.get_nudge_in_collective(membership, pk)
         data = valid_input(SnoozeInput, request)
-        call_service(
-            services.nudge_snooze, actor_membership=membership, nudge=nudge, days=data["days"]
-        )
-        return Response(NudgeOutput(_nudge(membership, pk)).data)
+        services.nudge_snooze(actor_membership=membership, nudge=nudge, days=data["days"])
+        return Response(NudgeOutput(access.get_nudge_in_collective(membership, pk)).data)
 
 
 # Asks and offers --------------------------------------------------------------------------
-
-
-def _asks(membership: Membership) -> QuerySet[Ask]:
-    """The asks the caller sees: those to everyone, those addressed to the caller's
-    organisation and its own (every ask for a convenor)."""
-    asks = Ask.objects.filter(collective_id=membership.collective_id)
-    if not membership.is_convenor:
-        own = membership.organisation_id
-        visible = Q(to_everyone=True)
-        if own is not None:
-            addressed = Ask.addressed_to.through.objects.filter(organisation_id=own)
-            visible |= Q(organisation_id=own) | Q(pk__in=addressed.values("ask_id"))
-        asks = asks.filter(visible)
-    return (
-        asks.select_related("organisation", "asked_by")
-        .prefetch_related("addressed_to")
-        .annotate(offer_count=Count("offers"))
-        .order_by("-asked_at", "-id")
-    )
-
-
-def _ask(membership: Membership, pk: int, *, offers: bool = False) -> Ask:
-    asks = _asks(membership).filter(pk=pk)
-    if offers:
-        asks = asks.prefetch_related(
-            Prefetch(
-                "offers",
-                queryset=Offer.objects.select_related("organisation", "offered_by").order_by(
-                    "offered_at", "id"
-                ),
-            )
-        )
-    found = asks.first()
-    if found is None:
-        raise Http404("No such ask.")
-    return found
 
 
 class AskList(generics.ListAPIView):
@@ -431,6 +285,7 @@ class AskList(generics.ListAPIView):
     caller's organisation: to everyone, or to chosen organisations."""
 
     serializer_class = AskOutput
+    service_fields = {"organisations": "to_organisations"}
 
     @extend_schema(parameters=[AskFilter])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -439,7 +294,7 @@ class AskList(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Ask]:
         membership = get_membership_for_user(self.request.user, self.kwargs["slug"])
         filters = valid_query(AskFilter, self.request)
-        asks = _asks(membership)
+        asks = community.asks_listed_for(membership)
         if filters.get("status"):
             asks = asks.filter(status=filters["status"])
         return asks
@@ -448,16 +303,14 @@ class AskList(generics.ListAPIView):
     def post(self, request: Request, slug: str) -> Response:
         membership = get_membership_for_user(request.user, slug)
         data = valid_input(AskInput, request)
-        ask = call_service(
-            services.ask_post,
+        ask = services.ask_post(
             actor_membership=membership,
             what=data["what"],
             needed_by=data["needed_by"],
             to_organisations=data["to_organisations"],
-            renames={"organisations": "to_organisations"},
         )
         return Response(
-            AskDetailOutput(_ask(membership, ask.pk, offers=True)).data,
+            AskDetailOutput(access.get_ask_visible_to(membership, ask.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -470,7 +323,7 @@ class AskDetail(APIView):
     @extend_schema(responses=AskDetailOutput)
     def get(self, request: Request, slug: str, pk: int) -> Response:
         membership = get_membership_for_user(request.user, slug)
-        return Response(AskDetailOutput(_ask(membership, pk, offers=True)).data)
+        return Response(AskDetailOutput(access.get_ask_visible_to(membership, pk)).data)
 
 
 class AskOffers(APIView):
@@ -481,12 +334,10 @@ class AskOffers(APIView):
     @extend_schema(request=OfferInput, responses={201: OfferOutput})
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership = get_membership_for_user(request.user, slug)
-        ask = _ask(membership, pk)
+        ask = access.get_ask_visible_to(membership, pk)
         data = valid_input(OfferInput, request)
-        offer = call_service(
-            services.offer_make, actor_membership=membership, ask=ask, text=data["text"]
-        )
-        found = Offer.objects.select_related("organisation", "offered_by").get(pk=offer.pk)
+        offer = services.offer_make(actor_membership=membership, ask=ask, text=data["text"])
+        found = community.offers_on(ask=ask).get(pk=offer.pk)
         return Response(OfferOutput(found).data, status=status.HTTP_201_CREATED)
 
 
@@ -499,51 +350,16 @@ class AskAnswer(APIView):
     @extend_schema(request=AskAnswerInput, responses=AskDetailOutput)
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership = get_membership_for_user(request.user, slug)
-        ask = _ask(membership, pk)
+        ask = access.get_ask_visible_to(membership, pk)
         data = valid_input(AskAnswerInput, request)
-        offer = None
-        if data["offer"] is not None:
-            offer = Offer.objects.filter(ask=ask, pk=data["offer"]).first()
-            if offer is None:
-                raise _refuse("offer", "Choose an offer made on this ask.")
-        call_service(
-            services.ask_answer,
-            actor_membership=membership,
-            ask=ask,
-            offer=offer,
-            thanks=data["thanks"],
+        offer = access.get_offer_on_ask(ask, data["offer"])
+        services.ask_answer(
+            actor_membership=membership, ask=ask, offer=offer, thanks=data["thanks"]
         )
-        return Response(AskDetailOutput(_ask(membership, pk, offers=True)).data)
+        return Response(AskDetailOutput(access.get_ask_visible_to(membership, pk)).data)
 
 
 # Put it right -----------------------------------------------------------------------------
-
-
-def _put_it_rights(membership: Membership) -> QuerySet[PutItRight]:
-    return (
-        PutItRight.objects.filter(collective_id=membership.collective_id)
-        .select_related("organisation", "decision", "recorded_by")
-        .prefetch_related("apologises_to")
-        .annotate(response_count=Count("responses"))
-        .order_by("-recorded_at", "-id")
-    )
-
-
-def _put_it_right(membership: Membership, pk: int, *, responses: bool = False) -> PutItRight:
-    records = _put_it_rights(membership).filter(pk=pk)
-    if responses:
-        records = records.prefetch_related(
-            Prefetch(
-                "responses",
-                queryset=PutItRightResponse.objects.select_related(
-                    "organisation", "responded_by"
-                ).order_by("responded_at", "id"),
-            )
-        )
-    found = records.first()
-    if found is None:
-        raise Http404("No such put-it-right record.")
-    return found
 
 
 class PutItRightList(generics.ListAPIView):
@@ -552,10 +368,11 @@ class PutItRightList(generics.ListAPIView):
     the organisations it apologises to."""
 
     serializer_class = PutItRightOutput
+    service_fields = {"organisations": "apologises_to"}
 
     def get_queryset(self) -> QuerySet[PutItRight]:
         membership = get_membership_for_user(self.request.user, self.kwargs["slug"])
-        return _put_it_rights(membership)
+        return community.put_it_rights_in(collective_id=membership.collective_id)
 
     @extend_schema(request=PutItRightInput, responses={201: PutItRightDetailOutput})
     def post(self, request: Request, slug: str) -> Response:
@@ -563,25 +380,19 @@ class PutItRightList(generics.ListAPIView):
         data = valid_input(PutItRightInput, request)
         decision = None
         if data["decision"] is not None:
-            decision = Decision.objects.filter(
-                collective_id=membership.collective_id, pk=data["decision"]
-            ).first()
-            if decision is None:
-                raise _refuse(
-                    "decision", f"No decision of this collective has id {data['decision']}."
-                )
-        record = call_service(
-            services.put_it_right_record,
+            decision = get_decision_named(membership, data["decision"])
+        record = services.put_it_right_record(
             actor_membership=membership,
             mistake=data["mistake"],
             impact=data["impact"],
             will_do=data["will_do"],
             apologises_to=data["apologises_to"],
             decision=decision,
-            renames={"organisations": "apologises_to"},
         )
         return Response(
-            PutItRightDetailOutput(_put_it_right(membership, record.pk, responses=True)).data,
+            PutItRightDetailOutput(
+                access.get_put_it_right_in_collective(membership, record.pk)
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -594,7 +405,9 @@ class PutItRightDetail(APIView):
     @extend_schema(responses=PutItRightDetailOutput)
     def get(self, request: Request, slug: str, pk: int) -> Response:
         membership = get_membership_for_user(request.user, slug)
-        return Response(PutItRightDetailOutput(_put_it_right(membership, pk, responses=True)).data)
+        return Response(
+            PutItRightDetailOutput(access.get_put_it_right_in_collective(membership, pk)).data
+        )
 
 
 class PutItRightResponses(APIView):
@@ -609,23 +422,15 @@ class PutItRightResponses(APIView):
     )
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership = get_membership_for_user(request.user, slug)
-        record = _put_it_right(membership, pk)
+        record = access.get_put_it_right_in_collective(membership, pk)
         data = valid_input(PutItRightResponseInput, request)
-        replacing = (
-            membership.organisation_id is not None
-            and PutItRightResponse.objects.filter(
-                record=record, organisation_id=membership.organisation_id
-            ).exists()
+        replacing = community.has_responded(
+            record=record, organisation_id=membership.organisation_id
         )
-        response = call_service(
-            services.put_it_right_respond,
-            actor_membership=membership,
-            record=record,
-            text=data["text"],
+        response = services.put_it_right_respond(
+            actor_membership=membership, record=record, text=data["text"]
         )
-        found = PutItRightResponse.objects.select_related("organisation", "responded_by").get(
-            pk=response.pk
-        )
+        found = community.responses_to(record=record).get(pk=response.pk)
         return Response(
             PutItRightResponseOutput(found).data,
             status=status.HTTP_200_OK if replacing else status.HTTP_201_CREATED,

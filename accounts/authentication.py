@@ -16,7 +16,7 @@ from rest_framework.authentication import get_authorization_header
 from rest_framework.request import Request
 
 from accounts.services import api_token_note_use
-from api.throttling import FailedTokenThrottle
+from accounts.throttling import FailedTokenThrottle
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
@@ -48,5 +48,5 @@ class TokenAuthentication(KnoxTokenAuthentication):
 class TokenScheme(KnoxTokenScheme):
     """The schema's (and /api/v1/docs/') description of the header: `Authorization: Token`."""
 
-    target_class = "api.authentication.TokenAuthentication"
+    target_class = "accounts.authentication.TokenAuthentication"
     name = "tokenAuth"

@@ -1,0 +1,88 @@
+"""What every app's API shares: reading a request's body and query string, checked, and
+documenting a choice field's values.
+
+Service errors need no wrapper: services raise Django's ValidationError and PermissionDenied,
+and the API's one exception handler (api.exceptions) turns them into 400 and 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+
+def valid_input(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    """The request body, checked: a bad field is a 400 naming it."""
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+def valid_query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    """The query string's filters, checked: a bad one is a 400 naming it."""
+    data = serializer_class(data=request.query_params)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+def paged_response(
+    view: GenericAPIView, queryset: Any, build: Callable[[list[Any]], Any]
+) -> Response:
+    """A page of the queryset (every row when the view is not paginated), its rows made into
+    data by ``build``: for lists whose rows are built in one go rather than one by one."""
+    page = view.paginate_queryset(queryset)
+    data = build(list(page if page is not None else queryset))
+    return view.get_paginated_response(data) if page is not None else Response(data)
+
+
+def enum_choices(choices: Any) -> list[tuple[str, str]]:
+    """A TextChoices' (value, label) pairs, without a blank value."""
+    return [(value, label) for value, label in choices.choices if value]
+
+
+def inline_enum(choices: Any, *, blank: str = "") -> dict[str, Any]:
+    """The schema of a choice field that lists its values inline, for extend_schema_field.
+
+    "kind", "status" and other common names already name enums in the schema, and a second
+    choice set under the same property name makes drf-spectacular warn; an output that may be
+    blank also has other values than its input. So the values are written out in the field
+    (wrapped in allOf so that no shared enum is made). ``blank`` describes an empty value,
+    where an output may have one."""
+    values = [value for value, _ in enum_choices(choices)]
+    lines = [f"* `{value}` - {label}" for value, label in enum_choices(choices)]
+    if blank:
+        values.append("")
+        lines.append(f"* empty - {blank}")
+    return {"allOf": [{"type": "string", "enum": values}], "description": "\n".join(lines)}
+
+
+class EnumChoiceField(serializers.ChoiceField):
+    """A ChoiceField of a TextChoices' non-blank values (made by ``choice_field``)."""
+
+    enum: Any
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=enum_choices(self.enum), **kwargs)
+
+
+def choice_field(choices: Any) -> type[EnumChoiceField]:
+    """An input field of the (non-blank) choices, its values written out in the schema."""
+    field = type(f"{choices.__name__}Field", (EnumChoiceField,), {"enum": choices})
+    return extend_schema_field(inline_enum(choices))(field)  # type: ignore[no-any-return]
+
+
+def choice_output_field(choices: Any, *, blank: str = "") -> type[serializers.CharField]:
+    """An output field holding one of the choices (or blank, described by ``blank``), its
+    values written out in the schema."""
+
+    @extend_schema_field(inline_enum(choices, blank=blank))
+    class ChoiceOutputField(serializers.CharField):
+        pass
+
+    return ChoiceOutputField
