@@ -14,8 +14,8 @@ from django.utils import timezone
 from accounts.models import User
 from collectives.models import CollectiveOrganisation, Membership, Role
 from directory.models import Organisation
-from relationships import services
-from relationships.models import RATING_ITEMS, SurveyRound
+from surveys import services
+from surveys.models import RATING_ITEMS, SurveyRound
 
 TITLES = ("Spring trust survey", "Autumn trust survey", "This quarter's trust survey")
 
