@@ -50,7 +50,7 @@ def test_a_decision_reaches_every_practice(browser, site, transactional_db, mail
     facilitator = new_page(browser)
     sign_in(facilitator, site.url, area.convenor.user.email)
     facilitator.goto(f"{base}/decisions/{area.decision.pk}/")
-    facilitator.get_by_role("link", name="Write the briefing").click()
+    facilitator.get_by_role("button", name="Write the briefing").click()
     facilitator.get_by_label("In plain English: what the group decided").fill(HARD["summary"])
     facilitator.get_by_label("What it means for your practice").fill(HARD["meaning"])
     readability = facilitator.locator("#readability")
