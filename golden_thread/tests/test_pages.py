@@ -402,7 +402,9 @@ def test_the_thread_page_shows_the_figures_and_every_practice_by_pcn(client, are
     )
     client.force_login(area.managers[0].user)
     page = _text(client.get(f"{_base(area)}/briefings/{briefing.pk}/thread/"))
-    figure = dict(re.findall(r'data-figure="([a-z-]+)">(.*?)</dd>', page, re.S))
+    figure = {
+        k: v.strip() for k, v in re.findall(r'data-figure="([a-z-]+)">(.*?)</dd>', page, re.S)
+    }
     assert set(figure) == {"reach", "touches", "index", "not-reached", "actions", "questions"}
     assert (
         figure["reach"].startswith("5% ") and "(1 of 20 practices acknowledged)" in figure["reach"]
