@@ -1,4 +1,4 @@
-"""Test helpers shared by every app's tests: factories and a real SMTP server."""
+"""Test helpers shared by every app's tests: factories, a real SMTP server and reading pages."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import socket
 import threading
 from email.message import EmailMessage
+from html.parser import HTMLParser
 from typing import Any
 
 import factory
@@ -169,3 +170,67 @@ def page_queries(client: Any, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return len(captured)
+
+
+_BREAKS = {"br", "p", "div", "ul", "ol", "li"}  # tags that part the words around them
+
+
+class _PageParts(HTMLParser):
+    """Reads a page's tables (rows of cells) and summary lists (key and value pairs)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.summary: list[tuple[str, str]] = []
+        self._table: list[list[str]] | None = None
+        self._text: list[str] | None = None
+        self._key: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._table = self.tables.setdefault(dict(attrs).get("id") or str(len(self.tables)), [])
+        elif tag == "tr" and self._table is not None:
+            self._table.append([])
+        elif (tag in ("td", "th") and self._table) or tag in ("dt", "dd"):
+            self._text = []
+        elif tag in _BREAKS and self._text is not None:
+            self._text.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._text is None or tag not in ("td", "th", "dt", "dd"):
+            if tag == "table":
+                self._table = None
+            return
+        text = " ".join("".join(self._text).split())
+        self._text = None
+        if tag == "dt":
+            self._key = text
+        elif tag == "dd" and self._key is not None:
+            self.summary.append((self._key, text))
+            self._key = None
+        elif self._table:
+            self._table[-1].append(text)
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+
+def _parts(page: str) -> _PageParts:
+    parser = _PageParts()
+    parser.feed(page)
+    return parser
+
+
+def table_rows(page: str, table_id: str | None = None) -> list[list[str]]:
+    """The rows of a page's tables as people read them: each cell's text, white space
+    collapsed, header rows included. With table_id, only that table's rows."""
+    tables = _parts(page).tables
+    if table_id is not None:
+        return tables[table_id]
+    return [row for rows in tables.values() for row in rows]
+
+
+def summary_list(page: str) -> dict[str, str]:
+    """A page's summary list rows, key to value, as people read them (white space collapsed)."""
+    return dict(_parts(page).summary)

@@ -62,7 +62,7 @@ def test_it_makes_and_revokes_a_token_in_a_browser(browser, site, transactional_
     expect(page.get_by_text("You have no API tokens.")).to_be_visible()
     found += [f"empty list: {v}" for v in serious_violations(page)]
 
-    page.get_by_role("link", name="Make a new token").click()
+    page.get_by_role("button", name="Make a new token").click()
     page.get_by_label("Days until it expires").fill("400")
     page.get_by_role("button", name="Make the token").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()

@@ -56,7 +56,7 @@ def test_a_newcomers_path(browser, site, demo, mailbox):
     # Invite someone as a representative of a PCN.
     page.get_by_role("link", name="Invite someone").first.click()
     page.get_by_label("E-mail address").fill("newcomer@example.org")
-    page.get_by_label(re.compile("^Representative")).check()
+    page.get_by_role("radio", name=re.compile("^Representative")).check()
     pcn = (
         CollectiveOrganisation.objects.filter(
             collective__slug="isle-of-wight", organisation__kind="pcn"

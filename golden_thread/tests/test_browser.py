@@ -50,7 +50,7 @@ def test_a_decision_reaches_every_practice(browser, site, transactional_db, mail
     facilitator = new_page(browser)
     sign_in(facilitator, site.url, area.convenor.user.email)
     facilitator.goto(f"{base}/decisions/{area.decision.pk}/")
-    facilitator.get_by_role("link", name="Write the briefing").click()
+    facilitator.get_by_role("button", name="Write the briefing").click()
     facilitator.get_by_label("In plain English: what the group decided").fill(HARD["summary"])
     facilitator.get_by_label("What it means for your practice").fill(HARD["meaning"])
     readability = facilitator.locator("#readability")
@@ -91,7 +91,7 @@ def test_a_decision_reaches_every_practice(browser, site, transactional_db, mail
     cd = new_page(browser)
     sign_in(cd, site.url, area.cds[0].user.email)
     cd.goto(f"{base}/briefings/{briefing.pk}/thread/")
-    cd.get_by_role("link", name="Record the PCN meeting").click()
+    cd.get_by_role("button", name="Record the PCN meeting").click()
     _checked(cd, "touches form", found)
     assert cd.get_by_label("PCN meeting").is_checked()
     cd.get_by_label("When").fill(timezone.localdate().isoformat())
@@ -108,7 +108,7 @@ def test_a_decision_reaches_every_practice(browser, site, transactional_db, mail
         page = new_page(browser)
         sign_in(page, site.url, manager.user.email)
         page.goto(f"{base}/briefings/{briefing.pk}/")
-        page.get_by_role("link", name="Acknowledge it").click()
+        page.get_by_role("button", name="Acknowledge it").click()
         if practice == area.practices[0]:
             _checked(page, "acknowledge form", found)
             page.get_by_label("Discussed at our practice meeting").check()
@@ -170,7 +170,8 @@ def test_a_decision_reaches_every_practice(browser, site, transactional_db, mail
     assert facilitator.locator("[data-figure=not-reached]").inner_text() == "8"
     assert facilitator.locator("[data-figure=questions]").inner_text() == "0"
     assert (
-        facilitator.locator("tr[data-practice='Practice D1']")
+        facilitator.get_by_role("row")
+        .filter(has_text="Practice D1")
         .get_by_text("Not reached after 7 days")
         .is_visible()
     )

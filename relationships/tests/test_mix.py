@@ -4,15 +4,18 @@ and the convenors' page for the nudge thresholds, as people see them."""
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance.testing import MemberOrganisationFactory, OrganisationFactory, page_queries
+from alliance.testing import (
+    MemberOrganisationFactory,
+    OrganisationFactory,
+    page_queries,
+    table_rows,
+)
 from audit.models import AuditEntry
 from collectives.models import Membership
 from directory.models import OrganisationRelationship, RelationshipKind
@@ -48,13 +51,7 @@ def contact(pair: Pair, mode: str, orgs: list[Any], days_ago: float = 3, count: 
 def row(page: str, label: str, table: str = "pairs") -> list[str]:
     """The cells of the row whose header starts with ``label`` in the table with id ``table``
     (pairs or pcns), as plain text."""
-    found = re.search(rf'<table class="nhsuk-table" id="{table}">(.*?)</table>', page, re.S)
-    assert found, f"No {table} table"
-    for match in re.finditer(r"<tr class=\"nhsuk-table__row\">(.*?)</tr>", found.group(1), re.S):
-        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", match.group(1), re.S)
-        text = [
-            html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip()) for c in cells
-        ]
+    for text in table_rows(page, table):
         if text and text[0].startswith(label):
             return text
     raise AssertionError(f"No row for {label!r}")

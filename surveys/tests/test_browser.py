@@ -211,12 +211,12 @@ def test_a_pairs_views_show_to_its_two_practices_only_once_both_agree(browser, s
     ash_page = new_page(browser)
     sign_in(ash_page, site.url, ash.user.email, PASSWORD)
     ash_page.goto(f"{base}/our-relationships/")
-    card = ash_page.locator("section.nhsuk-card", has_text=oak.organisation.name)
+    card = ash_page.locator(".nhsuk-card", has_text=oak.organisation.name)
     expect(card.get_by_text("would like to share views with you")).to_be_visible()
     expect(card.get_by_role("table")).to_have_count(0)
     _shot(ash_page, "pair-views-before")
     oak_page.goto(f"{base}/our-relationships/")
-    oak_card = oak_page.locator("section.nhsuk-card", has_text=ash.organisation.name)
+    oak_card = oak_page.locator(".nhsuk-card", has_text=ash.organisation.name)
     expect(oak_card.get_by_text("has not agreed to share its view")).to_be_visible()
     expect(oak_card.get_by_role("table")).to_have_count(0)
 
@@ -225,7 +225,7 @@ def test_a_pairs_views_show_to_its_two_practices_only_once_both_agree(browser, s
     expect(
         ash_page.get_by_text(f"You agreed to share your view with {oak.organisation.name}.")
     ).to_be_visible()
-    card = ash_page.locator("section.nhsuk-card", has_text=oak.organisation.name)
+    card = ash_page.locator(".nhsuk-card", has_text=oak.organisation.name)
     expect(card.get_by_text("Both agreed")).to_be_visible()
     now = card.get_by_role("row", name=re.compile("Where the relationship is now"))
     expect(now.get_by_role("cell").nth(0)).to_have_text("Neighbours")  # ours
@@ -233,7 +233,7 @@ def test_a_pairs_views_show_to_its_two_practices_only_once_both_agree(browser, s
     assert serious_violations(ash_page) == []
     _shot(ash_page, "pair-views-after")
     oak_page.goto(f"{base}/our-relationships/")
-    oak_card = oak_page.locator("section.nhsuk-card", has_text=ash.organisation.name)
+    oak_card = oak_page.locator(".nhsuk-card", has_text=ash.organisation.name)
     now = oak_card.get_by_role("row", name=re.compile("Where the relationship is now"))
     expect(now.get_by_role("cell").nth(0)).to_have_text("Allies")
     expect(now.get_by_role("cell").nth(1)).to_have_text("Neighbours")
