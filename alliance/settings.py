@@ -199,7 +199,13 @@ CSRF_COOKIE_SAMESITE = "Lax"
 _secure = env_bool("SECURE_COOKIES_AND_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = _secure
 CSRF_COOKIE_SECURE = _secure
-SECURE_SSL_REDIRECT = _secure
+# The redirect to HTTPS can be turned off on its own, for a service reached over plain HTTP
+# on purpose on the machine itself, as the production check in the tests does on
+# http://127.0.0.1 (alliance/tests/test_production.py). Its cookies stay secure: browsers
+# treat 127.0.0.1 and localhost as secure origins. `check --deploy` warns when it is off.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_secure)
+# Health probes from a load balancer come over plain HTTP to the process (alliance/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if _secure else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _secure
 SECURE_HSTS_PRELOAD = _secure
@@ -232,7 +238,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

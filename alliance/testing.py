@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import socket
 import threading
 from email.message import EmailMessage
@@ -20,6 +21,52 @@ from collectives.models import Collective, CollectiveOrganisation, Membership, R
 from directory.models import Organisation, OrganisationKind
 
 PASSWORD = "correct-horse-battery-staple"
+
+# What configures the service (alliance/settings.py) or the test run. A process started as
+# production would be starts without any of these, then gets what the test gives it.
+SERVICE_VARIABLES = frozenset(
+    {
+        "DJANGO_SETTINGS_MODULE",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "ALLOWED_HOSTS",
+        "BEHIND_TLS_PROXY",
+        "CACHE_DIR",
+        "CSRF_TRUSTED_ORIGINS",
+        "DATABASE_CONN_MAX_AGE",
+        "DATABASE_URL",
+        "DEBUG",
+        "DEFAULT_FROM_EMAIL",
+        "EMAIL_URL",
+        "HUEY_IMMEDIATE",
+        "HUEY_SQLITE_PATH",
+        "IMPORT_UPLOAD_DIR",
+        "LOGIN_ADDRESS_LOCKOUT_ATTEMPTS",
+        "LOGIN_ADDRESS_LOCKOUT_MINUTES",
+        "LOGIN_LOCKOUT_ATTEMPTS",
+        "LOGIN_LOCKOUT_MINUTES",
+        "LOG_LEVEL",
+        "NHS_LOGO",
+        "REDIS_URL",
+        "SECRET_KEY",
+        "SECURE_COOKIES_AND_HTTPS",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_SSL_REDIRECT",
+        "SERVICE_NAME",
+        "SITE_URL",
+        "STATIC_MANIFEST",
+        "STATIC_ROOT",
+        "TRUSTED_CLIENT_IP_HEADER",
+        "TRUSTED_PROXY_COUNT",
+    }
+)
+
+
+def production_environment(**variables: str) -> dict[str, str]:
+    """The environment for `manage.py` or a server started as a deployment would start it:
+    this process's environment without anything that configures the service (the test
+    settings put some there, a developer's shell may have others), then `variables`."""
+    kept = {name: value for name, value in os.environ.items() if name not in SERVICE_VARIABLES}
+    return {**kept, **variables}
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from alliance import health
 from collectives.views import invitation_accept
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("home.urls")),
     path("", include("collectives.urls")),
     path("", include("audit.urls")),

@@ -74,14 +74,16 @@ class ImportForm(forms.Form):
         label="Practices file (epraccur)", help_text="epraccur.csv, or the .zip it comes in."
     )
     pcns = forms.FileField(
-        label="PCN file (ePCN.xlsx)",
+        label="PCN file (ePCN.xlsx or the epcn report)",
         required=False,
-        help_text="ePCN.xlsx, or the epcn CSV report (then add the core partner report too).",
+        help_text="ePCN.xlsx, which holds everything about the PCNs; or the epcn CSV report, "
+        "which adds their open dates and addresses to the core partner report below.",
     )
     pcn_partners = forms.FileField(
         label="PCN core partner report (CSV)",
         required=False,
-        help_text="Only with the epcn CSV report: epcncorepartnerdetails.csv.",
+        help_text="epcncorepartnerdetails.csv: the PCNs' names and their practices. It may come "
+        "on its own, or with the epcn report, but not with ePCN.xlsx.",
     )
     force = forms.BooleanField(
         label="Import even if the file has over 15% fewer active practices than last time",

@@ -58,6 +58,8 @@ class ImportSummary:
     memberships_ended: int = 0
     skipped_settings: int = 0
     active_practices: int = 0
+    pcns: int = 0  # in the PCN files
+    current_memberships: int = 0  # in the PCN files: without an end date
     warnings: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
 
@@ -71,6 +73,8 @@ class ImportSummary:
             "memberships_ended": self.memberships_ended,
             "skipped_settings": self.skipped_settings,
             "active_practices": self.active_practices,
+            "pcns": self.pcns,
+            "current_memberships": self.current_memberships,
         }
 
     def lines(self) -> list[str]:
@@ -80,6 +84,11 @@ class ImportSummary:
             f"PCN memberships: {self.memberships_added} added, {self.memberships_ended} ended.",
             f"Active GP practices in the practices file: {self.active_practices}.",
         ]
+        if self.pcns:
+            out.append(
+                f"PCNs in the PCN files: {self.pcns}, with {self.current_memberships} current "
+                "practice memberships."
+            )
         if self.skipped_settings:
             out.append(
                 f"Skipped {self.skipped_settings} rows that are not GP practices (walk-in "
@@ -272,12 +281,17 @@ def _apply_pcns(
     progress: Progress,
     practice_rows: dict[str, PracticeRecord],
 ) -> None:
+    summary.pcns = len(pcns.pcns)
     for pcn in pcns.pcns:
-        organisations.upsert(
-            pcn.ods_code,
-            {
-                "name": pcn.name.strip(),
-                "kind": OrganisationKind.PCN,
+        wanted: dict[str, Any] = {
+            "name": pcn.name.strip(),
+            "kind": OrganisationKind.PCN,
+            "commissioner_id": organisations.pk_of(pcn.commissioner_code),
+        }
+        if pcn.has_details:
+            # The core partner report alone gives no dates or address (has_details False):
+            # what an earlier import of the PCN details gave is kept, not blanked.
+            wanted |= {
                 "status": OrganisationStatus.CLOSED
                 if pcn.close_date
                 else OrganisationStatus.ACTIVE,
@@ -285,9 +299,8 @@ def _apply_pcns(
                 "postcode": pcn.postcode,
                 "open_date": pcn.open_date,
                 "close_date": pcn.close_date,
-                "commissioner_id": organisations.pk_of(pcn.commissioner_code),
-            },
-        )
+            }
+        organisations.upsert(pcn.ods_code, wanted)
     # A membership may name a practice the practices file does not list: keep it.
     for spell in pcns.memberships:
         row = practice_rows.get(spell.practice_code)
@@ -342,6 +355,8 @@ def _apply_pcns(
         if key in seen:
             continue
         seen.add(key)
+        if spell.end_date is None:
+            summary.current_memberships += 1
         if practice.status != OrganisationStatus.ACTIVE and spell.end_date is None:
             summary.warnings.append(
                 f"{spell.source}, row {spell.row}: {practice} is "

@@ -8,12 +8,21 @@ sees :class:`Meeting` values with UTC times and lower-cased e-mail addresses.
 Anything that stops the whole file being read raises :class:`ICSError` with a message a
 person can act on. Single events that cannot be used (no start time, cancelled) are left
 out and explained in :attr:`ICSReadResult.skipped`, as are meetings read only in part (a
-repeating meeting's first occurrence; a time zone no one knows, read as UK time).
+time zone no one knows, read as UK time).
 
-Every step is linear in the file's size. icalendar spends some 60 microseconds on each
+A repeating meeting (RRULE, RDATE, EXDATE, and its changed occurrences with RECURRENCE-ID)
+is expanded by recurring-ical-events (ADR 0010) into one :class:`Meeting` per occurrence
+from :data:`REPEATS_BACK` before the import up to its time, each with its original start
+(:attr:`Meeting.occurrence`), so that a moved occurrence is still the same occurrence.
+
+Every step is linear in the file's size, except expanding a repeating meeting, which is
+linear in its occurrences from its start to now (at most one a day, and at most
+:data:`MAX_OCCURRENCES` in the file). icalendar spends some 60 microseconds on each
 content line, so a meeting's ATTENDEE lines, which are most of a big export (150,000 in
 5 MB), are read here instead (:func:`_take_attendees`) and icalendar parses the rest;
-any attendee line out of the ordinary is still read by icalendar, one line at a time.
+any attendee line out of the ordinary is still read by icalendar, one line at a time. The
+occurrences of a repeating meeting take the attendees read here for the event they come
+from (the series, or the changed occurrence).
 """
 
 from __future__ import annotations
@@ -22,17 +31,33 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
+import recurring_ical_events
 from icalendar.parser.content_line import NEWLINE as _NEWLINE
 from icalendar.parser.content_line import UFOLD as _UNFOLD
 
-__all__ = ["MAX_BYTES", "ICSError", "ICSReadResult", "Meeting", "read_meetings"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_OCCURRENCES",
+    "REPEATS_BACK",
+    "ICSError",
+    "ICSReadResult",
+    "Meeting",
+    "local_day",
+    "read_meetings",
+]
 
 MAX_BYTES = 5 * 1024 * 1024
+#: Repeating meetings are read back this far from the time of the import, and no further:
+#: the habits look back a year at most, and a rule that repeats for ever must stop somewhere.
+REPEATS_BACK = timedelta(days=365)
+#: The most occurrences of repeating meetings read from one file (a year of nearly 200
+#: weekly meetings); a file with more is refused rather than read in part.
+MAX_OCCURRENCES = 10_000
 
 #: Floating times (no time zone) and all-day dates are read as UK local time.
 LONDON = ZoneInfo("Europe/London")
@@ -102,6 +127,9 @@ class Meeting:
     organiser: str
     attendees: tuple[str, ...]
     mode: str
+    #: For an occurrence of a repeating meeting, its original start in UTC (its
+    #: RECURRENCE-ID, which stays the same when the occurrence is moved); None otherwise.
+    occurrence: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -109,12 +137,21 @@ class ICSReadResult:
     meetings: list[Meeting]
     #: One sentence per event left out (or only partly read), saying why.
     skipped: list[str] = field(default_factory=list)
+    #: One line per repeating meeting: how many occurrences it gave.
+    repeating: list[str] = field(default_factory=list)
+    #: The earliest time occurrences of repeating meetings were read from; None when the
+    #: file has no repeating meeting.
+    repeats_from: datetime | None = None
 
 
-def read_meetings(data: bytes | Iterable[bytes], *, filename: str) -> ICSReadResult:
+def read_meetings(
+    data: bytes | Iterable[bytes], *, filename: str, now: datetime | None = None
+) -> ICSReadResult:
     """Read the meetings in an exported .ics file; raise ICSError if it cannot be read.
 
-    `data` is the file's bytes, or its chunks as they arrive (an upload's ``chunks()``)."""
+    `data` is the file's bytes, or its chunks as they arrive (an upload's ``chunks()``).
+    Repeating meetings give their occurrences from REPEATS_BACK before `now` (the time of
+    the import) up to `now`."""
     data = _whole(data, filename)
     if not data.strip():
         raise ICSError(f"{filename} is empty. Export your calendar again and upload that file.")
@@ -129,7 +166,7 @@ def read_meetings(data: bytes | Iterable[bytes], *, filename: str) -> ICSReadRes
             f"{filename} is damaged and could not be read as a calendar. Export it again from "
             "your calendar program."
         )
-    return _read_events(events, attendees)
+    return _read_events(events, attendees, now or datetime.now(UTC), filename)
 
 
 def _whole(data: bytes | Iterable[bytes], filename: str) -> bytes:
@@ -421,46 +458,215 @@ def _attendee(value: object) -> Attendee:
 
 
 def _read_events(
-    events: list[icalendar.Component], attendees: list[list[Attendee]]
+    events: list[icalendar.Component],
+    attendees: list[list[Attendee]],
+    now: datetime,
+    filename: str,
 ) -> ICSReadResult:
     meetings: list[Meeting] = []
     skipped: list[str] = []
-    series = {str(e.get("UID", "")) for e in events if e.get("RRULE") or e.get("RDATE")}
-    for event, its_attendees in zip(events, attendees, strict=True):
+    repeating: list[str] = []
+    series = _series(events)
+    in_series = {index for indexes in series.values() for index in indexes}
+    since = now - REPEATS_BACK
+    occurrences = 0
+    for index, (event, its_attendees) in enumerate(zip(events, attendees, strict=True)):
+        if index in series:
+            members = [(events[i], attendees[i]) for i in series[index]]
+            found, notes, line = _read_series(members, now=now, since=since)
+            occurrences += len(found)
+            if occurrences > MAX_OCCURRENCES:
+                raise ICSError(
+                    f"{filename} has more than {MAX_OCCURRENCES:,} occurrences of repeating "
+                    "meetings in the past year, more than we read from one file. Export one "
+                    "calendar at a time."
+                )
+            meetings += found
+            skipped += notes
+            repeating += [line] if line else []
+            continue
+        if index in in_series:  # a changed occurrence, read with its series
+            continue
         title = _text(event.get("SUMMARY"))
         named = f"“{title}”" if title else "An untitled meeting"
-        uid = _text(event.get("UID"))
-        if "RECURRENCE-ID" in event and uid and uid in series:
-            skipped.append(f"{named} is a changed occurrence of a repeating meeting: not read")
+        if reason := _unusable(event, named):
+            skipped.append(reason)
             continue
-        if _text(event.get("STATUS")).upper() == "CANCELLED":
-            skipped.append(f"{named} was cancelled")
-            continue
-        if "DTSTART" not in event:
-            skipped.append(f"{named} has no start time")
-            continue
-        start_value = event.decoded("DTSTART")
-        if not isinstance(start_value, date):
-            skipped.append(f"{named} has a start time we cannot read ({start_value})")
-            continue
-        meeting = _meeting(event, uid, title, start_value, its_attendees)
-        meetings.append(meeting)
-        if zone := _unknown_zone(event):
-            skipped.append(
-                f"{named} gives its time in a time zone we do not know ({zone}): read as UK time"
-            )
-        if event.get("RRULE") or event.get("RDATE"):
-            skipped.append(f"{named} repeats: only its first occurrence was read")
-    return ICSReadResult(meetings=meetings, skipped=skipped)
+        # A changed occurrence whose series is not in the file keeps its original start.
+        uid, occurrence = _text(event.get("UID")), _original_start(event)
+        meetings.append(_meeting(event, uid, title, its_attendees, occurrence=occurrence))
+        skipped += _zone_note(event, named)
+    return ICSReadResult(
+        meetings=meetings,
+        skipped=skipped,
+        repeating=repeating,
+        repeats_from=since if series else None,
+    )
+
+
+def _unusable(event: icalendar.Component, named: str) -> str:
+    """Why a meeting cannot be logged at all, or ""."""
+    if _text(event.get("STATUS")).upper() == "CANCELLED":
+        return f"{named} was cancelled"
+    if "DTSTART" not in event:
+        return f"{named} has no start time"
+    start_value = event.decoded("DTSTART")
+    if not isinstance(start_value, date):
+        return f"{named} has a start time we cannot read ({start_value})"
+    return ""
+
+
+def _repeats(event: icalendar.Component) -> bool:
+    return bool(event.get("RRULE") or event.get("RDATE")) and "RECURRENCE-ID" not in event
+
+
+def _series(events: list[icalendar.Component]) -> dict[int, list[int]]:
+    """The repeating meetings, by the index of the first of their events in the file: the
+    indexes of the series' events (the repeating one and its changed occurrences, which
+    share its UID). Nothing, and no further pass, for a file with no repeating meeting."""
+    keys = {_series_key(event, index) for index, event in enumerate(events) if _repeats(event)}
+    if not keys:
+        return {}
+    series: dict[str, list[int]] = {}
+    for index, event in enumerate(events):
+        key = _series_key(event, index)
+        if key in keys:
+            series.setdefault(key, []).append(index)
+    return {indexes[0]: indexes for indexes in series.values()}
+
+
+def _series_key(event: icalendar.Component, index: int) -> str:
+    """The UID, or for an event without one (which nothing can change), its place."""
+    return _text(event.get("UID")) or f"\0{index}"
+
+
+#: Marks each event of a series with its place among them, so that each occurrence, a copy
+#: of one of them, can be given that event's attendees.
+_MEMBER = "X-ALLIANCE-SERIES-MEMBER"
+#: Occurrences are asked for a day either side of the window and then kept by their start
+#: in UTC: a rule in floating time is expanded in local time.
+_MARGIN = timedelta(days=1)
+_MORE_THAN_DAILY = frozenset({"SECONDLY", "MINUTELY", "HOURLY"})
+_TIMES_OF_DAY = ("BYHOUR", "BYMINUTE", "BYSECOND")
+
+
+def _read_series(
+    members: list[tuple[icalendar.Component, list[Attendee]]], *, now: datetime, since: datetime
+) -> tuple[list[Meeting], list[str], str]:
+    """A repeating meeting's occurrences from `since` up to `now` (cancelled ones left out
+    and said so), with the line saying how many it gave."""
+    master = next(event for event, _ in members if _repeats(event))
+    title = _text(master.get("SUMMARY"))
+    named = f"“{title}”" if title else "An untitled meeting"
+    if reason := _unusable(master, named):
+        return [], [reason], ""
+    if _more_than_daily(master):
+        return [], [f"{named} repeats more than once a day, as no meeting does: not read"], ""
+    uid = _text(master.get("UID"))
+    calendar = icalendar.Calendar()
+    for number, (event, _) in enumerate(members):
+        event[_MEMBER] = str(number)
+        calendar.add_component(event)
+    try:
+        found = recurring_ical_events.of(calendar).between(since - _MARGIN, now + _MARGIN)
+    except Exception as error:  # a rule it cannot follow: ValueError, InvalidCalendar...
+        detail = str(error).split("\n", 1)[0][:120]
+        first = _meeting(master, uid, title, next(a for e, a in members if e is master))
+        first = replace(first, occurrence=first.start)
+        return [first], [f"{named} repeats by a rule we cannot read ({detail}): read once"], ""
+    read: list[tuple[Meeting, bool]] = []
+    #: Each event's meeting, which its occurrences share but for their times.
+    shared: dict[int, Meeting] = {}
+    for component in found:
+        number = int(component[_MEMBER])
+        if number not in shared:
+            its_title, its_attendees = _text(component.get("SUMMARY")), members[number][1]
+            shared[number] = _meeting(component, uid, its_title, its_attendees)
+        start, end, duration_minutes, all_day = _times(component)
+        meeting = replace(
+            shared[number],
+            start=start,
+            end=end,
+            duration_minutes=duration_minutes,
+            all_day=all_day,
+            occurrence=_original_start(component) or start,
+        )
+        if since <= meeting.start <= now:
+            read.append((meeting, _text(component.get("STATUS")).upper() == "CANCELLED"))
+    read.sort(key=lambda pair: pair[0].start)
+    meetings = [meeting for meeting, cancelled in read if not cancelled]
+    notes = [f"{named} on {local_day(meeting.start)} was cancelled" for meeting, c in read if c]
+    notes += _zone_note(master, named)
+    return meetings, notes, _how_many(title, len(meetings), _moment(master, "DTSTART"), since, now)
+
+
+def _more_than_daily(event: icalendar.Component) -> bool:
+    """Whether a rule repeats more often than once a day (no meeting does, and a year of it
+    would be thousands of occurrences)."""
+    for rule in _as_list(event.get("RRULE")):
+        if not isinstance(rule, icalendar.vRecur):
+            continue  # a rule icalendar could not read: recurring-ical-events says why
+        frequency = {str(value).upper() for value in _as_list(rule.get("FREQ"))}
+        if frequency & _MORE_THAN_DAILY or any(
+            len(list(_as_list(rule.get(part)))) > 1 for part in _TIMES_OF_DAY
+        ):
+            return True
+    return False
+
+
+def _how_many(title: str, count: int, began: datetime, since: datetime, now: datetime) -> str:
+    """The line for a repeating meeting, such as "Weekly PCN call: 12 occurrences", saying
+    so when some are out of reach."""
+    name = title or "An untitled meeting"
+    if began > now:
+        return f"{name}: no occurrences yet (it begins on {local_day(began)})"
+    occurrences = f"{count} occurrence{'s' if count != 1 else ''}" if count else "no occurrences"
+    if began < since:
+        return f"{name}: {occurrences} in the past year (it began on {local_day(began)})"
+    return f"{name}: {occurrences}"
+
+
+def local_day(moment: datetime) -> str:
+    """The day of a moment in UK time, as people write it: "2 Sep 2026"."""
+    day = moment.astimezone(LONDON)
+    return f"{day.day} {day:%b %Y}"
 
 
 def _meeting(
     event: icalendar.Component,
     uid: str,
     title: str,
-    start_value: date,
     attendees: list[Attendee],
+    *,
+    occurrence: datetime | None = None,
 ) -> Meeting:
+    start, end, duration_minutes, all_day = _times(event)
+    organiser = _address(event.get("ORGANIZER"))
+    # Each person once, in the order first listed (a dict, not a list: some meetings list
+    # tens of thousands of people). icalendar holds only lines _take_attendees left to it.
+    people: dict[str, None] = {}
+    for address, is_person in (*attendees, *map(_attendee, _as_list(event.get("ATTENDEE")))):
+        if is_person and address and address != organiser:
+            people.setdefault(address)
+    location = _text(event.get("LOCATION"))
+    return Meeting(
+        uid=uid,
+        title=title,
+        start=start,
+        end=end,
+        duration_minutes=duration_minutes,
+        all_day=all_day,
+        location=location,
+        organiser=organiser,
+        attendees=tuple(people),
+        mode=_mode(event, location),
+        occurrence=occurrence,
+    )
+
+
+def _times(event: icalendar.Component) -> tuple[datetime, datetime | None, int | None, bool]:
+    """When a meeting starts and ends in UTC, for how many minutes, and whether all day."""
+    start_value = event.decoded("DTSTART")
     all_day = not isinstance(start_value, datetime) or (
         _text(event.get("X-MICROSOFT-CDO-ALLDAYEVENT")).upper() == "TRUE"
         and start_value.time() == time(0)
@@ -482,27 +688,19 @@ def _meeting(
     duration_minutes = None
     if end is not None and not all_day:
         duration_minutes = int((end - start).total_seconds() // 60)
+    return start, end, duration_minutes, all_day
 
-    organiser = _address(event.get("ORGANIZER"))
-    # Each person once, in the order first listed (a dict, not a list: some meetings list
-    # tens of thousands of people). icalendar holds only lines _take_attendees left to it.
-    people: dict[str, None] = {}
-    for address, is_person in (*attendees, *map(_attendee, _as_list(event.get("ATTENDEE")))):
-        if is_person and address and address != organiser:
-            people.setdefault(address)
-    location = _text(event.get("LOCATION"))
-    return Meeting(
-        uid=uid,
-        title=title,
-        start=start,
-        end=end,
-        duration_minutes=duration_minutes,
-        all_day=all_day,
-        location=location,
-        organiser=organiser,
-        attendees=tuple(people),
-        mode=_mode(event, location),
-    )
+
+def _moment(event: icalendar.Component, name: str) -> datetime:
+    """A date or time property in UTC."""
+    return _utc(event, name, event.decoded(name))
+
+
+def _original_start(event: icalendar.Component) -> datetime | None:
+    """An occurrence's original start (its RECURRENCE-ID) in UTC; None if it has none, or
+    one we cannot read."""
+    value = event.decoded("RECURRENCE-ID") if "RECURRENCE-ID" in event else None
+    return _utc(event, "RECURRENCE-ID", value) if isinstance(value, date) else None
 
 
 def _as_date(value: date) -> date:
@@ -531,6 +729,12 @@ def _known_zone(tzid: object) -> tzinfo | None:
             except (ZoneInfoNotFoundError, ValueError):
                 continue
     return None
+
+
+def _zone_note(event: icalendar.Component, named: str) -> list[str]:
+    if zone := _unknown_zone(event):
+        return [f"{named} gives its time in a time zone we do not know ({zone}): read as UK time"]
+    return []
 
 
 def _unknown_zone(event: icalendar.Component) -> str:

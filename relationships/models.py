@@ -55,6 +55,11 @@ class Contact(models.Model):
     calendar_uid = models.CharField(
         max_length=255, blank=True, help_text="The meeting's UID when imported from a calendar."
     )
+    calendar_occurrence = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="For an occurrence of a repeating meeting, its original start (RECURRENCE-ID).",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -71,8 +76,13 @@ class Contact(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["collective", "calendar_uid"],
-                condition=~Q(calendar_uid=""),
+                condition=~Q(calendar_uid="") & Q(calendar_occurrence__isnull=True),
                 name="one_contact_per_calendar_meeting",
+            ),
+            models.UniqueConstraint(
+                fields=["collective", "calendar_uid", "calendar_occurrence"],
+                condition=~Q(calendar_uid="") & Q(calendar_occurrence__isnull=False),
+                name="one_contact_per_calendar_occurrence",
             ),
             models.CheckConstraint(
                 condition=Q(count=1) | Q(mode="email"), name="only_emails_are_counted"

@@ -205,6 +205,10 @@ class CalendarImport:
     unmatched: list[str] = field(default_factory=list)
     not_between_organisations: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    #: "Weekly PCN call: 12 occurrences", one line per repeating meeting.
+    repeating: list[str] = field(default_factory=list)
+    #: The earliest time occurrences of repeating meetings were read from, if any were.
+    repeats_from: dt.datetime | None = None
 
 
 def _directory(collective_id: int) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
@@ -227,7 +231,8 @@ def _directory(collective_id: int) -> tuple[dict[str, tuple[int, int]], dict[str
 
 
 def _calendar_key(meeting: Any) -> str:
-    """The key a meeting is logged once by: its UID as stored (at most 255 characters), or
+    """The key a meeting is logged once by, with its occurrence's original start if it
+    repeats (`Contact.calendar_occurrence`): its UID as stored (at most 255 characters), or
     for a meeting without one, a digest of its start, title and organiser."""
     if meeting.uid:
         uid: str = meeting.uid[:255]
@@ -242,6 +247,8 @@ class _Matched:
 
     meeting: Any
     key: str
+    #: The occurrence's original start, for an occurrence of a repeating meeting.
+    occurrence: dt.datetime | None
     organisations: list[int]
     users: list[int]
     people: list[int]
@@ -253,6 +260,7 @@ def _match_meetings(
     actor_membership: Membership,
     meetings: list[Any],
     matches: dict[str, int],
+    now: dt.datetime,
 ) -> tuple[list[_Matched], list[str]]:
     """Match every organiser and attendee address to the collective's people in two queries
     (three with matches by hand), however many addresses there are: dictionaries, not a
@@ -264,7 +272,6 @@ def _match_meetings(
         _members(collective_id, matches.values())
         by_hand = {address.lower(): int(pk) for address, pk in matches.items()}
     users, people = _directory(collective_id)
-    now = timezone.now()
     matched: list[_Matched] = []
     unmatched: set[str] = set()
     for meeting in meetings:
@@ -301,6 +308,7 @@ def _match_meetings(
             _Matched(
                 meeting,
                 _calendar_key(meeting),
+                meeting.occurrence,
                 list(organisations),
                 list(in_it),
                 list(persons),
@@ -316,11 +324,14 @@ def calendar_import(
     data: bytes | Iterable[bytes],
     filename: str,
     matches: dict[str, int] | None = None,
+    now: dt.datetime | None = None,
 ) -> CalendarImport:
     """Log the meetings of an exported calendar file. Organiser and attendee addresses are
     matched to the collective's people; `matches` maps addresses the person matched by hand
     to member organisations. A meeting is logged when it brings together at least two
-    member organisations, once (by its UID).
+    member organisations and began before `now` (the time of the import), once: by its UID,
+    and for each occurrence of a repeating meeting from the past year, by its UID and the
+    occurrence's original start, so a moved occurrence is still logged once.
 
     The file is read and its addresses matched before the transaction opens, with plain
     reads: a broken file raises ics.ICSError and stores nothing, and a big one holds no
@@ -330,9 +341,15 @@ def calendar_import(
     from relationships.ics import read_meetings
 
     _require_recorder(actor_membership)
-    result = read_meetings(data, filename=filename)  # raises ICSError on a broken file
-    matched, unmatched = _match_meetings(actor_membership, result.meetings, matches or {})
-    outcome = CalendarImport(unmatched=unmatched, skipped=list(result.skipped))
+    now = now or timezone.now()
+    result = read_meetings(data, filename=filename, now=now)  # ICSError on a broken file
+    matched, unmatched = _match_meetings(actor_membership, result.meetings, matches or {}, now)
+    outcome = CalendarImport(
+        unmatched=unmatched,
+        skipped=list(result.skipped),
+        repeating=list(result.repeating),
+        repeats_from=result.repeats_from,
+    )
     with transaction.atomic():
         _log_matched(actor_membership, matched, outcome)
         audit_record(
@@ -357,23 +374,33 @@ def _log_matched(
     three bulk inserts (contacts, their organisations, their people). The meetings already
     logged are read here, under the write lock, so two imports of one file at once cannot
     both log a meeting."""
+    from relationships.ics import local_day
+
     collective_id = actor_membership.collective_id
-    known = set(
+    known: set[tuple[str, dt.datetime | None]] = set()
+    for uid, occurrence, happened_at in (
         Contact.objects.filter(collective_id=collective_id)
         .exclude(calendar_uid="")
-        .values_list("calendar_uid", flat=True)
-    )
+        .values_list("calendar_uid", "calendar_occurrence", "happened_at")
+    ):
+        known.add((uid, occurrence))
+        if occurrence is None:
+            # Logged before occurrences were (a repeating meeting's first occurrence, by its
+            # UID alone), or a single meeting since made to repeat: the occurrence that
+            # starts then is that meeting.
+            known.add((uid, happened_at))
     to_log: list[tuple[Contact, _Matched]] = []
     for item in matched:
         meeting = item.meeting
-        if item.key in known:
-            outcome.already_logged.append(meeting.title)
+        label = f"{meeting.title}, {local_day(meeting.start)}" if item.occurrence else meeting.title
+        if (item.key, item.occurrence) in known:
+            outcome.already_logged.append(label)
         elif item.verdict == "not_between_organisations":
-            outcome.not_between_organisations.append(meeting.title)
+            outcome.not_between_organisations.append(label)
         elif item.verdict == "future":
             outcome.skipped.append(f"“{meeting.title}” is in the future")
         else:
-            known.add(item.key)
+            known.add((item.key, item.occurrence))
             contact = Contact(
                 collective_id=collective_id,
                 happened_at=meeting.start,
@@ -381,6 +408,7 @@ def _log_matched(
                 duration_minutes=meeting.duration_minutes,
                 source=Source.CALENDAR,
                 calendar_uid=item.key,
+                calendar_occurrence=item.occurrence,
                 recorded_by=actor_membership.user,
             )
             to_log.append((contact, item))

@@ -63,29 +63,68 @@ def _answer(rng: random.Random, rater: Membership, survey: SurveyRound, ratees: 
     services.response_submit(membership=rater, survey=survey)
 
 
+def _works_with(
+    rng: random.Random,
+    organisation: int,
+    pcn_of: dict[int, int | None],
+    hubs: set[int],
+    everyone: list[int],
+) -> list[int]:
+    """Whom an organisation rates: those it works with (its PCN's practices and the PCN, the
+    PCNs, the federation and the LMC), and two others it has dealings with."""
+    mine = pcn_of.get(organisation)
+    close = [
+        o
+        for o in everyone
+        if o != organisation
+        and (
+            o in hubs
+            or (mine is not None and pcn_of.get(o) == mine)
+            or o == mine
+            or pcn_of.get(o) == organisation
+        )
+    ]
+    rest = [o for o in everyone if o != organisation and o not in close]
+    return close + rng.sample(rest, k=min(2, len(rest)))
+
+
 def load_survey_demo(convenor: Membership, representative: Membership) -> None:
-    """`representative` speaks for the demo PCN; its practices and the PCN take part."""
+    """`representative` speaks for the demo PCN. The collective's practices, PCNs, federation
+    and LMC take part, each rating those it works with, so that every results page (the map,
+    "Allies or neighbours?" for each PCN, "How others see us") has figures under the k rule."""
     collective = convenor.collective
     if SurveyRound.objects.filter(collective=collective).exists():
         return
     pcn = representative.organisation_id
-    practices = list(
+    members = list(
         CollectiveOrganisation.objects.filter(
-            collective=collective,
-            organisation__kind="practice",
-            organisation__relationships__parent_id=pcn,
-            organisation__relationships__end_date__isnull=True,
+            collective=collective, organisation__kind__in=["practice", "pcn", "federation", "lmc"]
         )
+        .select_related("organisation")
         .order_by("organisation__name")
-        .values_list("organisation_id", flat=True)[:7]
     )
-    if pcn is None or len(practices) < 4:
+    pcn_of: dict[int, int | None] = {}
+    for member in members:
+        parents = [
+            r.parent_id
+            for r in member.organisation.relationships.filter(
+                end_date__isnull=True, parent__kind="pcn"
+            )
+        ]
+        pcn_of[member.organisation_id] = parents[0] if parents else None
+    own = [m.organisation_id for m in members if pcn_of[m.organisation_id] == pcn]
+    if pcn is None or len(own) < 3:
         return  # too few practices to show anything
+    # The demo PCN first, then its practices (the first of them shares views with it).
+    order = [pcn, *own] + [
+        m.organisation_id for m in members if m.organisation_id not in {pcn, *own}
+    ]
     speakers = [representative] + [
-        _speaker(convenor, practice, f"practice-{n + 1}@example.org")
-        for n, practice in enumerate(practices)
+        _speaker(convenor, organisation, f"practice-{n + 1}@example.org")
+        for n, organisation in enumerate(order[1:])
     ]
     everyone = [s.organisation_id for s in speakers if s.organisation_id is not None]
+    hubs = {m.organisation_id for m in members if m.organisation.kind != "practice"}
     rng = random.Random(2026)  # noqa: S311 (fixed-seed demo data, not secrets)
     today = timezone.localdate()
     for number, title in enumerate(TITLES):
@@ -99,8 +138,13 @@ def load_survey_demo(convenor: Membership, representative: Membership) -> None:
         if number == 2:
             return  # the open round: the demo representative has yet to answer
         for speaker in speakers:
-            others = [o for o in everyone if o != speaker.organisation_id]
-            _answer(rng, speaker, survey, rng.sample(others, k=max(3, len(others) - 1)))
+            assert speaker.organisation_id is not None
+            _answer(
+                rng,
+                speaker,
+                survey,
+                _works_with(rng, speaker.organisation_id, pcn_of, hubs, everyone),
+            )
         if number == 1:
             # The PCN and its first practice compare their views of each other.
             for a, b in ((speakers[0], speakers[1]), (speakers[1], speakers[0])):

@@ -6,7 +6,8 @@ runs an import needs to know exactly what is wrong with the file they downloaded
 cannot be understood is refused outright rather than imported as nothing.
 
 The code is split by file: records.py (what the readers return), text.py (bytes, text and
-CSV rows), practices.py (epraccur) and pcns.py (ePCN.xlsx and the CSV reports).
+CSV rows), practices.py (epraccur), pcns.py (ePCN.xlsx), pcn_reports.py (the PCN CSV reports)
+and pcn_rows.py (the rows and records both PCN readers share).
 """
 
 from directory.ods.pcns import read_pcns

@@ -78,6 +78,9 @@ class PCNRecord:
     close_date: dt.date | None
     address: tuple[str, ...]
     postcode: str
+    # False when only the core partner report named it: its open and close dates, address
+    # and postcode are then unknown (not blank), and the importer leaves them as they are.
+    has_details: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,6 @@ class PCNMembershipRecord:
 class PCNFiles:
     names: list[str]
     sha256s: list[str]
-    variant: str  # "xlsx-ccg", "xlsx-sub-icb", or "csv-reports"
+    variant: str  # "xlsx-ccg", "xlsx-sub-icb", "csv-reports", or "csv-core-partners" (alone)
     pcns: list[PCNRecord]
     memberships: list[PCNMembershipRecord]

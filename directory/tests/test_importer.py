@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -21,6 +23,7 @@ from directory.models import (
 )
 from directory.ods.readers import ODSFileError
 from directory.services import organisation_update
+from directory.tests.ods_reports import core_partner_rows, write_core_partner_report
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "directory" / "fixtures" / "ods"
@@ -29,6 +32,7 @@ SHARED = (ROOT.parent / "shared" / "data" / "ods").resolve()
 
 PRACTICES = DEMO / "epraccur-demo.csv"
 PCNS = [DEMO / "epcn-demo.csv", DEMO / "epcncorepartnerdetails-demo.csv"]
+PARTNERS = PCNS[1]  # the core partner report, which may also come alone
 
 
 def _import(**kwargs):
@@ -37,6 +41,11 @@ def _import(**kwargs):
         pcn_paths=kwargs.pop("pcns", PCNS),
         **kwargs,
     )
+
+
+def _changes(summary):
+    """What a run changed: organisations created and updated, memberships added and ended."""
+    return (summary.created, summary.updated, summary.memberships_added, summary.memberships_ended)
 
 
 def _state():
@@ -84,33 +93,37 @@ def test_a_second_run_changes_nothing(db):
     _import()
     before = _state()
     summary = _import()
-    assert (
-        summary.created,
-        summary.updated,
-        summary.memberships_added,
-        summary.memberships_ended,
-    ) == (0, 0, 0, 0)
+    assert _changes(summary) == (0, 0, 0, 0)
     assert summary.unchanged == 32
     assert _state() == before
     assert ImportRun.objects.filter(status=ImportStatus.SUCCEEDED).count() == 2
 
 
-def test_a_hand_edited_field_survives_and_is_listed_as_a_conflict(db):
-    _import()
+@pytest.mark.parametrize(
+    "pcns,code,edits,in_file",
+    [
+        (
+            PCNS,
+            "C84001",
+            {"name": "Larwood Surgery, Worksop", "phone": "01909 500233"},
+            "LARWOOD SURGERY",
+        ),
+        ([PARTNERS], "U05001", {"name": "Larwood and Bawtry PCN"}, "LARWOOD & BAWTRY PCN"),
+    ],
+    ids=["a practice", "a PCN named by the core partner report alone"],
+)
+def test_a_hand_edited_field_survives_and_is_listed_as_a_conflict(db, pcns, code, edits, in_file):
+    _import(pcns=pcns)
     editor = UserFactory(is_superuser=True)  # a data steward
-    practice = Organisation.objects.get(ods_code="C84001")
-    organisation_update(
-        actor=editor, organisation=practice, name="Larwood Surgery, Worksop", phone="01909 500233"
-    )
-    summary = _import()
-    practice.refresh_from_db()
-    assert practice.name == "Larwood Surgery, Worksop"
-    assert practice.phone == "01909 500233"
+    organisation = Organisation.objects.get(ods_code=code)
+    organisation_update(actor=editor, organisation=organisation, **edits)
+    summary = _import(pcns=pcns)
+    organisation.refresh_from_db()
+    assert {field: getattr(organisation, field) for field in edits} == edits
     assert summary.updated == 0
-    assert any(
-        "name: kept 'Larwood Surgery, Worksop'" in c and "LARWOOD SURGERY" in c
-        for c in summary.conflicts
-    ), summary.conflicts
+    assert any(f"name: kept {edits['name']!r}" in c and in_file in c for c in summary.conflicts), (
+        summary.conflicts
+    )
 
 
 def test_a_big_drop_in_active_practices_is_refused_unless_forced(db, tmp_path):
@@ -166,6 +179,123 @@ def test_a_broken_practices_file_changes_nothing(db, broken):
     assert ImportRun.objects.latest("id").status == ImportStatus.FAILED
 
 
+# --- the core partner report alone
+
+
+def _pcn_details():
+    return list(
+        Organisation.objects.filter(kind="pcn")
+        .order_by("ods_code")
+        .values("ods_code", "name", "status", "open_date", "close_date", "address", "postcode",
+                "commissioner__ods_code", "commissioner__name")
+    )  # fmt: skip
+
+
+def test_the_core_partner_report_alone_gives_named_pcns_and_their_memberships(db):
+    summary = _import(pcns=[PARTNERS])
+    assert summary.created == 24 + 6 + 2  # practices, PCNs, the two CCGs
+    assert (summary.memberships_added, summary.pcns, summary.current_memberships) == (24, 6, 24)
+    assert not [w for w in summary.warnings if "not in the PCN details" in w]
+    details = _pcn_details()
+    assert [(p["ods_code"], p["name"], p["commissioner__ods_code"]) for p in details] == [
+        ("U01198", "SOUTH (IW) PCN", "10L"),
+        ("U05001", "LARWOOD & BAWTRY PCN", "02Q"),
+        ("U10748", "NEWGATE MEDICAL GROUP PCN", "02Q"),
+        ("U24247", "CENTRAL & WEST (IW) PCN", "10L"),
+        ("U75079", "NORTH & EAST (IW) PCN", "10L"),
+        ("U82499", "RETFORD AND VILLAGES PCN", "02Q"),
+    ]
+    # Active, with no dates or address: the report does not give them.
+    unknown = {
+        (p["status"], p["open_date"], p["close_date"], p["address"], p["postcode"]) for p in details
+    }
+    assert unknown == {("active", None, None, "", "")}
+    assert Organisation.objects.get(ods_code="02Q").name == "NHS BASSETLAW CCG"
+    with open(PARTNERS, newline="") as report:
+        in_file = {(row[0], row[4]) for row in csv.reader(report)}
+    assert len(in_file) == 24
+    assert (
+        set(
+            OrganisationRelationship.objects.filter(end_date__isnull=True).values_list(
+                "organisation__ods_code", "parent__ods_code"
+            )
+        )
+        == in_file
+    )
+    assert [f["name"] for f in ImportRun.objects.get().files] == [
+        "epraccur-demo.csv",
+        "epcncorepartnerdetails-demo.csv",
+    ]
+
+
+@pytest.mark.parametrize(
+    "practices,earlier,partners",
+    [
+        (PRACTICES, PCNS, PARTNERS),
+        (
+            FIXTURES / "epraccur-legacy.csv",
+            [FIXTURES / "epcn-ccg.xlsx"],
+            FIXTURES / "epcncorepartnerdetails.csv",
+        ),
+    ],
+    ids=["after the epcn report", "after the workbook"],
+)
+def test_the_core_partner_report_alone_keeps_the_dates_and_addresses_an_earlier_import_gave(
+    db, practices, earlier, partners
+):
+    _import(practices=practices, pcns=earlier)
+    details, state = _pcn_details(), _state()
+    assert all(p["open_date"] and p["address"] and p["postcode"] for p in details)
+    summary = _import(practices=practices, pcns=[partners])
+    assert _changes(summary) == (0, 0, 0, 0)
+    assert (_pcn_details(), _state()) == (details, state)
+
+
+def test_the_core_partner_report_alone_does_not_reopen_a_closed_pcn(db, tmp_path):
+    epcn = tmp_path / "epcn.csv"
+    epcn.write_bytes(
+        PCNS[0].read_bytes().replace(b'"20191001","","LARWOOD', b'"20191001","20230331","LARWOOD')
+    )
+    _import(pcns=[epcn, PARTNERS])
+    closed = Organisation.objects.get(ods_code="U05001")
+    assert (closed.status, closed.close_date) == ("closed", dt.date(2023, 3, 31))
+    _import(pcns=[PARTNERS])
+    closed.refresh_from_db()
+    assert (closed.status, closed.close_date) == ("closed", dt.date(2023, 3, 31))
+
+
+def test_a_second_run_of_the_core_partner_report_alone_changes_nothing(db):
+    _import(pcns=[PARTNERS])
+    before = _state()
+    summary = _import(pcns=[PARTNERS])
+    assert _changes(summary) == (0, 0, 0, 0)
+    assert summary.unchanged == 32
+    assert _state() == before
+
+
+@pytest.mark.parametrize(
+    "broken,message",
+    [
+        ("truncated", "epcncorepartnerdetails.csv, row 24: the row has 8 fields, 11 expected"),
+        ("practices", "epraccur-demo.csv: this is neither the epcn report"),
+    ],
+)
+def test_a_broken_core_partner_report_alone_changes_nothing(db, tmp_path, broken, message):
+    _import()
+    before = _state()
+    if broken == "truncated":
+        text = PARTNERS.read_text()
+        path = tmp_path / "epcncorepartnerdetails.csv"
+        path.write_text(text[: text.rindex(',"20191001"')])
+    else:
+        path = PRACTICES  # a practices file given as the PCN report
+    with pytest.raises(ODSFileError) as error:
+        _import(pcns=[path])
+    assert str(error.value).startswith(message), error.value
+    assert _state() == before
+    assert ImportRun.objects.latest("id").status == ImportStatus.FAILED
+
+
 def test_a_broken_pcn_file_changes_nothing(db):
     before = _state()
     with pytest.raises(ODSFileError, match=r"fake\.xlsx"):
@@ -184,6 +314,14 @@ def test_the_command_prints_a_summary(db, capsys):
         "import_ods", "--practices", str(PRACTICES), "--pcns", str(PCNS[0]), "--pcns", str(PCNS[1])
     )
     assert "Organisations: 0 created, 0 updated, 32 unchanged, 0 closed." in capsys.readouterr().out
+
+
+def test_the_command_imports_the_core_partner_report_alone(db, capsys):
+    call_command("import_ods", "--practices", str(PRACTICES), "--pcns", str(PARTNERS))
+    out = capsys.readouterr().out
+    assert "Organisations: 32 created, 0 updated, 0 unchanged, 0 closed." in out
+    assert "PCN memberships: 24 added, 0 ended." in out
+    assert "PCNs in the PCN files: 6, with 24 current practice memberships." in out
 
 
 def test_the_command_names_a_missing_file(db):
@@ -221,6 +359,10 @@ def command_env(tmp_path_factory):
         (
             ["--practices", "epraccur-legacy.csv", "--pcns", "fake.xlsx"],
             "fake.xlsx: not an Excel workbook",
+        ),
+        (
+            ["--practices", "epraccur-legacy.csv", "--pcns", "epcn.csv"],
+            "epcn.csv: the epcn report alone is not enough",
         ),
     ],
 )
@@ -285,3 +427,26 @@ def test_the_real_files_give_the_documented_counts(db):
         practices_path=SHARED / "epraccur-2019.csv", pcn_paths=[SHARED / "ePCN-2020.xlsx"]
     )
     assert (again.created, again.updated) == (0, 0)
+
+
+@pytest.mark.skipif(
+    not SHARED.is_dir(),
+    reason=f"the real ODS files are not at {SHARED} "
+    "(CI has them beside the repository as ../shared)",
+)
+def test_the_real_partner_sheet_as_a_csv_report_alone_gives_the_documented_counts(db, tmp_path):
+    """The shared data has no plain CSV of the core partner report: made from the workbook."""
+    report = write_core_partner_report(
+        SHARED / "ePCN-2020.xlsx", tmp_path / "epcncorepartnerdetails.csv"
+    )
+    summary = ods_import(practices_path=SHARED / "epraccur-2019.csv", pcn_paths=[report])
+    assert (summary.pcns, summary.current_memberships, summary.memberships_added) == (
+        1250,
+        6757,
+        6757,
+    )
+    names = {row[4]: row[5] for row in core_partner_rows(SHARED / "ePCN-2020.xlsx")}
+    assert len(names) == 1250
+    assert dict(Organisation.objects.filter(kind="pcn").values_list("ods_code", "name")) == names
+    assert OrganisationRelationship.objects.filter(end_date__isnull=True).count() == 6757
+    assert sum("not a GP practice" in w for w in summary.warnings) == 3

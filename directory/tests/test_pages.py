@@ -205,24 +205,30 @@ def test_the_api_documentation_page_loads(client, db):
     assert "page_size" in page and "OrganisationDetailOutput" in page
 
 
+@pytest.mark.parametrize(
+    "uploads",
+    [
+        {"pcns": "epcn-demo.csv", "pcn_partners": "epcncorepartnerdetails-demo.csv"},
+        {"pcn_partners": "epcncorepartnerdetails-demo.csv"},  # the core partner report alone
+    ],
+    ids=["both reports", "core partner report alone"],
+)
 def test_superusers_start_an_import_in_the_background_and_see_its_outcome(
-    client, db, django_capture_on_commit_callbacks, settings, tmp_path
+    client, db, django_capture_on_commit_callbacks, settings, tmp_path, uploads
 ):
+    from contextlib import ExitStack
     from pathlib import Path
 
     settings.IMPORT_UPLOAD_DIR = str(tmp_path)
     admin = UserFactory(is_superuser=True, is_staff=True)
     client.force_login(admin)
     demo = Path(__file__).resolve().parents[1] / "fixtures" / "ods"
-    with (
-        open(demo / "epraccur-demo.csv", "rb") as practices,
-        open(demo / "epcn-demo.csv", "rb") as pcns,
-        open(demo / "epcncorepartnerdetails-demo.csv", "rb") as partners,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        response = client.post(
-            "/directory/imports/", {"practices": practices, "pcns": pcns, "pcn_partners": partners}
-        )
+    with ExitStack() as files, django_capture_on_commit_callbacks(execute=True):
+        data = {
+            field: files.enter_context(open(demo / name, "rb"))
+            for field, name in {"practices": "epraccur-demo.csv", **uploads}.items()
+        }
+        response = client.post("/directory/imports/", data)
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "Imported. Organisations: 32 created" in page

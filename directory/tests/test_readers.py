@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import pickle
-import time
 import zipfile
 from pathlib import Path
 
@@ -24,8 +23,10 @@ from directory.ods.readers import (
     read_pcns,
     read_practices,
 )
+from directory.tests.ods_reports import write_core_partner_report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ods"
+DEMO = Path(__file__).resolve().parents[1] / "fixtures" / "ods"  # the demo collective's
 # The real files live in the "shared" folder beside the repository folder.
 SHARED = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "ods").resolve()
 
@@ -577,10 +578,54 @@ def test_a_formula_instead_of_a_pcn_name_in_the_details_is_refused(tmp_path):
     )
 
 
-def test_one_csv_report_alone_is_refused():
-    assert str(_error(read_pcns, [FIXTURES / "epcncorepartnerdetails.csv"])) == (
-        "epcncorepartnerdetails.csv: the epcncorepartnerdetails report alone is not enough: "
-        "give it together with the epcn report, or give the ePCN .xlsx workbook instead"
+def test_the_core_partner_report_alone_names_its_pcns_itself():
+    partners = FIXTURES / "epcncorepartnerdetails.csv"
+    alone = read_pcns([partners])
+    assert alone.variant == "csv-core-partners"
+    assert alone.names == ["epcncorepartnerdetails.csv"]
+    assert alone.sha256s == [hashlib.sha256(partners.read_bytes()).hexdigest()]
+    named = [
+        (p.row, p.ods_code, p.name, p.commissioner_code, p.commissioner_name) for p in alone.pcns
+    ]
+    assert named == [
+        (1, "U42510", "BLANDFORD PCN", "11J", "NHS DORSET CCG"),
+        (3, "U97340", "SOUTHAMPTON BITTERNE PCN", "10X", "NHS SOUTHAMPTON CCG"),
+        (6, "U21248", "TRIANGLE PCN", "04G", "NHS NENE CCG"),
+    ]
+    # It says nothing of dates and addresses, and says that it does not.
+    unknown = {
+        (p.open_date, p.close_date, p.address, p.postcode, p.has_details) for p in alone.pcns
+    }
+    assert unknown == {(None, None, (), "", False)}
+    with_details = read_pcns([FIXTURES / "epcn.csv", partners])
+    assert alone.memberships == with_details.memberships
+    assert all(pcn.has_details for pcn in with_details.pcns)
+
+
+def test_the_epcn_report_alone_is_refused():
+    assert str(_error(read_pcns, [FIXTURES / "epcn.csv"])) == (
+        "epcn.csv: the epcn report alone is not enough, as it does not say which practices are "
+        "in each PCN: give it together with the epcncorepartnerdetails report (which may also "
+        "be given alone), or give the ePCN .xlsx workbook instead"
+    )
+
+
+@pytest.mark.parametrize(
+    "column,label,first",
+    [(6, "PCN name", "BLANDFORD PCN"), (7, "PCN commissioner code", "11J")],
+)
+def test_a_pcn_named_two_ways_by_the_core_partner_report_alone_is_refused(
+    tmp_path, column, label, first
+):
+    lines = (FIXTURES / "epcncorepartnerdetails.csv").read_text().splitlines(keepends=True)
+    fields = lines[1].split(",")
+    assert fields[column - 1] == f'"{first}"'
+    fields[column - 1] = '"BLANDFORD"'
+    lines[1] = ",".join(fields)
+    path = _write(tmp_path, "epcncorepartnerdetails.csv", "".join(lines))
+    assert str(_error(read_pcns, [path])) == (
+        f"epcncorepartnerdetails.csv, row 2, column {column} ({label}): the {label} of U42510 "
+        f"is 'BLANDFORD' here but '{first}' on row 1"
     )
 
 
@@ -596,12 +641,13 @@ def test_a_workbook_with_other_files_is_refused():
     error = _error(read_pcns, [FIXTURES / "epcn-ccg.xlsx", FIXTURES / "epcn.csv"])
     assert str(error) == (
         "epcn-ccg.xlsx: 2 files were given with this workbook; give either the ePCN .xlsx "
-        "workbook on its own, or the two CSV reports"
+        "workbook on its own, or the CSV reports"
     )
 
 
-def test_a_file_that_is_neither_report_is_refused():
-    error = _error(read_pcns, [LEGACY, FIXTURES / "epcn.csv"])
+@pytest.mark.parametrize("others", [[], [FIXTURES / "epcn.csv"]], ids=["alone", "with epcn"])
+def test_a_file_that_is_neither_report_is_refused(others):
+    error = _error(read_pcns, [LEGACY, *others])
     assert str(error) == (
         "epraccur-legacy.csv: this is neither the epcn report (12 columns, starting with a PCN "
         "code such as U12345) nor the epcncorepartnerdetails report (11 columns, with the PCN "
@@ -609,10 +655,11 @@ def test_a_file_that_is_neither_report_is_refused():
     )
 
 
-def test_a_truncated_report_names_its_last_row(tmp_path):
+@pytest.mark.parametrize("others", [[], [FIXTURES / "epcn.csv"]], ids=["alone", "with epcn"])
+def test_a_truncated_core_partner_report_names_its_last_row(tmp_path, others):
     text = (FIXTURES / "epcncorepartnerdetails.csv").read_text()
     path = _write(tmp_path, "epcncorepartnerdetails.csv", text[: text.rindex(',"20191201"')])
-    error = _error(read_pcns, [FIXTURES / "epcn.csv", path])
+    error = _error(read_pcns, [*others, path])
     assert str(error) == (
         "epcncorepartnerdetails.csv, row 7: the row has 8 fields, 11 expected; it is the last "
         "row, so the file may be truncated (download it again)"
@@ -633,13 +680,15 @@ def test_a_bad_pcn_code_in_a_report_names_row_and_column(tmp_path):
 # --- the real files, when they are beside the repository
 
 
-@pytest.mark.skipif(
+needs_shared = pytest.mark.skipif(
     not SHARED.is_dir(),
     reason=f"the real ODS files are not at {SHARED} (they live beside the repository as "
     "../shared/data/ods)",
 )
+
+
+@needs_shared
 def test_the_real_files_give_the_documented_counts():
-    started = time.perf_counter()
     practices = read_practices(SHARED / "epraccur-2019.csv")
     assert (practices.encoding_scheme, practices.text_encoding) == ("legacy", "utf-8")
     assert len(practices.records) == 14_357
@@ -655,4 +704,24 @@ def test_the_real_files_give_the_documented_counts():
     assert not [name for name in names if name.startswith("=")]
     pcn_codes = {pcn.ods_code for pcn in pcn_files.pcns}
     assert {m.pcn_code for m in pcn_files.memberships} <= pcn_codes
-    assert time.perf_counter() - started < 10
+
+
+@needs_shared
+def test_the_real_partner_sheet_as_a_csv_report_alone_names_every_pcn(tmp_path):
+    report = write_core_partner_report(
+        SHARED / "ePCN-2020.xlsx", tmp_path / "epcncorepartnerdetails.csv"
+    )
+    lines = set(report.read_text().splitlines())
+    for excerpt in (
+        FIXTURES / "epcncorepartnerdetails.csv",
+        DEMO / "epcncorepartnerdetails-demo.csv",
+    ):
+        assert set(excerpt.read_text().splitlines()) <= lines, excerpt  # committed rows are real
+    alone = read_pcns([report])
+    workbook = read_pcns([SHARED / "ePCN-2020.xlsx"])
+    assert (len(alone.pcns), len(alone.memberships)) == (1_250, 6_757)
+    named = {(p.ods_code, p.name, p.commissioner_code, p.commissioner_name) for p in alone.pcns}
+    assert named == {
+        (p.ods_code, p.name, p.commissioner_code, p.commissioner_name) for p in workbook.pcns
+    }
+    assert _comparable(alone)[1] == _comparable(workbook)[1]  # the same memberships

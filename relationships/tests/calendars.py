@@ -1,6 +1,8 @@
-"""Large calendar exports made up for tests and `make bench` (bench/run.py imports this).
+"""Calendar exports made up for tests and `make bench` (bench/run.py imports this).
 
-`big_calendar` writes a valid .ics file shaped like a big organisation's export: a few
+`weekly_calendar` writes one meeting repeating every week since a given time, for tests
+that go through the pages at the real time (a fixed file's occurrences would change with
+the date). `big_calendar` writes a valid .ics file shaped like a big organisation's export: a few
 meetings with tens of thousands of attendees (an all-staff briefing sent to a whole trust)
 and many meetings with a few each, the same attendee listed more than once (as Outlook
 lists the organiser, and as people are invited twice through two distribution lists),
@@ -100,3 +102,29 @@ def big_calendar(
     lines.append("END:VCALENDAR")
     data = ("\r\n".join(lines) + "\r\n").encode()
     return BigCalendar(data=data, meetings=meetings, attendee_lines=written)
+
+
+def weekly_calendar(
+    *, title: str, first: dt.datetime, organiser: str, attendees: Sequence[str]
+) -> bytes:
+    """A calendar with one meeting every week from `first`, for ever, in the shape Google
+    Calendar exports it: times in UTC, RRULE:FREQ=WEEKLY with the weekday."""
+    start = first.astimezone(dt.UTC)
+    day = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[start.weekday()]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "PRODID:-//Alliance tests//EN",
+        "VERSION:2.0",
+        "BEGIN:VEVENT",
+        f"DTSTART:{start:%Y%m%dT%H%M%SZ}",
+        "DURATION:PT30M",
+        f"RRULE:FREQ=WEEKLY;BYDAY={day}",
+        f"ORGANIZER:mailto:{organiser}",
+        f"UID:{title.lower().replace(' ', '-')}@alliance.example",
+        *(f"ATTENDEE;CUTYPE=INDIVIDUAL;PARTSTAT=ACCEPTED:mailto:{a}" for a in attendees),
+        "LOCATION:Video call",
+        f"SUMMARY:{title}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode()

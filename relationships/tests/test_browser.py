@@ -5,6 +5,7 @@ overview and the timeline show it all."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from alliance.tests.browser import new_page, problems, serious_violations, sign_
 from collectives.models import Role
 from relationships.models import Ask, Contact, Nudge, PutItRight, Rhythm
 from relationships.nudges import nudges_refresh
+from relationships.tests.calendars import weekly_calendar
 
 pytestmark = pytest.mark.browser
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-results" / "relationships"
@@ -33,7 +35,7 @@ def _checked(page, label, found):
     found += [f"{label}: {p}" for p in problems(page)]
 
 
-def test_a_practice_manager_keeps_the_five_habits(browser, site, transactional_db):
+def test_a_practice_manager_keeps_the_five_habits(browser, site, transactional_db, tmp_path):
     convenor = MembershipFactory(role=Role.CONVENOR)
     collective = convenor.collective
     orgs = {}
@@ -96,6 +98,24 @@ def test_a_practice_manager_keeps_the_five_habits(browser, site, transactional_d
     assert Contact.objects.filter(organisations=orgs["Island ICB"], mode="phone").exists()
     _shot(page, "calendar-import")
     _checked(page, "calendar import, matched", found)
+
+    # A weekly call with Riverside since twelve weeks ago (made now: a fixed file's
+    # occurrences would change with the date): each time it met is logged, once.
+    weekly = tmp_path / "weekly.ics"
+    weekly.write_bytes(
+        weekly_calendar(
+            title="Weekly PCN call",
+            first=timezone.now() - dt.timedelta(weeks=12) + dt.timedelta(hours=1),
+            organiser=jo.user.email,
+            attendees=[sam.user.email],
+        )
+    )
+    page.get_by_label("Calendar file (.ics)").set_input_files(str(weekly))
+    page.get_by_role("button", name="Import the meetings").click()
+    expect(page.get_by_role("heading", name="Logged (12)")).to_be_visible()
+    expect(page.get_by_text("Weekly PCN call: 12 occurrences")).to_be_visible()
+    _shot(page, "calendar-import-repeating")
+    _checked(page, "calendar import, repeating", found)
 
     # A weekly rhythm with Riverside.
     page.goto(f"{base}/rhythms/new/")

@@ -12,14 +12,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relationships.ics import MAX_BYTES, ICSError, Meeting, read_meetings
+from relationships.ics import MAX_BYTES, MAX_OCCURRENCES, ICSError, Meeting, read_meetings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ics"
 LONDON = ZoneInfo("Europe/London")
+#: The clocks the repeating meetings are read at (the files' dates are fixed): Google's
+#: export was made on 14 June 2024 (its DTSTAMP); Thunderbird's weekly call is read an hour
+#: before its thirteenth occurrence, twelve weeks after its first.
+GOOGLE_NOW = datetime(2024, 6, 14, 12, tzinfo=UTC)
+THUNDERBIRD_NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)
 
 
-def read(name: str):
-    return read_meetings((FIXTURES / name).read_bytes(), filename=name)
+def read(name: str, now: datetime | None = None):
+    return read_meetings((FIXTURES / name).read_bytes(), filename=name, now=now)
 
 
 def by_title(meetings: list[Meeting]) -> dict[str, Meeting]:
@@ -30,19 +35,18 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-def calendar(*event_lines: str, preamble: str = "") -> bytes:
-    """A minimal calendar around one VEVENT given as unfolded lines."""
+def calendar(*event_lines: str, preamble: str = "", more: tuple[list[str], ...] = ()) -> bytes:
+    """A minimal calendar around one VEVENT given as unfolded lines, and `more` VEVENTs
+    with the same UID (a repeating meeting's changed occurrences)."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//Test//EN",
         *([preamble] if preamble else []),
-        "BEGIN:VEVENT",
-        "UID:test-1@example.org",
-        *event_lines,
-        "END:VEVENT",
-        "END:VCALENDAR",
     ]
+    for event in (list(event_lines), *more):
+        lines += ["BEGIN:VEVENT", "UID:test-1@example.org", *event, "END:VEVENT"]
+    lines.append("END:VCALENDAR")
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
@@ -94,7 +98,9 @@ def test_thunderbird_all_day_event_starts_at_uk_midnight():
 # -- Outlook ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["thunderbird.ics", "outlook.ics", "google.ics"])
+@pytest.mark.parametrize(
+    "name", ["thunderbird.ics", "thunderbird-repeating.ics", "outlook.ics", "google.ics"]
+)
 def test_fixtures_keep_the_crlf_endings_and_folded_lines_of_real_exports(name):
     # A checkout that turned CRLF into LF would stop these fixtures testing what exports do.
     data = (FIXTURES / name).read_bytes()
@@ -184,18 +190,16 @@ def test_outlook_uid_is_unfolded():
 
 
 def test_google_export_reads_meetings_and_lists_what_it_left_out():
-    result = read("google.ics")
+    result = read("google.ics", GOOGLE_NOW)
     assert [m.title for m in result.meetings] == [
         "Riverside & Northgate partnership: quarterly review",
         "Data sharing agreement",
         "Hub closed",
-        "Weekly huddle",
+        *["Weekly huddle"] * 9,
     ]
-    assert result.skipped == [
-        "“Weekly huddle” repeats: only its first occurrence was read",
-        "“Weekly huddle” is a changed occurrence of a repeating meeting: not read",
-        "“Flu clinic planning” was cancelled",
-    ]
+    assert result.skipped == ["“Flu clinic planning” was cancelled"]
+    assert result.repeating == ["Weekly huddle: 9 occurrences"]
+    assert result.repeats_from == GOOGLE_NOW - timedelta(days=365)
 
 
 def test_google_in_person_meeting():
@@ -230,12 +234,220 @@ def test_google_all_day_event_in_winter_starts_at_midnight_utc():
     assert meeting.duration_minutes is None
 
 
-def test_google_weekly_meeting_keeps_only_its_first_occurrence():
-    huddles = [m for m in read("google.ics").meetings if m.title == "Weekly huddle"]
-    assert len(huddles) == 1
-    assert huddles[0].start == utc(2024, 1, 8, 8, 30)  # Europe/London via Google's VTIMEZONE
-    assert huddles[0].duration_minutes == 15
-    assert huddles[0].attendees == ("sam.okafor@nhs.net",)
+def test_google_weekly_meeting_gives_each_occurrence_until_its_end_but_the_deleted_one():
+    # RRULE until 11 March 2024 (UNTIL in UTC), 29 January deleted (EXDATE), and 15 January
+    # moved from 08:30 to 09:30 (RECURRENCE-ID): Mondays at 08:30 UK time, GMT in winter.
+    huddles = [m for m in read("google.ics", GOOGLE_NOW).meetings if m.title == "Weekly huddle"]
+    mondays = [utc(2024, 1, 8), utc(2024, 1, 15), utc(2024, 1, 22)]
+    mondays += [utc(2024, 2, 5) + timedelta(weeks=n) for n in range(6)]
+    assert [m.occurrence for m in huddles] == [day.replace(hour=8, minute=30) for day in mondays]
+    assert huddles[1].start == utc(2024, 1, 15, 9, 30)
+    assert {m.uid for m in huddles} == {"3z5x7c9v1b2n4m6a8s0d2f4g6h@google.com"}
+    assert {(m.duration_minutes, m.attendees) for m in huddles} == {(15, ("sam.okafor@nhs.net",))}
+
+
+# -- Repeating meetings: Thunderbird (a real export: see fixtures/ics/README.md) --------------
+
+
+def test_a_weekly_meeting_since_twelve_weeks_ago_gives_its_twelve_occurrences():
+    result = read("thunderbird-repeating.ics", THUNDERBIRD_NOW)
+    calls = [m for m in result.meetings if m.title == "Weekly PCN call"]
+    # Wednesdays at 10:00 UK time, 09:00 UTC until the clocks went back on 25 October; the
+    # thirteenth, at 10:00 today, has not happened yet.
+    wednesdays = [utc(2026, 9, 2, 9) + timedelta(weeks=n) for n in range(8)]
+    wednesdays += [utc(2026, 10, 28, 10) + timedelta(weeks=n) for n in range(4)]
+    assert [m.start for m in calls] == wednesdays
+    assert [m.occurrence for m in calls] == wednesdays
+    assert {(m.mode, m.duration_minutes, m.organiser, m.attendees) for m in calls} == {
+        ("video", 30, "jo.hart@nhs.net", ("sam.okafor@nhs.net",))
+    }
+    assert result.repeating == [
+        "Weekly PCN call: 12 occurrences",
+        "Joint clinic huddle: 4 occurrences",
+    ]
+
+
+def test_a_deleted_occurrence_is_not_read_and_a_moved_one_is_read_once_at_its_new_time():
+    result = read("thunderbird-repeating.ics", THUNDERBIRD_NOW)
+    huddles = [m for m in result.meetings if m.title == "Joint clinic huddle"]
+    # Six Mondays at 08:30 from 5 October: the 12th deleted, the 19th moved to Tuesday 20th
+    # at 13:00, the 26th cancelled.
+    assert [(m.start, m.occurrence) for m in huddles] == [
+        (utc(2026, 10, 5, 7, 30), utc(2026, 10, 5, 7, 30)),
+        (utc(2026, 10, 20, 12, 0), utc(2026, 10, 19, 7, 30)),
+        (utc(2026, 11, 2, 8, 30), utc(2026, 11, 2, 8, 30)),
+        (utc(2026, 11, 9, 8, 30), utc(2026, 11, 9, 8, 30)),
+    ]
+    assert [m.duration_minutes for m in huddles] == [15, 15, 15, 15]
+
+
+def test_a_cancelled_occurrence_is_left_out_and_said_so():
+    result = read("thunderbird-repeating.ics", THUNDERBIRD_NOW)
+    assert utc(2026, 10, 26, 8, 30) not in [m.start for m in result.meetings]
+    assert result.skipped == ["“Joint clinic huddle” on 26 Oct 2026 was cancelled"]
+
+
+def test_a_series_of_six_gives_no_more_later():
+    later = read("thunderbird-repeating.ics", datetime(2027, 3, 1, tzinfo=UTC))
+    assert [m.start for m in later.meetings if m.title == "Joint clinic huddle"] == [
+        m.start for m in read("thunderbird-repeating.ics", THUNDERBIRD_NOW).meetings[12:]
+    ]
+    assert "Joint clinic huddle: 4 occurrences" in later.repeating
+
+
+# -- Repeating meetings: the rules -------------------------------------------------------------
+
+#: When the made-up repeating meetings below are read, unless a test says otherwise.
+LATER = utc(2024, 12, 1)
+
+
+def repeating(*event_lines: str, now: datetime = LATER, more: tuple[list[str], ...] = ()):
+    return read_meetings(calendar(*event_lines, more=more), filename="m.ics", now=now)
+
+
+def test_a_series_with_count_gives_that_many_occurrences():
+    result = repeating("SUMMARY:Board", "DTSTART:20240108T090000Z", "RRULE:FREQ=MONTHLY;COUNT=3")
+    assert [m.start for m in result.meetings] == [
+        utc(2024, 1, 8, 9),
+        utc(2024, 2, 8, 9),
+        utc(2024, 3, 8, 9),
+    ]
+    assert result.repeating == ["Board: 3 occurrences"]
+
+
+def test_rdate_adds_occurrences_to_the_rule_and_exdate_takes_them_away():
+    result = repeating(
+        "SUMMARY:Board",
+        "DTSTART:20240108T090000Z",
+        "RRULE:FREQ=WEEKLY;COUNT=3",
+        "RDATE:20240110T140000Z,20240201T090000Z",
+        "EXDATE:20240115T090000Z",
+    )
+    assert [m.start for m in result.meetings] == [
+        utc(2024, 1, 8, 9),
+        utc(2024, 1, 10, 14),
+        utc(2024, 1, 22, 9),
+        utc(2024, 2, 1, 9),
+    ]
+
+
+def test_a_meeting_with_only_rdates_repeats_on_those_days():
+    result = repeating("SUMMARY:Board", "DTSTART:20240108T090000Z", "RDATE:20240306T090000Z")
+    assert [m.start for m in result.meetings] == [utc(2024, 1, 8, 9), utc(2024, 3, 6, 9)]
+    assert result.repeating == ["Board: 2 occurrences"]
+
+
+def test_a_series_that_began_long_ago_gives_only_the_past_year_and_says_so():
+    now = utc(2026, 11, 25, 12)
+    result = repeating("SUMMARY:Board", "DTSTART:20150105T090000Z", "RRULE:FREQ=WEEKLY", now=now)
+    assert len(result.meetings) == 52
+    assert min(m.start for m in result.meetings) >= now - timedelta(days=365)
+    assert result.repeating == ["Board: 52 occurrences in the past year (it began on 5 Jan 2015)"]
+
+
+def test_a_series_that_ended_over_a_year_ago_gives_nothing_and_says_so():
+    result = repeating(
+        "SUMMARY:Board",
+        "DTSTART:20200106T090000Z",
+        "RRULE:FREQ=WEEKLY;COUNT=4",
+        now=utc(2026, 11, 25, 12),
+    )
+    assert result.meetings == []
+    assert result.repeating == ["Board: no occurrences in the past year (it began on 6 Jan 2020)"]
+
+
+def test_a_series_that_has_not_begun_gives_nothing_yet():
+    result = repeating(
+        "SUMMARY:Board", "DTSTART:20270106T090000Z", "RRULE:FREQ=WEEKLY", now=utc(2026, 11, 25, 12)
+    )
+    assert result.meetings == []
+    assert result.repeating == ["Board: no occurrences yet (it begins on 6 Jan 2027)"]
+
+
+def test_a_changed_occurrence_that_is_cancelled_is_left_out():
+    result = repeating(
+        "SUMMARY:Board",
+        "DTSTART;TZID=Europe/London:20240108T090000",
+        "RRULE:FREQ=WEEKLY;COUNT=2",
+        more=(
+            [
+                "SUMMARY:Board",
+                "RECURRENCE-ID;TZID=Europe/London:20240115T090000",
+                "DTSTART;TZID=Europe/London:20240115T090000",
+                "STATUS:CANCELLED",
+            ],
+        ),
+    )
+    assert [m.start for m in result.meetings] == [utc(2024, 1, 8, 9)]
+    assert result.skipped == ["“Board” on 15 Jan 2024 was cancelled"]
+    assert result.repeating == ["Board: 1 occurrence"]
+
+
+def test_a_changed_occurrence_has_its_own_attendees():
+    result = repeating(
+        "SUMMARY:Board",
+        "DTSTART:20240108T090000Z",
+        "RRULE:FREQ=WEEKLY;COUNT=2",
+        "ATTENDEE:mailto:sam@example.org",
+        more=(
+            [
+                "RECURRENCE-ID:20240115T090000Z",
+                "DTSTART:20240115T090000Z",
+                "ATTENDEE;CN=Priya:mailto:Priya@example.org",
+            ],
+        ),
+    )
+    assert [m.attendees for m in result.meetings] == [
+        ("sam@example.org",),
+        ("priya@example.org",),
+    ]
+
+
+def test_a_meeting_repeating_more_than_once_a_day_is_not_read():
+    for rule in ("RRULE:FREQ=HOURLY", "RRULE:FREQ=DAILY;BYHOUR=9,14"):
+        result = repeating("SUMMARY:Board", "DTSTART:20240108T090000Z", rule)
+        assert result.meetings == []
+        assert result.skipped == [
+            "“Board” repeats more than once a day, as no meeting does: not read"
+        ]
+
+
+def test_a_rule_we_cannot_read_is_read_once_and_said_so():
+    result = repeating("SUMMARY:Board", "DTSTART:20240108T090000Z", "RRULE:FREQ=;COUNT=x")
+    [meeting] = result.meetings
+    assert (meeting.start, meeting.occurrence) == (utc(2024, 1, 8, 9), utc(2024, 1, 8, 9))
+    [note] = result.skipped
+    assert note.startswith("“Board” repeats by a rule we cannot read (")
+    assert note.endswith("): read once")
+
+
+def test_a_changed_occurrence_with_an_unreadable_original_start_is_a_meeting_of_its_own():
+    result = repeating("SUMMARY:Moved", "DTSTART:20240115T093000Z", "RECURRENCE-ID:soon")
+    assert [(m.start, m.occurrence) for m in result.meetings] == [(utc(2024, 1, 15, 9, 30), None)]
+
+
+def test_a_series_with_an_unreadable_exdate_is_read_once_and_said_so():
+    result = repeating("SUMMARY:Board", "DTSTART:20240108T090000Z", "RRULE:FREQ=WEEKLY", "EXDATE:x")
+    assert [m.start for m in result.meetings] == [utc(2024, 1, 8, 9)]
+    assert result.skipped[0].startswith("“Board” repeats by a rule we cannot read (")
+
+
+def test_a_file_with_too_many_occurrences_is_refused():
+    days = MAX_OCCURRENCES // 365 + 1
+    series = [
+        ["SUMMARY:Daily", f"DTSTART:2024010{1 + n % 9}T0{n % 10}0000Z", "RRULE:FREQ=DAILY"]
+        for n in range(days)
+    ]
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN"]
+    for n, event in enumerate(series):
+        lines += ["BEGIN:VEVENT", f"UID:{n}@example.org", *event, "END:VEVENT"]
+    data = ("\r\n".join([*lines, "END:VCALENDAR", ""])).encode()
+    with pytest.raises(ICSError) as error:
+        read_meetings(data, filename="daily.ics", now=utc(2026, 1, 1))
+    assert str(error.value) == (
+        f"daily.ics has more than {MAX_OCCURRENCES:,} occurrences of repeating meetings in the "
+        "past year, more than we read from one file. Export one calendar at a time."
+    )
 
 
 def test_google_cancelled_meeting_is_left_out():
@@ -415,8 +627,11 @@ def test_changed_occurrence_without_its_series_is_read_as_a_meeting():
         "DTSTART:20240115T093000Z",
     )
     result = read_meetings(data, filename="m.ics")
-    assert [m.start for m in result.meetings] == [utc(2024, 1, 15, 9, 30)]
+    assert [(m.start, m.occurrence) for m in result.meetings] == [
+        (utc(2024, 1, 15, 9, 30), utc(2024, 1, 15, 8, 30))
+    ]
     assert result.skipped == []
+    assert result.repeating == []
 
 
 # -- Time zones ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from collectives.models import Role
 from directory.models import Person
 from relationships import ics, services
 from relationships.models import CalendarFeed, Contact, Rhythm, Source
+from relationships.tests.calendars import weekly_calendar
 from relationships.views.contacts import IMPORT_SESSION_KEY
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ics"
@@ -239,6 +240,30 @@ def test_a_calendar_is_imported_and_an_unknown_address_matched_then_imported(
         pair.oakwood.pk,
         pair.hillside.pk,
     }
+
+
+def test_it_logs_each_time_a_weekly_meeting_met_once_and_says_how_many(client, pair, cleared_cache):
+    # Made relative to now: the page imports at the real time.
+    data = weekly_calendar(
+        title="Weekly PCN call",
+        first=timezone.now() - dt.timedelta(weeks=12) + dt.timedelta(hours=1),
+        organiser=pair.oakwood_rep.user.email,
+        attendees=[pair.riverside_rep.user.email],
+    )
+    client.force_login(pair.oakwood_rep.user)
+    url = f"{_base(pair.collective)}/contacts/import/"
+    weekly = SimpleUploadedFile("weekly.ics", data, "text/calendar")
+    page = client.post(url, {"action": "upload", "file": weekly}, follow=True).content.decode()
+    assert "12 meetings logged" in page
+    assert "Repeating meetings (1)" in page
+    assert "Weekly PCN call: 12 occurrences" in page
+    assert "a year ago, up to now" in page
+    assert Contact.objects.filter(source=Source.CALENDAR).count() == 12
+
+    weekly = SimpleUploadedFile("weekly.ics", data, "text/calendar")
+    page = client.post(url, {"action": "upload", "file": weekly}, follow=True).content.decode()
+    assert "0 meetings logged" in page and "Already logged (12)" in page
+    assert Contact.objects.filter(source=Source.CALENDAR).count() == 12
 
 
 def test_a_match_needs_an_organisation(client, pair, cleared_cache):

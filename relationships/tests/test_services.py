@@ -253,12 +253,22 @@ def test_someone_without_an_organisation_cannot_count_emails(pair):
 # Calendar import ---------------------------------------------------------------------------
 
 
-def _event(uid: str, title: str, start: str, organiser: str, *attendees: str, where: str) -> str:
+def _event(
+    uid: str,
+    title: str,
+    start: str,
+    organiser: str,
+    *attendees: str,
+    where: str,
+    repeats: tuple[str, ...] = (),
+) -> str:
+    """A meeting; `repeats` are its RRULE, RDATE, EXDATE or RECURRENCE-ID lines."""
     lines = [
         "BEGIN:VEVENT",
         f"UID:{uid}",
         "DTSTAMP:20250301T000000Z",
         f"DTSTART:{start}",
+        *repeats,
         "DURATION:PT45M",
         f"SUMMARY:{title}",
         f"LOCATION:{where}",
@@ -556,31 +566,41 @@ def test_an_address_matched_by_hand_logs_the_meeting_it_was_in(pair):
 
 def test_a_google_export_logs_its_meetings_and_passes_on_what_it_skipped(pair):
     jo = _exports(pair)
-    outcome = _import_file(jo, "google.ics")
+    outcome = _import_file(jo, "google.ics", now=dt.datetime(2024, 6, 14, 12, tzinfo=dt.UTC))
     assert sorted(c.calendar_uid for c in outcome.created) == [
         "1n4d7q2k9s0b3v6x8z5c1m7p4r@google.com",
         "6h2j8k4l0m1n3b5v7c9x2z4a6s@google.com",
     ]
     assert "“Flu clinic planning” was cancelled" in outcome.skipped
     assert outcome.unmatched == ["tom.price@example.org"]
-    assert "Weekly huddle" in outcome.not_between_organisations
+    # Jo and Sam both work at Riverside: each of the nine huddles is only one organisation's.
+    huddles = [t for t in outcome.not_between_organisations if t.startswith("Weekly huddle")]
+    assert huddles[:2] == ["Weekly huddle, 8 Jan 2024", "Weekly huddle, 15 Jan 2024"]
+    assert len(huddles) == 9
+    assert outcome.repeating == ["Weekly huddle: 9 occurrences"]
 
 
-def test_a_thunderbird_export_logs_its_meetings_with_another_practice(pair):
-    # The real Thunderbird export: Jo Hart of Oakwood met Sam Okafor of Riverside twice,
-    # called the ICB's finance team (not known yet), and had a meeting cancelled.
-    jo = MembershipFactory(
-        collective=pair.collective,
-        role=Role.MEMBER,
-        organisation=pair.oakwood,
-        user__email="jo.hart@nhs.net",
-    )
+def _jo_and_sam(pair: Pair) -> Membership:
+    """Jo Hart of Oakwood, whose Thunderbird calendar the real exports are, and Sam Okafor
+    of Riverside, whom she meets."""
     MembershipFactory(
         collective=pair.collective,
         role=Role.MEMBER,
         organisation=pair.riverside,
         user__email="sam.okafor@nhs.net",
     )
+    return MembershipFactory(
+        collective=pair.collective,
+        role=Role.MEMBER,
+        organisation=pair.oakwood,
+        user__email="jo.hart@nhs.net",
+    )
+
+
+def test_a_thunderbird_export_logs_its_meetings_with_another_practice(pair):
+    # The real Thunderbird export: Jo Hart of Oakwood met Sam Okafor of Riverside twice,
+    # called the ICB's finance team (not known yet), and had a meeting cancelled.
+    jo = _jo_and_sam(pair)
     outcome = _import_file(jo, "thunderbird.ics")
     logged = {c.happened_at: c for c in outcome.created}
     assert sorted(logged) == [
@@ -598,6 +618,167 @@ def test_a_thunderbird_export_logs_its_meetings_with_another_practice(pair):
         "Practice closed: staff training",
     ]
     assert outcome.skipped == ["“Estates working group: site visit” was cancelled"]
+
+
+# Repeating meetings ------------------------------------------------------------------------
+
+#: Wednesday 25 November 2026 at 09:00: an hour before the thirteenth weekly PCN call of the
+#: real Thunderbird export (fixtures/ics/README.md), twelve weeks after the first.
+THUNDERBIRD_NOW = dt.datetime(2026, 11, 25, 9, tzinfo=dt.UTC)
+
+
+def _utc(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=dt.UTC)
+
+
+def _import_repeating(jo: Membership, now: dt.datetime = THUNDERBIRD_NOW) -> Any:
+    return _import_file(jo, "thunderbird-repeating.ics", now=now)
+
+
+def test_a_weekly_meeting_since_twelve_weeks_ago_logs_twelve_contacts_and_again_none(pair):
+    jo = _jo_and_sam(pair)
+    outcome = _import_repeating(jo)
+    calls = Contact.objects.filter(mode=Mode.VIDEO).order_by("happened_at")
+    # Wednesdays at 10:00 UK time: 09:00 UTC until the clocks went back on 25 October.
+    assert [c.happened_at for c in calls] == [
+        *(_utc(2026, 9, 2, 9) + dt.timedelta(weeks=n) for n in range(8)),
+        *(_utc(2026, 10, 28, 10) + dt.timedelta(weeks=n) for n in range(4)),
+    ]
+    assert {c.duration_minutes for c in calls} == {30}
+    assert all(set(c.organisations.values_list("pk", flat=True)) == set(pair.both) for c in calls)
+    assert outcome.repeating == [
+        "Weekly PCN call: 12 occurrences",
+        "Joint clinic huddle: 4 occurrences",
+    ]
+    assert outcome.repeats_from == THUNDERBIRD_NOW - dt.timedelta(days=365)
+
+    again = _import_repeating(jo)
+    assert again.created == []
+    assert again.already_logged[:2] == [
+        "Weekly PCN call, 2 Sep 2026",
+        "Weekly PCN call, 9 Sep 2026",
+    ]
+    assert len(again.already_logged) == 16
+    assert Contact.objects.count() == 16
+
+
+def test_a_week_later_only_the_new_occurrence_is_logged(pair):
+    jo = _jo_and_sam(pair)
+    _import_repeating(jo)
+    outcome = _import_repeating(jo, now=THUNDERBIRD_NOW + dt.timedelta(weeks=1))
+    assert [(c.happened_at, c.mode) for c in outcome.created] == [
+        (_utc(2026, 11, 25, 10), Mode.VIDEO)
+    ]
+    assert "Weekly PCN call: 13 occurrences" in outcome.repeating
+
+
+def test_a_moved_occurrence_is_logged_once_at_its_new_time(pair):
+    jo = _jo_and_sam(pair)
+    _import_repeating(jo)
+    # Six Monday huddles at 08:30 from 5 October; the one of 19 October was moved to
+    # Tuesday 20 October at 13:00 (12:00 UTC).
+    huddles = Contact.objects.filter(mode=Mode.PHONE).order_by("happened_at")
+    assert [(c.happened_at, c.calendar_occurrence) for c in huddles] == [
+        (_utc(2026, 10, 5, 7, 30), _utc(2026, 10, 5, 7, 30)),
+        (_utc(2026, 10, 20, 12), _utc(2026, 10, 19, 7, 30)),
+        (_utc(2026, 11, 2, 8, 30), _utc(2026, 11, 2, 8, 30)),
+        (_utc(2026, 11, 9, 8, 30), _utc(2026, 11, 9, 8, 30)),
+    ]
+    assert len({c.calendar_uid for c in huddles}) == 1  # the series' UID
+
+
+def test_a_deleted_or_cancelled_occurrence_is_not_logged(pair):
+    jo = _jo_and_sam(pair)
+    outcome = _import_repeating(jo)
+    deleted, cancelled = _utc(2026, 10, 12, 7, 30), _utc(2026, 10, 26, 8, 30)
+    assert not Contact.objects.filter(happened_at__in=[deleted, cancelled]).exists()
+    assert outcome.skipped == ["“Joint clinic huddle” on 26 Oct 2026 was cancelled"]
+
+
+def test_a_series_of_six_logs_no_more_after_its_end(pair):
+    jo = _jo_and_sam(pair)
+    _import_repeating(jo)
+    outcome = _import_repeating(jo, now=_utc(2027, 3, 1))
+    assert {c.mode for c in outcome.created} == {Mode.VIDEO}  # only the weekly call's
+    assert "Joint clinic huddle: 4 occurrences" in outcome.repeating
+    assert Contact.objects.filter(mode=Mode.PHONE).count() == 4
+
+
+def _series(*repeats: str, start: str = "20250303T100000Z", more: tuple[str, ...] = ()) -> bytes:
+    """A weekly catch-up between Oakwood and Riverside, and changed occurrences of it."""
+    return _calendar(
+        _event("c@x", "Catch-up", start, OLIVIA, RAVI, where="", repeats=repeats), *more
+    )
+
+
+def test_an_occurrence_moved_after_it_was_logged_is_not_logged_again(pair):
+    now = _utc(2025, 4, 1)
+    _import(pair, _series("RRULE:FREQ=WEEKLY;COUNT=3"), now=now)
+    moved = _event(
+        "c@x",
+        "Catch-up",
+        "20250311T140000Z",
+        OLIVIA,
+        RAVI,
+        where="",
+        repeats=("RECURRENCE-ID:20250310T100000Z",),
+    )
+    outcome = _import(pair, _series("RRULE:FREQ=WEEKLY;COUNT=3", more=(moved,)), now=now)
+    assert outcome.created == []
+    assert outcome.already_logged == [
+        "Catch-up, 3 Mar 2025",
+        "Catch-up, 11 Mar 2025",
+        "Catch-up, 17 Mar 2025",
+    ]
+    assert Contact.objects.count() == 3
+
+
+def test_a_repeating_meeting_logged_by_its_uid_alone_keeps_that_as_its_first_occurrence(pair):
+    # Imports before occurrences were read logged a repeating meeting's first occurrence by
+    # its UID alone; that row stays valid and stands for the first occurrence.
+    first = _utc(2025, 3, 3, 10)
+    Contact.objects.create(
+        collective=pair.collective,
+        happened_at=first,
+        mode=Mode.OTHER,
+        source=Source.CALENDAR,
+        calendar_uid="c@x",
+    ).organisations.set(pair.both)
+    outcome = _import(pair, _series("RRULE:FREQ=WEEKLY;COUNT=3"), now=_utc(2025, 4, 1))
+    assert [c.happened_at for c in outcome.created] == [
+        first + dt.timedelta(weeks=1),
+        first + dt.timedelta(weeks=2),
+    ]
+    assert outcome.already_logged == ["Catch-up, 3 Mar 2025"]
+
+
+def test_rdates_are_logged_as_occurrences(pair):
+    outcome = _import(
+        pair, _series("RDATE:20250305T150000Z,20250320T100000Z"), now=_utc(2025, 4, 1)
+    )
+    assert [(c.happened_at, c.calendar_occurrence) for c in outcome.created] == [
+        (_utc(2025, 3, 3, 10), _utc(2025, 3, 3, 10)),
+        (_utc(2025, 3, 5, 15), _utc(2025, 3, 5, 15)),
+        (_utc(2025, 3, 20, 10), _utc(2025, 3, 20, 10)),
+    ]
+    assert outcome.repeating == ["Catch-up: 3 occurrences"]
+
+
+def test_a_series_that_began_long_ago_logs_only_the_past_year(pair):
+    now = _utc(2025, 6, 1)
+    outcome = _import(pair, _series("RRULE:FREQ=WEEKLY", start="20150105T100000Z"), now=now)
+    assert len(outcome.created) == 52
+    assert min(c.happened_at for c in outcome.created) > now - dt.timedelta(days=365)
+    assert max(c.happened_at for c in outcome.created) < now
+    assert outcome.repeating == [
+        "Catch-up: 52 occurrences in the past year (it began on 5 Jan 2015)"
+    ]
+
+
+def test_a_single_meeting_keeps_its_key_of_its_uid_alone(pair):
+    outcome = _import(pair)
+    assert [(c.calendar_uid, c.calendar_occurrence) for c in outcome.created] == [("m1@x", None)]
+    assert outcome.repeating == [] and outcome.repeats_from is None
 
 
 @pytest.mark.parametrize("name", ["truncated.ics", "not-a-calendar.ics", "no-events.ics"])

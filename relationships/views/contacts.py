@@ -238,6 +238,8 @@ def _summary(outcome: services.CalendarImport) -> dict[str, Any]:
         "unmatched": list(outcome.unmatched),
         "not_between_organisations": list(outcome.not_between_organisations),
         "skipped": list(outcome.skipped),
+        "repeating": list(outcome.repeating),
+        "repeats_from": outcome.repeats_from,
     }
 
 

@@ -40,8 +40,12 @@ def _representatives():
 
 
 def _rep(practice):
-    from collectives.models import Collective
+    """A new representative for the practice; the one the demo gave it becomes a member."""
+    from collectives.models import Collective, Membership
 
+    Membership.objects.filter(role=Role.REPRESENTATIVE, organisation=practice).update(
+        role=Role.MEMBER
+    )
     return MembershipFactory(
         collective=Collective.objects.get(slug="isle-of-wight"),
         role=Role.REPRESENTATIVE,

@@ -12,8 +12,9 @@ from directory.ods.readers import ODSFileError
 
 class Command(BaseCommand):
     help = (
-        "Import GP practices (epraccur, plain or zipped) and PCNs (ePCN.xlsx, or the epcn and "
-        "epcncorepartnerdetails CSV reports) from NHS ODS files. Safe to run again."
+        "Import GP practices (epraccur, plain or zipped) and PCNs (ePCN.xlsx, or the "
+        "epcncorepartnerdetails CSV report alone or with the epcn report) from NHS ODS files. "
+        "Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,8 +31,8 @@ class Command(BaseCommand):
             default=[],
             type=Path,
             metavar="FILE",
-            help="ePCN.xlsx, or give --pcns twice for the epcn and "
-            "epcncorepartnerdetails CSV reports",
+            help="ePCN.xlsx; or epcncorepartnerdetails.csv, which gives the PCNs' names and "
+            "practices; give --pcns again for epcn.csv to add their open dates and addresses",
         )
         parser.add_argument(
             "--force",
