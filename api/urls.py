@@ -194,3 +194,24 @@ urlpatterns = [
     ),
     path("collectives/<slug:slug>/audit/", _api(audit_api.AuditEntryList.as_view()), name="audit"),
 ]
+
+# Collectives, invitations, trust surveys and notifications: the page actions' endpoints
+# (docs/api.md).
+C = "collectives/<slug:slug>/"
+urlpatterns += [
+    path(
+        C + "invitations/<int:pk>/resend/",
+        _api(collectives_api.InvitationResend.as_view()),
+        name="invitation_resend",
+    ),
+    path(
+        C + "invitations/<int:pk>/revoke/",
+        _api(collectives_api.InvitationRevoke.as_view()),
+        name="invitation_revoke",
+    ),
+    path(
+        "invitations/accept/",
+        _api(collectives_api.InvitationAccept.as_view()),
+        name="invitation_accept",
+    ),
+]
