@@ -395,6 +395,22 @@ def test_a_withdrawn_invitation_or_one_for_an_existing_account_is_refused(client
     assert not Membership.objects.filter(user__email="known@example.org").exists()
 
 
+def test_a_refused_join_leaves_no_account_behind(client, convenor, practice):
+    """The account and the membership are made together or not at all: here the
+    organisation the invitation is for has left the collective since."""
+    invitation = services.invitation_create(
+        actor_membership=convenor,
+        email="new@example.org",
+        role=Role.REPRESENTATIVE,
+        organisation=practice.organisation,
+    )
+    services.member_organisation_remove(actor_membership=convenor, member=practice)
+    response = _accept(client, token=_token(invitation), full_name="Nia New", password=STRONG)
+    assert response.status_code == 400
+    assert "Ask the convenor for a new invitation." in response.json()["token"][0]
+    assert not User.objects.filter(email="new@example.org").exists()
+
+
 def test_accepting_is_limited_as_anonymous_requests_are(client, db, monkeypatch):
     monkeypatch.setattr(SimpleRateThrottle, "timer", lambda throttle: 1_000_000.0)
     wrong = {"token": "guess", "full_name": "Guess", "password": STRONG}
