@@ -214,4 +214,12 @@ urlpatterns += [
         _api(collectives_api.InvitationAccept.as_view()),
         name="invitation_accept",
     ),
+    path(S + "<int:pk>/extend/", _api(surveys_api.RoundExtend.as_view()), name="survey_extend"),
+    path(S + "<int:pk>/close/", _api(surveys_api.RoundClose.as_view()), name="survey_close"),
+    path(
+        S + "<int:pk>/self-assessment/",
+        _api(surveys_api.SelfAssessment.as_view()),
+        name="survey_self_assessment",
+    ),
+    path(S + "<int:pk>/finish/", _api(surveys_api.Finish.as_view()), name="survey_finish"),
 ]

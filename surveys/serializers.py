@@ -6,8 +6,9 @@ from typing import Any
 
 from rest_framework import serializers
 
+from alliance.api import IdField
 from surveys import results
-from surveys.models import RATING_ITEMS, SurveyRound
+from surveys.models import RATING_ITEMS, AnswerMode, SurveyRound
 
 
 class RoundOutput(serializers.ModelSerializer):
@@ -16,6 +17,34 @@ class RoundOutput(serializers.ModelSerializer):
     class Meta:
         model = SurveyRound
         fields = ["id", "title", "opens_on", "closes_on", "answer_mode", "status"]
+
+
+class RoundInput(serializers.Serializer):
+    title = serializers.CharField(max_length=150)
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField()
+    answer_mode = serializers.ChoiceField(
+        choices=AnswerMode.choices, required=False, default=AnswerMode.REPRESENTATIVE
+    )
+    participants = serializers.ListField(
+        child=IdField(),
+        max_length=1000,
+        help_text="The ids of the member organisations taking part (at least 3).",
+    )
+
+
+class ExtendInput(serializers.Serializer):
+    closes_on = serializers.DateField(help_text="A later closing date than the current one.")
+
+
+class SelfAssessmentIO(serializers.Serializer):
+    """The answers about one's own organisation (1 to 5; null for not answered), and when
+    they were marked finished."""
+
+    sustainable_alone = serializers.IntegerField(required=False, allow_null=True)
+    joint_difference = serializers.IntegerField(required=False, allow_null=True)
+    knows_leadership = serializers.IntegerField(required=False, allow_null=True)
+    finished_at = serializers.DateTimeField(source="submitted_at", read_only=True, allow_null=True)
 
 
 class RatingIO(serializers.Serializer):
