@@ -11,6 +11,7 @@ from collectives import api as collectives_api
 from decisions import api as decisions_api
 from directory import api as directory_api
 from golden_thread import api as golden_thread_api
+from notifications import api as notifications_api
 from surveys import api as surveys_api
 
 app_name = "api"
@@ -222,4 +223,24 @@ urlpatterns += [
         name="survey_self_assessment",
     ),
     path(S + "<int:pk>/finish/", _api(surveys_api.Finish.as_view()), name="survey_finish"),
+    path(
+        C + "notifications/",
+        _api(notifications_api.NotificationList.as_view()),
+        name="notifications",
+    ),
+    path(
+        C + "notifications/read-all/",
+        _api(notifications_api.NotificationsReadAll.as_view()),
+        name="notifications_read_all",
+    ),
+    path(
+        C + "notifications/<int:pk>/read/",
+        _api(notifications_api.NotificationRead.as_view()),
+        name="notification_read",
+    ),
+    path(
+        "me/notification-preference/",
+        _api(notifications_api.NotificationPreference.as_view()),
+        name="notification_preference",
+    ),
 ]

@@ -5,15 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from collectives.decorators import collective_page, outside_collective_page
 from collectives.models import Membership
-from notifications import services
-from notifications.models import Frequency, Notification
+from notifications import access, selectors, services
+from notifications.models import Frequency
 
 
 class PreferenceForm(forms.Form):
@@ -28,9 +27,7 @@ class PreferenceForm(forms.Form):
 
 @collective_page("notifications")
 def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
-    found = Notification.objects.filter(
-        user_id=membership.user_id, collective_id=membership.collective_id
-    ).order_by("-created_at", "-id")
+    found = selectors.notifications_for(membership=membership)
     page = Paginator(found, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -39,7 +36,7 @@ def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
             "title": "Notifications",
             "membership": membership,
             "page": page,
-            "unread": found.filter(read_at__isnull=True).count(),
+            "unread": selectors.unread_count(membership=membership),
         },
     )
 
@@ -47,11 +44,7 @@ def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_POST
 @collective_page("notifications")
 def open_notification(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    found = Notification.objects.filter(
-        user_id=membership.user_id, collective_id=membership.collective_id, pk=pk
-    ).first()
-    if found is None:
-        raise Http404("No such notification.")
+    found = access.get_notification_for(membership, pk)
     services.notification_mark_read(user=request.user, notification=found)
     return redirect(found.path)
 
@@ -59,9 +52,7 @@ def open_notification(request: HttpRequest, membership: Membership, pk: int) -> 
 @require_POST
 @collective_page("notifications")
 def mark_all_read(request: HttpRequest, membership: Membership) -> HttpResponse:
-    Notification.objects.filter(
-        user_id=membership.user_id, collective_id=membership.collective_id, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    services.notifications_mark_all_read(user=request.user, collective=membership.collective)
     messages.success(request, "All notifications are marked as read.")
     return redirect("notifications:inbox", membership.collective.slug)
 

@@ -38,6 +38,7 @@ SIGNED_IN_WITHOUT_COLLECTIVE = {
     "collectives:switch",
     "api:me",
     "api:collectives",  # the caller's own; only data stewards set one up (collectives tests)
+    "api:notification_preference",  # the signed-in person's own e-mail frequency
     # The directory: shared organisations are public NHS reference data, a collective's own
     # are found only by its members; people are scoped to the user's collectives; only data
     # stewards change shared data (tested below and in directory/tests/test_stewardship.py);
@@ -139,7 +140,7 @@ def _pk_model(name: str) -> Any:
         from golden_thread.models import Briefing
 
         return Briefing
-    if name.startswith("notifications:"):
+    if name.startswith("notifications:") or name.startswith("api:notification"):
         from notifications.models import Notification
 
         return Notification
