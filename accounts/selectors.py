@@ -25,6 +25,11 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()[:254]
 
 
+def account_exists(*, email: str) -> bool:
+    """Whether someone has an account with this e-mail address (in any case)."""
+    return User.objects.filter(email__iexact=email.strip()).exists()
+
+
 @dataclass(frozen=True)
 class SignInLock:
     """Sign-in is paused: for one e-mail address from one client address until

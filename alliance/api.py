@@ -42,8 +42,8 @@ def paged_response(
 
 
 def enum_choices(choices: Any) -> list[tuple[str, str]]:
-    """A TextChoices' (value, label) pairs, without a blank value."""
-    return [(value, label) for value, label in choices.choices if value]
+    """A TextChoices' (value, label) pairs, or some of them as a list, without a blank value."""
+    return [(value, label) for value, label in getattr(choices, "choices", choices) if value]
 
 
 def inline_enum(choices: Any, *, blank: str = "") -> dict[str, Any]:
@@ -86,3 +86,15 @@ def choice_output_field(choices: Any, *, blank: str = "") -> type[serializers.Ch
         pass
 
     return ChoiceOutputField
+
+
+#: The largest id a row can have (DEFAULT_AUTO_FIELD is a BigAutoField).
+ID_MAX = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """The id of a row named in a request body: a positive whole number in the database's
+    range, so that a larger one is a 400 naming the field, never a database error."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=ID_MAX, **kwargs)

@@ -11,6 +11,7 @@ from collectives import api as collectives_api
 from decisions import api as decisions_api
 from directory import api as directory_api
 from golden_thread import api as golden_thread_api
+from notifications import api as notifications_api
 from relationships import api as relationships_api
 from surveys import api as surveys_api
 
@@ -198,4 +199,53 @@ urlpatterns = [
         name="invitations",
     ),
     path("collectives/<slug:slug>/audit/", _api(audit_api.AuditEntryList.as_view()), name="audit"),
+]
+
+# Collectives, invitations, trust surveys and notifications: the page actions' endpoints
+# (docs/api.md).
+C = "collectives/<slug:slug>/"
+urlpatterns += [
+    path(
+        C + "invitations/<int:pk>/resend/",
+        _api(collectives_api.InvitationResend.as_view()),
+        name="invitation_resend",
+    ),
+    path(
+        C + "invitations/<int:pk>/revoke/",
+        _api(collectives_api.InvitationRevoke.as_view()),
+        name="invitation_revoke",
+    ),
+    path(
+        "invitations/accept/",
+        _api(collectives_api.InvitationAccept.as_view()),
+        name="invitation_accept",
+    ),
+    path(S + "<int:pk>/extend/", _api(surveys_api.RoundExtend.as_view()), name="survey_extend"),
+    path(S + "<int:pk>/close/", _api(surveys_api.RoundClose.as_view()), name="survey_close"),
+    path(
+        S + "<int:pk>/self-assessment/",
+        _api(surveys_api.SelfAssessment.as_view()),
+        name="survey_self_assessment",
+    ),
+    path(S + "<int:pk>/finish/", _api(surveys_api.Finish.as_view()), name="survey_finish"),
+    path(
+        C + "notifications/",
+        _api(notifications_api.NotificationList.as_view()),
+        name="notifications",
+    ),
+    path(
+        C + "notifications/read-all/",
+        _api(notifications_api.NotificationsReadAll.as_view()),
+        name="notifications_read_all",
+    ),
+    path(
+        C + "notifications/<int:pk>/read/",
+        _api(notifications_api.NotificationRead.as_view()),
+        name="notification_read",
+    ),
+    path(
+        "me/notification-preference/",
+        _api(notifications_api.NotificationPreference.as_view()),
+        name="notification_preference",
+    ),
 ]

@@ -15,6 +15,7 @@ from django.http import Http404
 from collectives.models import CollectiveOrganisation, Invitation, Membership, Role
 from collectives.selectors import people_at_member
 from directory.models import Organisation, Person
+from directory.selectors import organisations_open_to
 
 
 def get_membership_for_user(user: Any, slug: str) -> Membership:
@@ -82,6 +83,16 @@ def get_person_at_member(member: CollectiveOrganisation, pk: int) -> Person:
     found = people_at_member(member=member).filter(pk=pk).first()
     if found is None:
         raise Http404("No such person.")
+    return found
+
+
+def get_organisation_to_add(actor: Membership, pk: int) -> Organisation:
+    """An organisation the actor's collective may take as a member: shared directory data or
+    its own records. Another collective's own organisation is not found (404), like one that
+    does not exist; the service checks the rest (already a member, the actor a convenor)."""
+    found = organisations_open_to(collective_id=actor.collective_id).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such organisation.")
     return found
 
 

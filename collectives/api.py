@@ -7,19 +7,38 @@ API's exception handler (api.exceptions) answers 400 or 403.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from alliance.api import valid_input
 from collectives import access, selectors, services
-from collectives.models import Collective, CollectiveOrganisation, Invitation, Membership, Role
-from directory.models import Organisation, Person, PersonRole
-from directory.serializers import OwnerField
+from collectives.models import CollectiveOrganisation, Invitation, Membership
+from collectives.serializers import (
+    CollectiveCreateInput,
+    CollectiveInput,
+    CollectiveOutput,
+    InvitationAcceptInput,
+    InvitationInput,
+    InvitationOutput,
+    JoinedOutput,
+    MemberOrganisationAddInput,
+    MemberOrganisationInput,
+    MemberOrganisationOutput,
+    MemberPersonInput,
+    MemberPersonOutput,
+    MembershipInput,
+    MembershipOutput,
+    MeOutput,
+    PersonRoleInput,
+)
 from directory.services import person_create
 
 
@@ -31,119 +50,6 @@ def _convenor(request: Request, slug: str) -> Membership:
     return access.get_convenor_membership_for_user(request.user, slug)
 
 
-class OrganisationOutput(serializers.ModelSerializer):
-    class Meta:
-        model = Organisation
-        fields = ["id", "ods_code", "name", "kind", "status", "postcode"]
-
-
-class CollectiveOutput(serializers.ModelSerializer):
-    class Meta:
-        model = Collective
-        fields = ["slug", "name", "area", "description"]
-
-
-class MeOutput(serializers.Serializer):
-    email = serializers.EmailField()
-    full_name = serializers.CharField()
-    collectives = serializers.SerializerMethodField()
-
-    def get_collectives(self, user: Any) -> list[dict[str, str]]:
-        return [
-            {"slug": m.collective.slug, "name": m.collective.name, "role": m.role}
-            for m in selectors.memberships_for_user(user=user)
-        ]
-
-
-class MembershipOutput(serializers.ModelSerializer):
-    email = serializers.EmailField(source="user.email")
-    full_name = serializers.CharField(source="user.full_name")
-    organisation = OrganisationOutput(allow_null=True)
-
-    class Meta:
-        model = Membership
-        fields = ["id", "email", "full_name", "role", "organisation", "joined_at"]
-
-
-class MembershipInput(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Role.choices)
-    organisation = serializers.IntegerField(required=False, allow_null=True)
-
-
-class MemberOrganisationOutput(serializers.ModelSerializer):
-    organisation = OrganisationOutput()
-    display_name = serializers.CharField(
-        help_text="The collective's own name for it ('' for none); the organisation keeps "
-        "its official name."
-    )
-    note = serializers.CharField(help_text="The collective's own note; only it sees it.")
-
-    class Meta:
-        model = CollectiveOrganisation
-        fields = ["id", "organisation", "display_name", "note", "is_leadership", "joined_at"]
-
-
-class MemberOrganisationInput(serializers.Serializer):
-    display_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    is_leadership = serializers.BooleanField(required=False)
-
-
-class MemberPersonOutput(serializers.ModelSerializer):
-    role_in_collective = serializers.CharField(
-        source="role_here",
-        allow_null=True,
-        help_text="The person's role in this collective; null where it records none (then "
-        "`role`, the directory's, applies).",
-    )
-    owner = OwnerField(
-        help_text="This collective's slug for its own people; null for shared directory data."
-    )
-
-    class Meta:
-        model = Person
-        fields = [
-            "id",
-            "name",
-            "job_title",
-            "role",
-            "role_in_collective",
-            "email",
-            "phone",
-            "owner",
-        ]
-
-
-class MemberPersonInput(serializers.Serializer):
-    name = serializers.CharField(max_length=150)
-    job_title = serializers.CharField(max_length=150, required=False, default="")
-    role = serializers.ChoiceField(choices=PersonRole.choices, required=False, default="")
-    email = serializers.EmailField(required=False, default="")
-    phone = serializers.CharField(max_length=40, required=False, default="")
-
-
-class PersonRoleInput(serializers.Serializer):
-    role_in_collective = serializers.ChoiceField(
-        choices=[("", "none: the directory's role applies"), *PersonRole.choices],
-        allow_blank=True,
-    )
-
-
-class InvitationOutput(serializers.ModelSerializer):
-    status = serializers.CharField()
-    organisation = OrganisationOutput(allow_null=True)
-
-    class Meta:
-        model = Invitation
-        fields = ["id", "email", "role", "organisation", "status", "created_at", "expires_at"]
-
-
-class InvitationInput(serializers.Serializer):
-    email = serializers.EmailField()
-    role = serializers.ChoiceField(choices=Role.choices)
-    organisation = serializers.IntegerField(required=False, allow_null=True)
-
-
 class MeView(APIView):
     @extend_schema(responses=MeOutput)
     def get(self, request: Request) -> Response:
@@ -151,16 +57,47 @@ class MeView(APIView):
 
 
 class CollectiveList(generics.ListAPIView):
+    """The caller's collectives; a POST sets up a new one, with the caller as its first
+    convenor. Only the service's data stewards (superusers) set one up: 403 for anyone else."""
+
     serializer_class = CollectiveOutput
 
     def get_queryset(self) -> Any:
         return selectors.collectives_for_user(user=self.request.user)
 
+    @extend_schema(request=CollectiveCreateInput, responses={201: CollectiveOutput})
+    def post(self, request: Request) -> Response:
+        user = cast(User, request.user)  # signed in (the permission); the service checks the rest
+        collective = services.collective_create(
+            actor=user,
+            convenor=user,
+            **valid_input(CollectiveCreateInput, request),
+        )
+        return Response(CollectiveOutput(collective).data, status=status.HTTP_201_CREATED)
+
 
 class CollectiveDetail(APIView):
+    """A collective, and its settings (convenors change them)."""
+
+    serializer_class = CollectiveOutput
+
     @extend_schema(responses=CollectiveOutput)
     def get(self, request: Request, slug: str) -> Response:
         return Response(CollectiveOutput(_membership(request, slug).collective).data)
+
+    @extend_schema(request=CollectiveInput, responses=CollectiveOutput)
+    def patch(self, request: Request, slug: str) -> Response:
+        actor = _convenor(request, slug)
+        current = actor.collective
+        data = valid_input(CollectiveInput, request)
+        changed = services.collective_update(
+            actor_membership=actor,
+            name=data.get("name", current.name),
+            area=data.get("area", current.area),
+            description=data.get("description", current.description),
+            readability_threshold=data.get("readability_threshold"),
+        )
+        return Response(CollectiveOutput(changed).data)
 
 
 class MembershipList(generics.ListAPIView):
@@ -204,6 +141,10 @@ class MembershipDetail(APIView):
 
 
 class MemberOrganisationList(generics.ListAPIView):
+    """The collective's member organisations; a POST adds one (convenors): a directory
+    organisation by its id (404 for one the collective cannot take: another collective's
+    own), or one without an ODS code by its details, as the collective's own record."""
+
     serializer_class = MemberOrganisationOutput
 
     def get_queryset(self) -> Any:
@@ -211,6 +152,24 @@ class MemberOrganisationList(generics.ListAPIView):
         return selectors.member_organisations(
             collective=membership.collective, query=self.request.query_params.get("q", "")
         )
+
+    @extend_schema(request=MemberOrganisationAddInput, responses={201: MemberOrganisationOutput})
+    def post(self, request: Request, slug: str) -> Response:
+        actor = _convenor(request, slug)
+        data = valid_input(MemberOrganisationAddInput, request)
+        if "new_organisation" in data:
+            member = services.member_organisation_create(
+                actor_membership=actor,
+                is_leadership=data["is_leadership"],
+                **data["new_organisation"],
+            )
+        else:
+            member = services.member_organisation_add(
+                actor_membership=actor,
+                organisation=access.get_organisation_to_add(actor, data["organisation"]),
+                is_leadership=data["is_leadership"],
+            )
+        return Response(MemberOrganisationOutput(member).data, status=status.HTTP_201_CREATED)
 
 
 class MemberOrganisationDetail(APIView):
@@ -233,6 +192,15 @@ class MemberOrganisationDetail(APIView):
             **valid_input(MemberOrganisationInput, request),
         )
         return Response(MemberOrganisationOutput(changed).data)
+
+    def delete(self, request: Request, slug: str, pk: int) -> Response:
+        """Remove the organisation from the collective (convenors); refused while anyone
+        still speaks for it."""
+        member = access.get_member_organisation_in_collective(_membership(request, slug), pk)
+        services.member_organisation_remove(
+            actor_membership=_convenor(request, slug), member=member
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MemberOrganisationPeople(generics.ListAPIView):
@@ -296,3 +264,48 @@ class InvitationList(generics.ListCreateAPIView):
             organisation=access.get_organisation_named(data.get("organisation")),
         )
         return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class _InvitationVerb(APIView):
+    """A convenor's POST, with no body, that changes an invitation through ``write``."""
+
+    serializer_class = InvitationOutput
+    write: Callable[..., Invitation]
+
+    @extend_schema(request=None, responses=InvitationOutput)
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        actor = _convenor(request, slug)
+        invitation = access.get_invitation_in_collective(actor, pk)
+        changed = type(self).write(actor_membership=actor, invitation=invitation)
+        return Response(InvitationOutput(changed).data)
+
+
+class InvitationResend(_InvitationVerb):
+    """Send the invitation again with a new link, valid for another 7 days; the old link
+    stops working."""
+
+    write = staticmethod(services.invitation_resend)
+
+
+class InvitationRevoke(_InvitationVerb):
+    """Withdraw the invitation: its link stops working."""
+
+    write = staticmethod(services.invitation_revoke)
+
+
+class InvitationAccept(APIView):
+    """Accept an invitation as someone new: the token from the invitation e-mail's link, a
+    name and a password make the account, which joins the collective with the invitation's
+    role. No sign-in (there is no account yet), so it is limited as anonymous requests are.
+    Someone who already has an account signs in and accepts on the invitation's page."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    serializer_class = JoinedOutput
+
+    @extend_schema(request=InvitationAcceptInput, responses={201: JoinedOutput})
+    def post(self, request: Request) -> Response:
+        joined = services.invitation_accept_new_account(
+            **valid_input(InvitationAcceptInput, request)
+        )
+        return Response(JoinedOutput(joined).data, status=status.HTTP_201_CREATED)

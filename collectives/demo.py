@@ -190,7 +190,8 @@ def load_demo() -> list[DemoLogin]:
         collective = Collective.objects.filter(slug=area.slug).first()
         if collective is None:
             collective = services.collective_create(
-                actor=convenor_user,
+                actor=None,
+                convenor=convenor_user,
                 name=area.name,
                 area=area.area,
                 description=DESCRIPTION.format(area=area.area),

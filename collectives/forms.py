@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
-from collectives.models import ROLE_DESCRIPTIONS, Collective, Role
-from directory.models import Organisation, OrganisationKind, Person, PersonRole
+from collectives.models import HAND_ADDED_KINDS, ROLE_DESCRIPTIONS, Collective, Role
+from directory.models import Organisation, Person, PersonRole
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -102,19 +102,7 @@ class MemberSearchForm(SearchForm):
 
 class OrganisationCreateForm(forms.Form):
     name = forms.CharField(max_length=200)
-    kind = forms.ChoiceField(
-        choices=[
-            (k.value, k.label)
-            for k in (
-                OrganisationKind.FEDERATION,
-                OrganisationKind.LMC,
-                OrganisationKind.LOCAL_AUTHORITY,
-                OrganisationKind.VOLUNTARY,
-                OrganisationKind.OTHER,
-            )
-        ],
-        label="Kind of organisation",
-    )
+    kind = forms.ChoiceField(choices=HAND_ADDED_KINDS, label="Kind of organisation")
     postcode = forms.CharField(max_length=10, required=False)
     is_leadership = forms.BooleanField(
         required=False, label="A member of the local GP leadership group"
@@ -138,19 +126,9 @@ class AcceptInvitationForm(forms.Form):
         self.email = email
 
     def clean(self) -> dict[str, Any]:
-        from django.contrib.auth import password_validation
-
-        from accounts.models import User
-
+        """The two passwords match; the service checks the password itself."""
         data = super().clean() or {}
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords do not match.")
-        elif p1:
-            try:
-                password_validation.validate_password(
-                    p1, User(email=self.email, full_name=data.get("full_name", ""))
-                )
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
         return data

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from directory.models import PersonRole
+from directory.models import OrganisationKind, PersonRole
 
 
 class Role(models.TextChoices):
@@ -33,6 +33,19 @@ ROLE_DESCRIPTIONS = {
 ORGANISATION_ROLES = {Role.REPRESENTATIVE, Role.DEPUTY}
 
 INVITATION_VALID_FOR = dt.timedelta(days=7)
+
+#: The kinds of organisation a collective adds by hand as its own member organisation:
+#: practices, PCNs and NHS bodies have ODS codes and come from the directory.
+HAND_ADDED_KINDS = [
+    (kind.value, kind.label)
+    for kind in (
+        OrganisationKind.FEDERATION,
+        OrganisationKind.LMC,
+        OrganisationKind.LOCAL_AUTHORITY,
+        OrganisationKind.VOLUNTARY,
+        OrganisationKind.OTHER,
+    )
+]
 
 
 class Collective(models.Model):

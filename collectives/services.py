@@ -10,16 +10,19 @@ import hashlib
 import secrets
 from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth import password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from accounts.selectors import account_exists
 from audit.services import audit_record, snapshot
 from collectives import notifications
 from collectives.access import require_convenor
 from collectives.models import (
+    HAND_ADDED_KINDS,
     INVITATION_VALID_FOR,
     ORGANISATION_ROLES,
     Collective,
@@ -30,9 +33,11 @@ from collectives.models import (
     Role,
 )
 from directory.models import Organisation, Person, PersonRole
-from directory.selectors import people_seen_by
+from directory.selectors import is_data_steward, people_seen_by
+from directory.services import organisation_create
 
 MEMBERSHIP_FIELDS = ["user", "role", "organisation"]
+FULL_NAME_MAX = User._meta.get_field("full_name").max_length or 150
 
 
 def _check_role_organisation(
@@ -109,9 +114,20 @@ def token_hash(token: str) -> str:
 
 @transaction.atomic
 def collective_create(
-    *, actor: User, name: str, area: str, description: str, slug: str = ""
+    *,
+    actor: User | None,
+    convenor: User,
+    name: str,
+    area: str,
+    description: str,
+    slug: str = "",
 ) -> Collective:
-    """Create a collective with the actor as its first convenor."""
+    """Set up a collective with its first convenor. Only the service's data stewards (its
+    superusers) do it: a collective's members see the people the directory records at its
+    member organisations, so whoever could make one could read anyone's. ``actor`` None is
+    the service itself (``load_demo``)."""
+    if actor is not None and not is_data_steward(actor):
+        raise PermissionDenied("Only the service's data stewards set up a collective.")
     collective = Collective(
         name=name.strip(),
         area=area.strip(),
@@ -120,7 +136,7 @@ def collective_create(
     )
     collective.full_clean()
     collective.save()
-    membership = Membership.objects.create(collective=collective, user=actor, role=Role.CONVENOR)
+    membership = Membership.objects.create(collective=collective, user=convenor, role=Role.CONVENOR)
     audit_record(
         actor=actor,
         action="collective.created",
@@ -199,6 +215,34 @@ def member_organisation_add(
         after=snapshot(member),
     )
     return member
+
+
+@transaction.atomic
+def member_organisation_create(
+    *,
+    actor_membership: Membership,
+    name: str,
+    kind: str,
+    postcode: str = "",
+    is_leadership: bool = False,
+) -> CollectiveOrganisation:
+    """Add an organisation without an ODS code (a federation or an LMC, say) as the
+    collective's own record, and make it a member organisation, in one step."""
+    require_convenor(actor_membership)
+    if kind not in dict(HAND_ADDED_KINDS):
+        raise ValidationError(
+            {"kind": "Practices, PCNs and NHS bodies have ODS codes: add them from the directory."}
+        )
+    organisation = organisation_create(
+        actor=actor_membership.user,
+        actor_membership=actor_membership,
+        name=name,
+        kind=kind,
+        postcode=postcode,
+    )
+    return member_organisation_add(
+        actor_membership=actor_membership, organisation=organisation, is_leadership=is_leadership
+    )
 
 
 @transaction.atomic
@@ -507,8 +551,12 @@ def invitation_by_token(token: str) -> Invitation | None:
     )
 
 
-class InvitationUnusable(Exception):
-    """The link was used, revoked, has expired, or belongs to someone else."""
+class InvitationUnusable(ValidationError):
+    """The link was used, revoked, has expired, or belongs to someone else: an error in the
+    invitation's token."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"token": message})
 
 
 @transaction.atomic
@@ -577,6 +625,24 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     return membership
 
 
+def _check_new_account(invitation: Invitation, full_name: str, password: str) -> None:
+    """The name and password a new account is made with, checked as the sign-up page would:
+    a name, and a password the password validators accept."""
+    errors: dict[str, list[str]] = {}
+    if not full_name.strip():
+        errors["full_name"] = ["Enter your full name."]
+    elif len(full_name.strip()) > FULL_NAME_MAX:
+        errors["full_name"] = [f"Use at most {FULL_NAME_MAX} characters."]
+    try:
+        password_validation.validate_password(
+            password, User(email=invitation.email, full_name=full_name.strip())
+        )
+    except ValidationError as error:
+        errors["password"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def invited_user_create(*, token: str, full_name: str, password: str) -> User:
     """Create the account an invitation's link leads to; its e-mail is proven by the link."""
@@ -585,8 +651,9 @@ def invited_user_create(*, token: str, full_name: str, password: str) -> User:
     invitation = invitation_by_token(token)
     if invitation is None or not invitation.is_usable:
         raise InvitationUnusable("This invitation can no longer be used.")
-    if User.objects.filter(email__iexact=invitation.email).exists():
+    if account_exists(email=invitation.email):
         raise InvitationUnusable("An account with this e-mail address already exists: sign in.")
+    _check_new_account(invitation, full_name, password)
     user = User.objects.create_user(
         email=invitation.email, password=password, full_name=full_name.strip()
     )
@@ -599,3 +666,10 @@ def invited_user_create(*, token: str, full_name: str, password: str) -> User:
         after={"email": user.email, "full_name": user.full_name},
     )
     return user
+
+
+@transaction.atomic
+def invitation_accept_new_account(*, token: str, full_name: str, password: str) -> Membership:
+    """Accept an invitation as someone new: make their account and join, both or neither."""
+    user = invited_user_create(token=token, full_name=full_name, password=password)
+    return invitation_accept(token=token, user=user)

@@ -14,7 +14,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,7 +38,7 @@ from collectives.models import ROLE_DESCRIPTIONS, Membership, Role
 from directory.forms import PersonForm
 from directory.models import PersonRole
 from directory.selectors import organisations_matching, organisations_open_to
-from directory.services import organisation_create, person_create
+from directory.services import person_create
 
 PAGE_SIZE = 25
 
@@ -210,15 +209,9 @@ def organisation_add(request: HttpRequest, membership: Membership) -> HttpRespon
         )
     if request.method == "POST":
         organisation_id = request.POST.get("organisation", "")
-        organisation = (
-            organisations_open_to(collective_id=membership.collective_id)
-            .filter(pk=organisation_id)
-            .first()
-            if organisation_id.isdigit()
-            else None
-        )
-        if organisation is None:
+        if not organisation_id.isdigit():
             raise Http404("No such organisation.")
+        organisation = access.get_organisation_to_add(membership, int(organisation_id))
         try:
             services.member_organisation_add(
                 actor_membership=membership,
@@ -252,23 +245,15 @@ def organisation_new(request: HttpRequest, membership: Membership) -> HttpRespon
     form = OrganisationCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                organisation = organisation_create(
-                    actor=request.user,
-                    actor_membership=membership,
-                    name=form.cleaned_data["name"],
-                    kind=form.cleaned_data["kind"],
-                    postcode=form.cleaned_data["postcode"],
-                )
-                services.member_organisation_add(
-                    actor_membership=membership,
-                    organisation=organisation,
-                    is_leadership=form.cleaned_data["is_leadership"],
-                )
+            member = services.member_organisation_create(
+                actor_membership=membership, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{organisation.name} was added as a member organisation.")
+            messages.success(
+                request, f"{member.organisation.name} was added as a member organisation."
+            )
             return redirect("collectives:organisations", membership.collective.slug)
     return render(
         request,
@@ -566,7 +551,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 joined = services.invitation_accept(token=token, user=user)  # type: ignore[arg-type]
             except services.InvitationUnusable as exc:
-                context["problem"] = str(exc)
+                context["problem"] = " ".join(exc.messages)
             else:
                 messages.success(request, f"Welcome to {joined.collective.name}.")
                 return redirect("home:collective", joined.collective.slug)
@@ -584,16 +569,15 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
-            new_user = services.invited_user_create(
+            joined = services.invitation_accept_new_account(
                 token=token,
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
             )
-            joined = services.invitation_accept(token=token, user=new_user)
-        except services.InvitationUnusable as exc:
-            form.add_error(None, str(exc))
+        except ValidationError as error:
+            add_service_errors(form, error, renames={"password": "password1"})
         else:
-            login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, joined.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to {joined.collective.name}.")
             return redirect("home:collective", joined.collective.slug)
     context["form"] = form

@@ -96,7 +96,10 @@ def notification_mark_read(*, user: Any, notification: Notification) -> None:
     if notification.user_id != user.pk:
         raise PermissionDenied("Not your notification.")
     if notification.read_at is None:
-        Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
 
 
 def notifications_mark_all_read(*, user: Any, collective_id: int) -> int:

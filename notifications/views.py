@@ -7,12 +7,12 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from alliance.tenancy import collective_page, outside_collective_page
-from notifications import selectors, services
+from notifications import access, selectors, services
 from notifications.models import Frequency
 
 
@@ -28,9 +28,7 @@ class PreferenceForm(forms.Form):
 
 @collective_page("notifications")
 def inbox(request: HttpRequest, membership: Any) -> HttpResponse:
-    found = selectors.notifications_for(
-        user_id=membership.user_id, collective_id=membership.collective_id
-    )
+    found = selectors.notifications_for(membership=membership)
     page = Paginator(found, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -39,7 +37,7 @@ def inbox(request: HttpRequest, membership: Any) -> HttpResponse:
             "title": "Notifications",
             "membership": membership,
             "page": page,
-            "unread": found.filter(read_at__isnull=True).count(),
+            "unread": selectors.unread_count(membership=membership),
         },
     )
 
@@ -47,9 +45,7 @@ def inbox(request: HttpRequest, membership: Any) -> HttpResponse:
 @require_POST
 @collective_page("notifications")
 def open_notification(request: HttpRequest, membership: Any, pk: int) -> HttpResponse:
-    found = selectors.get_notification_for(membership, pk)
-    if found is None:
-        raise Http404("No such notification.")
+    found = access.get_notification_for(membership, pk)
     services.notification_mark_read(user=request.user, notification=found)
     return redirect(found.path)
 

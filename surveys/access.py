@@ -3,11 +3,11 @@ who may read an organisation's raw answers."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from audit.services import audit_record
-from collectives.models import ORGANISATION_ROLES, Membership, Role
+from collectives.models import ORGANISATION_ROLES, CollectiveOrganisation, Membership, Role
 from directory.models import Organisation
 from surveys import results, selectors
 from surveys.models import AnswerMode, Response, RoundParticipant, SurveyRound
@@ -33,6 +33,25 @@ def get_participant_in_round(survey: SurveyRound, organisation_pk: int) -> Organ
     if found is None:
         raise Http404("That organisation is not taking part in this round.")
     return found.organisation
+
+
+def get_participants_named(membership: Membership, pks: list[int]) -> list[Organisation]:
+    """The member organisations a new round is for, by id, each once. An id that names no
+    member organisation of the collective is a ValidationError naming ``participants``, the
+    same whether or not the organisation exists elsewhere."""
+    wanted = list(dict.fromkeys(pks))
+    found = {
+        m.organisation_id: m.organisation
+        for m in CollectiveOrganisation.objects.filter(
+            collective_id=membership.collective_id, organisation_id__in=wanted
+        ).select_related("organisation")
+    }
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        raise ValidationError(
+            {"participants": f"These ids name no member organisation: {', '.join(missing)}."}
+        )
+    return [found[pk] for pk in wanted]
 
 
 # Raw answers ---------------------------------------------------------------------------

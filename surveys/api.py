@@ -5,102 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.api import valid_input
-from collectives.access import get_membership_for_user
-from surveys import access, results, selectors, services
+from collectives.access import get_convenor_membership_for_user, get_membership_for_user
+from surveys import access, selectors, services
 from surveys.models import RATING_ITEMS, SurveyRound
-
-
-class RoundOutput(serializers.ModelSerializer):
-    status = serializers.CharField()
-
-    class Meta:
-        model = SurveyRound
-        fields = ["id", "title", "opens_on", "closes_on", "answer_mode", "status"]
-
-
-class RatingIO(serializers.Serializer):
-    ratee = serializers.IntegerField(read_only=True, source="ratee_id")
-    complete = serializers.BooleanField(read_only=True, source="is_complete")
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    comment_shareable = serializers.BooleanField(required=False, default=False)
-    comment_anonymous = serializers.BooleanField(required=False, default=True)
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        for name in RATING_ITEMS:
-            fields[name] = serializers.IntegerField(required=False, allow_null=True)
-        return fields
-
-
-class CellOutput(serializers.Serializer):
-    """A published figure or group of figures: shown with its values, or held back with
-    the reason (never with a count beside it)."""
-
-    shown = serializers.BooleanField()
-    reason = serializers.SerializerMethodField()
-    values = serializers.DictField()
-
-    def get_reason(self, cell: Any) -> str:
-        return "" if cell.shown else results.reason(cell)
-
-
-class ReceivedOutput(serializers.Serializer):
-    organisation = serializers.IntegerField(source="organisation.pk")
-    name = serializers.CharField(source="organisation.name")
-    received = CellOutput(source="cell")
-
-
-class PCNOutput(serializers.Serializer):
-    pcn = serializers.IntegerField(source="pcn.pk")
-    name = serializers.CharField(source="pcn.name")
-    practices = serializers.SerializerMethodField()
-    spectrum = CellOutput()
-    pairs = CellOutput()
-
-    def get_practices(self, view: Any) -> list[int]:
-        return [o.pk for o in view.practices]
-
-
-class ResultsOutput(serializers.Serializer):
-    min_raters = serializers.IntegerField()
-    held = serializers.BooleanField()
-    structure = serializers.DictField()
-    round = CellOutput()
-    pairs = CellOutput()
-    awareness = CellOutput()
-    received = ReceivedOutput(many=True)
-    pcns = PCNOutput(many=True)
-    mutual_pairs = serializers.SerializerMethodField()
-
-    def get_mutual_pairs(self, found: Any) -> list[list[int]]:
-        return [[a.pk, b.pk] for a, b in found.mutual_pairs]
-
-
-class TieOutput(serializers.Serializer):
-    trust = serializers.FloatField()
-    value = serializers.FloatField()
-    rc = serializers.ListField(child=serializers.FloatField())
-    now = serializers.IntegerField()
-    wanted = serializers.IntegerField()
-
-
-class PairViewOutput(serializers.Serializer):
-    partner = serializers.IntegerField(source="partner.pk")
-    name = serializers.CharField(source="partner.name")
-    we_agreed = serializers.BooleanField()
-    they_agreed = serializers.BooleanField()
-    ours = TieOutput(allow_null=True)
-    theirs = TieOutput(allow_null=True)
-
-
-class PairConsentInput(serializers.Serializer):
-    share = serializers.BooleanField()
+from surveys.models import Response as SurveyResponse
+from surveys.serializers import (
+    ExtendInput,
+    PairConsentInput,
+    PairViewOutput,
+    RatingIO,
+    ResultsOutput,
+    RoundInput,
+    RoundOutput,
+    SelfAssessmentIO,
+)
 
 
 def _round(request: Request, slug: str, pk: int) -> tuple[Any, SurveyRound]:
@@ -108,7 +32,14 @@ def _round(request: Request, slug: str, pk: int) -> tuple[Any, SurveyRound]:
     return membership, access.get_round_in_collective(membership, pk)
 
 
+def _convenors_round(request: Request, slug: str, pk: int) -> tuple[Any, SurveyRound]:
+    membership = get_convenor_membership_for_user(request.user, slug)
+    return membership, access.get_round_in_collective(membership, pk)
+
+
 class RoundList(APIView):
+    """The collective's rounds; a POST opens (or schedules) one, for convenors."""
+
     serializer_class = RoundOutput
 
     @extend_schema(responses=RoundOutput(many=True))
@@ -117,13 +48,88 @@ class RoundList(APIView):
         rounds = selectors.rounds_for_collective(collective=membership.collective)
         return Response(RoundOutput(rounds, many=True).data)
 
+    @extend_schema(request=RoundInput, responses={201: RoundOutput})
+    def post(self, request: Request, slug: str) -> Response:
+        membership = get_convenor_membership_for_user(request.user, slug)
+        data = valid_input(RoundInput, request)
+        participants = access.get_participants_named(membership, data.pop("participants"))
+        survey = services.round_open(actor_membership=membership, participants=participants, **data)
+        return Response(RoundOutput(survey).data, status=status.HTTP_201_CREATED)
+
 
 class RoundDetail(APIView):
+    """A round. It is changed only by its verbs: extend/ (while it is open) and close/;
+    a closed round is never extended or reopened."""
+
     serializer_class = RoundOutput
 
     @extend_schema(responses=RoundOutput)
     def get(self, request: Request, slug: str, pk: int) -> Response:
         return Response(RoundOutput(_round(request, slug, pk)[1]).data)
+
+
+class RoundExtend(APIView):
+    """Move an open round's closing date later (convenors). A closed round, by hand or by
+    date, cannot be extended: its results may have been seen (400 naming closes_on)."""
+
+    serializer_class = RoundOutput
+
+    @extend_schema(request=ExtendInput, responses=RoundOutput)
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        membership, survey = _convenors_round(request, slug, pk)
+        closes_on = valid_input(ExtendInput, request)["closes_on"]
+        extended = services.round_extend(
+            actor_membership=membership, survey=survey, closes_on=closes_on
+        )
+        return Response(RoundOutput(extended).data)
+
+
+class RoundClose(APIView):
+    """Close the round now, for good (convenors): answers stop changing, and its results are
+    published. Closing a closed round changes nothing."""
+
+    serializer_class = RoundOutput
+
+    @extend_schema(request=None, responses=RoundOutput)
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        membership, survey = _convenors_round(request, slug, pk)
+        closed = services.round_close(actor_membership=membership, survey=survey)
+        return Response(RoundOutput(closed).data)
+
+
+class SelfAssessment(APIView):
+    """The answers about one's own organisation: read and saved only by those who answer
+    for it in this round (403 for anyone else), and each read and save is audited. A PUT
+    saves the questions it names; the others stay as they are."""
+
+    serializer_class = SelfAssessmentIO
+
+    @extend_schema(responses=SelfAssessmentIO)
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        membership, survey = _round(request, slug, pk)
+        own = access.get_own_answers_for(membership, survey) or SurveyResponse()  # none yet
+        return Response(SelfAssessmentIO(own).data)
+
+    @extend_schema(request=SelfAssessmentIO, responses=SelfAssessmentIO)
+    def put(self, request: Request, slug: str, pk: int) -> Response:
+        membership, survey = _round(request, slug, pk)
+        saved = services.self_assessment_save(
+            membership=membership, survey=survey, values=valid_input(SelfAssessmentIO, request)
+        )
+        return Response(SelfAssessmentIO(saved).data)
+
+
+class Finish(APIView):
+    """'I have finished': the answers are complete (refused, 400, until they are). They can
+    still change until the round closes; finishing stops the reminders."""
+
+    serializer_class = SelfAssessmentIO
+
+    @extend_schema(request=None, responses=SelfAssessmentIO)
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        membership, survey = _round(request, slug, pk)
+        finished = services.response_submit(membership=membership, survey=survey)
+        return Response(SelfAssessmentIO(finished).data)
 
 
 class OwnAnswers(APIView):

@@ -54,7 +54,6 @@ def rounds(request: HttpRequest, membership: Membership) -> HttpResponse:
 @collective_page("surveys", convenor_only=True)
 def round_new(request: HttpRequest, membership: Membership) -> HttpResponse:
     organisations = [m.organisation for m in member_organisations(collective=membership.collective)]
-    by_pk = {o.pk: o for o in organisations}
     form = RoundForm(
         request.POST or None,
         organisations=organisations,
@@ -69,7 +68,7 @@ def round_new(request: HttpRequest, membership: Membership) -> HttpResponse:
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
                 answer_mode=data["answer_mode"],
-                participants=[by_pk[pk] for pk in data["participants"]],
+                participants=access.get_participants_named(membership, data["participants"]),
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -27,6 +27,7 @@ PUBLIC = {
     "api:schema",
     "api:docs",
     "invitation_accept",  # reached with a secret token; tested in collectives
+    "api:invitation_accept",  # the same, for someone with no account yet; tested in collectives
     "accounts:sign_in_link",  # a one-time sign-in link with a signed token; tested in accounts
     "relationships:feed_ics",  # a private calendar feed reached with a secret token; tested there
     "healthz",  # probes for load balancers: "ok" or "unavailable", nothing of any collective
@@ -36,7 +37,8 @@ SIGNED_IN_WITHOUT_COLLECTIVE = {
     "home:index",
     "collectives:switch",
     "api:me",
-    "api:collectives",
+    "api:collectives",  # the caller's own; only data stewards set one up (collectives tests)
+    "api:notification_preference",  # the signed-in person's own e-mail frequency
     # The directory: shared organisations are public NHS reference data, a collective's own
     # are found only by its members; people are scoped to the user's collectives; only data
     # stewards change shared data (tested below and in directory/tests/test_stewardship.py);
@@ -138,7 +140,7 @@ def _pk_model(name: str) -> Any:
         from golden_thread.models import Briefing
 
         return Briefing
-    if name.startswith("notifications:"):
+    if name.startswith("notifications:") or name.startswith("api:notification"):
         from notifications.models import Notification
 
         return Notification

@@ -65,6 +65,14 @@ def test_it_refuses_to_extend_or_reopen_a_closed_round(client, survey, closed):
     for method in (client.patch, client.put):
         answer = method(api, {"closes_on": later.isoformat()}, content_type="application/json")
         assert answer.status_code == 405
+    # The API's one way to extend refuses as the page does.
+    extend = client.post(
+        api + "extend/", {"closes_on": later.isoformat()}, content_type="application/json"
+    )
+    assert extend.status_code == 400
+    assert "cannot be extended or reopened" in extend.json()["closes_on"][0]
+    survey.round.refresh_from_db()
+    assert survey.round.closes_on < later and survey.round.is_closed
     assert not AuditEntry.objects.filter(action="survey_round.extended").exists()
 
 
