@@ -7,8 +7,10 @@ and the API's one exception handler (api.exceptions) turns them into 400 and 403
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -26,6 +28,25 @@ def valid_query(serializer_class: type[serializers.Serializer], request: Request
     data = serializer_class(data=request.query_params)
     data.is_valid(raise_exception=True)
     return dict(data.validated_data)
+
+
+#: The largest id a request may name: the largest value of a 64-bit key (BigAutoField).
+MAX_ID = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """An object's id in a request body: a positive integer the database can hold, so that
+    a bad one is a 400 naming the field, never a database error."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def ids_not_found(field: str, what: str, ids: Iterable[int]) -> ValidationError:
+    """The error for ids a request names that are not ``what`` (a ValidationError on
+    ``field``, so that the 400 names it), listing them in order."""
+    listed = ", ".join(str(pk) for pk in sorted(ids))
+    return ValidationError({field: [f"Not {what}: {listed}."]})
 
 
 def enum_choices(choices: Any) -> list[tuple[str, str]]:

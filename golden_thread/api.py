@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.api import valid_input
+from alliance.api import ids_not_found, valid_input
 from collectives.access import get_membership_for_user
 from collectives.models import Membership
 from decisions import access as decisions_access
@@ -223,17 +223,9 @@ class BriefingTouches(generics.ListAPIView):
         data = valid_input(TouchInput, request)
         wanted = set(data["practices"])
         threads = selectors.threads_on(briefing=briefing, practice_ids=wanted)
-        unknown = sorted(wanted - {t.practice_id for t in threads})
+        unknown = wanted - {t.practice_id for t in threads}
         if unknown:
-            raise ValidationError(
-                {
-                    "practices": [
-                        "Not a practice on this briefing's thread: "
-                        + ", ".join(str(u) for u in unknown)
-                        + "."
-                    ]
-                }
-            )
+            raise ids_not_found("practices", "a practice on this briefing's thread", unknown)
         touches = services.touches_record(
             actor_membership=membership,
             threads=threads,
