@@ -194,3 +194,29 @@ urlpatterns = [
     ),
     path("collectives/<slug:slug>/audit/", _api(audit_api.AuditEntryList.as_view()), name="audit"),
 ]
+
+# API parity (issue 13): the writes of decisions, the golden thread's "who we are" and the
+# directory.
+urlpatterns += [
+    path(P + "<int:pk>/move/", _api(decisions_api.ProposalMove.as_view()), name="proposal_move"),
+    path(
+        P + "<int:pk>/sense-checks/",
+        _api(decisions_api.ProposalSenseChecks.as_view()),
+        name="proposal_sense_checks",
+    ),
+    path(
+        P + "<int:pk>/versions/",
+        _api(decisions_api.ProposalVersions.as_view()),
+        name="proposal_versions",
+    ),
+    path(
+        P + "<int:pk>/comments/",
+        _api(decisions_api.ProposalComments.as_view()),
+        name="proposal_comments",
+    ),
+    path(
+        D + "<int:pk>/revisit/",
+        _api(decisions_api.DecisionRevisit.as_view()),
+        name="decision_revisit",
+    ),
+]
