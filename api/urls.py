@@ -219,4 +219,12 @@ urlpatterns += [
         _api(decisions_api.DecisionRevisit.as_view()),
         name="decision_revisit",
     ),
+    path(
+        "collectives/<slug:slug>/who-we-are/", _api(golden_thread_api.About.as_view()), name="about"
+    ),
+    path(
+        "collectives/<slug:slug>/who-we-are/publish/",
+        _api(golden_thread_api.AboutPublish.as_view()),
+        name="about_publish",
+    ),
 ]
