@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from collectives.models import Membership, Role
@@ -56,12 +56,38 @@ def require_can_edit(user: Any, record: Organisation | Person) -> None:
     )
 
 
+def convened_by(user: Any) -> list[Membership]:
+    """The user's convenor memberships, by collective name: the collectives whose own
+    records they add and change."""
+    return list(
+        Membership.objects.select_related("collective", "user")
+        .filter(user_id=user.pk or 0, role=Role.CONVENOR)
+        .order_by("collective__name")
+    )
+
+
 def can_add_organisations(user: Any) -> bool:
     """Stewards (shared data), and anyone who convenes a collective (its own organisations:
     a federation, an LMC...)."""
     if is_data_steward(user):
         return True
     return Membership.objects.filter(user_id=user.pk or 0, role=Role.CONVENOR).exists()
+
+
+def get_owner_named(user: Any, slug: str | None) -> Membership | None:
+    """The membership a new organisation is added under, named by its collective's slug:
+    None for shared data (no slug), else the user's membership of that collective, or a
+    ValidationError on the field ``owner``. The service checks that it is a convenor's."""
+    if not slug:
+        return None
+    found = (
+        Membership.objects.select_related("collective", "user")
+        .filter(user_id=user.pk or 0, collective__slug=slug)
+        .first()
+    )
+    if found is None:
+        raise ValidationError({"owner": [f"You are in no collective with the slug {slug!r}."]})
+    return found
 
 
 def get_organisation(user: Any, key: str) -> Organisation:

@@ -16,8 +16,9 @@ from django.db import transaction
 from audit.services import audit_record, snapshot
 from collectives.access import require_convenor
 from collectives.models import Collective, CollectiveOrganisation, Membership, Role
-from directory.access import is_data_steward, require_can_edit
-from directory.models import IMPORTED_FIELDS, Organisation, OrganisationKind, Person
+from directory.access import is_data_steward, require_can_edit, require_superuser
+from directory.models import IMPORTED_FIELDS, ImportRun, Organisation, OrganisationKind, Person
+from directory.tasks import run_ods_import
 
 EDITABLE_FIELDS = ("name", "kind", "status", "address", "postcode", "phone")
 PERSON_FIELDS = ("name", "job_title", "role", "email", "phone")
@@ -211,3 +212,14 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
         after=snapshot(person),
     )
     return person
+
+
+@transaction.atomic
+def ods_import_queue(*, actor: Any, upload_dir: str, forced: bool = False) -> ImportRun:
+    """Record an import of the ODS files uploaded to ``upload_dir`` and run it in the
+    background once this transaction commits (the importer audits the run): superusers
+    only."""
+    require_superuser(actor)
+    run = ImportRun.objects.create(user=actor, forced=forced, upload_dir=upload_dir)
+    transaction.on_commit(lambda: run_ods_import(run.pk))
+    return run

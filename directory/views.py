@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from alliance.forms import add_service_errors
 from collectives.decorators import outside_collective_page
-from collectives.models import Membership, Role
 from directory import access, selectors, services
 from directory.forms import (
     ImportForm,
@@ -29,7 +27,7 @@ from directory.forms import (
     PersonForm,
 )
 from directory.models import ImportRun, ImportStatus, OrganisationKind, Person
-from directory.tasks import progress_key, run_ods_import
+from directory.tasks import progress_key
 
 PAGE_SIZE = 25
 
@@ -86,11 +84,7 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
     show_people = selectors.organisation_can_show_people(
         user=request.user, organisation=organisation
     )
-    convening = list(
-        Membership.objects.filter(user_id=request.user.pk or 0, role=Role.CONVENOR).select_related(
-            "collective"
-        )
-    )
+    convening = access.convened_by(request.user)
     records = list(selectors.member_records_for(user=request.user, organisation=organisation))
     in_collective = {r.collective_id for r in records}
     return render(
@@ -124,22 +118,18 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
 def organisation_new(request: HttpRequest) -> HttpResponse:
     if not access.can_add_organisations(request.user):
         raise PermissionDenied("Only a convenor of a collective can add organisations.")
-    convening = {
-        m.collective.slug: m
-        for m in Membership.objects.filter(
-            user_id=request.user.pk or 0, role=Role.CONVENOR
-        ).select_related("collective", "user")
-    }
     form = OrganisationCreateForm(
         request.POST or None,
         steward=access.is_data_steward(request.user),
-        collectives=[(slug, m.collective.name) for slug, m in convening.items()],
+        collectives=[
+            (m.collective.slug, m.collective.name) for m in access.convened_by(request.user)
+        ],
     )
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_create(
                 actor=request.user,
-                actor_membership=convening.get(form.cleaned_data["owner"]),
+                actor_membership=access.get_owner_named(request.user, form.cleaned_data["owner"]),
                 **{
                     k: form.cleaned_data[k]
                     for k in ("name", "kind", "address", "postcode", "phone")
@@ -300,12 +290,9 @@ def imports(request: HttpRequest) -> HttpResponse:
         for field in ("pcns", "pcn_partners"):
             if form.cleaned_data[field]:
                 _save_upload(folder / "pcns", form.cleaned_data[field])
-        run = ImportRun.objects.create(
-            user=request.user,  # type: ignore[misc]
-            forced=form.cleaned_data["force"],
-            upload_dir=str(folder),
+        run = services.ods_import_queue(
+            actor=request.user, upload_dir=str(folder), forced=form.cleaned_data["force"]
         )
-        transaction.on_commit(lambda: run_ods_import(run.pk))
         messages.success(request, "The import has started. This page shows its progress.")
         return redirect("directory:import_run", run.pk)
     page = Paginator(selectors.import_runs(), PAGE_SIZE).get_page(request.GET.get("page"))
