@@ -16,9 +16,12 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 
-def valid_input(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    """The request body, checked: a bad field is a 400 naming it."""
-    data = serializer_class(data=request.data)
+def valid_input(
+    serializer_class: type[serializers.Serializer], request: Request, *, partial: bool = False
+) -> dict[str, Any]:
+    """The request body, checked: a bad field is a 400 naming it. ``partial`` (a PATCH)
+    leaves out the fields not sent, defaults included."""
+    data = serializer_class(data=request.data, partial=partial)
     data.is_valid(raise_exception=True)
     return dict(data.validated_data)
 

@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from audit.models import AuditEntry
 from collectives.models import Collective, CollectiveOrganisation, Membership, Role
 from directory.models import Organisation, OrganisationKind
 
@@ -169,3 +170,13 @@ def page_queries(client: Any, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return len(captured)
+
+
+def audited(action: str) -> list[tuple[Any, Any]]:
+    """Who wrote each audit entry of an action, and in which collective's log (None: the
+    service's own), oldest first: (actor id, collective id)."""
+    return list(
+        AuditEntry.objects.filter(action=action)
+        .order_by("pk")
+        .values_list("actor_id", "collective_id")
+    )

@@ -227,4 +227,9 @@ urlpatterns += [
         _api(golden_thread_api.AboutPublish.as_view()),
         name="about_publish",
     ),
+    path(
+        "organisations/<str:ods_code>/people/",
+        _api(directory_api.OrganisationPeople.as_view()),
+        name="organisation_people",
+    ),
 ]

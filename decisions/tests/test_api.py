@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from alliance.testing import MembershipFactory
+from alliance.testing import MembershipFactory, audited
 from audit.models import AuditEntry
 from collectives.models import Role
 from decisions import services
@@ -333,14 +333,6 @@ def _post(client, url, data):
     return client.post(url, data, content_type="application/json")
 
 
-def _audited(action):
-    return list(
-        AuditEntry.objects.filter(action=action)
-        .order_by("pk")
-        .values_list("actor_id", "collective_id")
-    )
-
-
 def _observer(group):
     return MembershipFactory(
         collective=group.convenor.collective,
@@ -389,7 +381,7 @@ def test_a_representative_writes_a_proposal_that_another_facilitates(client, gro
     assert body["versions"][0]["problem"] == "Locums cost too much."
     assert body["versions"][0]["why"] == "" and body["blockers"] != []
     assert (proposal.author, proposal.facilitator) == (rep.user, group.reps[3].user)
-    assert _audited("proposal.created")[-1] == (rep.user_id, rep.collective_id)
+    assert audited("proposal.created")[-1] == (rep.user_id, rep.collective_id)
     listed = client.get(_url(group, "proposals")).json()
     assert [p["title"] for p in listed] == ["Shared staff bank", group.proposal.title]
 
@@ -479,7 +471,7 @@ def test_only_the_facilitator_or_a_convenor_moves_a_proposal(client, group):
     }
     group.proposal.refresh_from_db()
     assert group.proposal.phase == Phase.CONSENT
-    assert len(_audited("proposal.moved")) == 1  # the fixture's move to the consent round
+    assert len(audited("proposal.moved")) == 1  # the fixture's move to the consent round
 
 
 @pytest.mark.parametrize(
@@ -529,7 +521,7 @@ def test_only_a_leadership_members_representative_gives_a_view(client, group):
         response = _post(client, url, {"temperature": "looks_good"})
         assert response.status_code == 403
         assert "representative or deputy" in response.json()["detail"]
-    assert not SenseCheck.objects.exists() and not _audited("sense_check.stated")
+    assert not SenseCheck.objects.exists() and not audited("sense_check.stated")
 
 
 def test_a_sense_check_outside_its_phase_or_without_a_temperature_is_a_400(client, group):
@@ -576,7 +568,7 @@ def test_only_the_facilitator_or_a_convenor_amends(client, group):
     client.force_login(group.reps[0].user)
     response = _post(client, _url(group, "proposal_versions", group.proposal.pk), {"text": "Mine."})
     assert response.status_code == 403
-    assert group.proposal.versions.count() == 1 and not _audited("proposal.amended")
+    assert group.proposal.versions.count() == 1 and not audited("proposal.amended")
 
 
 @pytest.mark.parametrize(
@@ -621,7 +613,7 @@ def test_members_comment_and_reply_mentioning_organisations(client, group, membe
         ("What does @South PCN think?", None),
         ("We like it.", first["id"]),
     ]
-    assert _audited("comment.added") == [
+    assert audited("comment.added") == [
         (member.user_id, member.collective_id),
         (group.reps[1].user_id, member.collective_id),
     ]
@@ -667,7 +659,7 @@ def test_a_leadership_member_asks_to_revisit_a_decision(client, group):
     assert body["versions"][0]["problem"] == "Patients cannot reach the hub."
     assert Proposal.objects.get(pk=body["id"]).revisits == decision
     assert client.get(_url(group, "decision", decision.pk)).json()["status"] == "under_review"
-    assert _audited("decision.revisit_requested") == [(rep.user_id, rep.collective_id)]
+    assert audited("decision.revisit_requested") == [(rep.user_id, rep.collective_id)]
 
 
 def test_only_a_leadership_member_asks_to_revisit(client, group, member):
