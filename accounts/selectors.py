@@ -16,11 +16,6 @@ from accounts.models import ApiToken, FailedSignIn, SignInLink, TokensRevokedBec
 from audit.models import AuditEntry
 
 
-def account_exists(*, email: str) -> bool:
-    """Whether someone has an account with this address (in any case)."""
-    return User.objects.filter(email__iexact=email).exists()
-
-
 def normalise_email(email: str) -> str:
     return email.strip().lower()[:254]
 

@@ -7,9 +7,10 @@ and the API's one exception handler (api.exceptions) turns them into 400 and 403
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
@@ -17,9 +18,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 
-def valid_input(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    """The request body, checked: a bad field is a 400 naming it."""
-    data = serializer_class(data=request.data)
+def valid_input(
+    serializer_class: type[serializers.Serializer], request: Request, *, partial: bool = False
+) -> dict[str, Any]:
+    """The request body, checked: a bad field is a 400 naming it. ``partial`` (a PATCH)
+    leaves out the fields not sent, defaults included."""
+    data = serializer_class(data=request.data, partial=partial)
     data.is_valid(raise_exception=True)
     return dict(data.validated_data)
 
@@ -39,6 +43,13 @@ def paged_response(
     page = view.paginate_queryset(queryset)
     data = build(list(page if page is not None else queryset))
     return view.get_paginated_response(data) if page is not None else Response(data)
+
+
+def ids_not_found(field: str, what: str, ids: Iterable[int]) -> ValidationError:
+    """The error for ids a request names that are not ``what`` (a ValidationError on
+    ``field``, so that the 400 names it), listing them in order."""
+    listed = ", ".join(str(pk) for pk in sorted(ids))
+    return ValidationError({field: [f"Not {what}: {listed}."]})
 
 
 def enum_choices(choices: Any) -> list[tuple[str, str]]:

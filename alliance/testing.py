@@ -18,6 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from audit.models import AuditEntry
 from collectives.models import Collective, CollectiveOrganisation, Membership, Role
 from directory.models import Organisation, OrganisationKind
 
@@ -234,3 +235,13 @@ def table_rows(page: str, table_id: str | None = None) -> list[list[str]]:
 def summary_list(page: str) -> dict[str, str]:
     """A page's summary list rows, key to value, as people read them (white space collapsed)."""
     return dict(_parts(page).summary)
+
+
+def audited(action: str) -> list[tuple[Any, Any]]:
+    """Who wrote each audit entry of an action, and in which collective's log (None: the
+    service's own), oldest first: (actor id, collective id)."""
+    return list(
+        AuditEntry.objects.filter(action=action)
+        .order_by("pk")
+        .values_list("actor_id", "collective_id")
+    )

@@ -249,3 +249,42 @@ urlpatterns += [
         name="notification_preference",
     ),
 ]
+
+# API parity (issue 13): the writes of decisions, the golden thread's "who we are" and the
+# directory.
+urlpatterns += [
+    path(P + "<int:pk>/move/", _api(decisions_api.ProposalMove.as_view()), name="proposal_move"),
+    path(
+        P + "<int:pk>/sense-checks/",
+        _api(decisions_api.ProposalSenseChecks.as_view()),
+        name="proposal_sense_checks",
+    ),
+    path(
+        P + "<int:pk>/versions/",
+        _api(decisions_api.ProposalVersions.as_view()),
+        name="proposal_versions",
+    ),
+    path(
+        P + "<int:pk>/comments/",
+        _api(decisions_api.ProposalComments.as_view()),
+        name="proposal_comments",
+    ),
+    path(
+        D + "<int:pk>/revisit/",
+        _api(decisions_api.DecisionRevisit.as_view()),
+        name="decision_revisit",
+    ),
+    path(
+        "collectives/<slug:slug>/who-we-are/", _api(golden_thread_api.About.as_view()), name="about"
+    ),
+    path(
+        "collectives/<slug:slug>/who-we-are/publish/",
+        _api(golden_thread_api.AboutPublish.as_view()),
+        name="about_publish",
+    ),
+    path(
+        "organisations/<str:ods_code>/people/",
+        _api(directory_api.OrganisationPeople.as_view()),
+        name="organisation_people",
+    ),
+]

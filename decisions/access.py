@@ -6,9 +6,12 @@ proposal) is not found (404), never forbidden.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from alliance.api import ids_not_found
 from collectives.models import Membership
 from decisions import selectors
 from decisions.models import Comment, Decision, Proposal, TrackedItem
@@ -42,10 +45,44 @@ def get_item_on_proposal(proposal: Proposal, pk: int) -> TrackedItem:
 
 
 def get_comment_on_proposal(proposal: Proposal, pk: int | None) -> Comment | None:
-    """The comment a reply answers, if it is on this proposal (None otherwise)."""
+    """The comment a reply answers (None for a new thread): one on this proposal, or a
+    ValidationError on the field ``parent``."""
     if not pk:
         return None
-    return Comment.objects.filter(proposal=proposal, pk=pk).first()
+    found = Comment.objects.filter(proposal=proposal, pk=pk).first()
+    if found is None:
+        raise ValidationError({"parent": [f"No comment on this proposal has id {pk}."]})
+    return found
+
+
+def get_open_items_named(proposal: Proposal, pks: list[int]) -> list[TrackedItem]:
+    """The open objections and concerns an amendment names as addressed, or a
+    ValidationError on the field ``addresses`` naming the ids that are not."""
+    found = [i for i in selectors.items_on(proposal=proposal).filter(pk__in=pks) if i.is_open]
+    unknown = set(pks) - {i.pk for i in found}
+    if unknown:
+        raise ids_not_found("addresses", "an open objection or concern of this proposal", unknown)
+    return found
+
+
+def get_facilitator_named(membership: Membership, pk: int | None) -> Any:
+    """The user a new proposal names as its facilitator, by their membership id: one of
+    selectors.possible_facilitators, or None for the proposer themself; a ValidationError on
+    the field ``facilitator`` otherwise."""
+    if pk is None or pk == membership.pk:
+        return None
+    people = selectors.possible_facilitators(membership=membership)
+    found = next((m.user for m in people if m.pk == pk), None)
+    if found is None:
+        raise ValidationError(
+            {
+                "facilitator": [
+                    f"No other convenor, representative or deputy of this collective has "
+                    f"membership id {pk}."
+                ]
+            }
+        )
+    return found
 
 
 def get_decision_in_collective(membership: Membership, pk: int) -> Decision:

@@ -1,4 +1,5 @@
-"""The decisions' API: proposals, positions, tracked items and the decision log.
+"""The decisions' API: proposals (written, moved on, sense-checked, amended and discussed),
+positions, tracked items and the decision log, and revisiting a decision.
 
 Thin, like the pages: every rule is in decisions.services, and every object is fetched
 through decisions.access within the caller's collective (an object of another collective is
@@ -22,14 +23,22 @@ from collectives.models import Membership
 from decisions import access, selectors, services
 from decisions.models import Proposal
 from decisions.serializers import (
+    AmendInput,
+    CommentInput,
+    CommentOutput,
     DecisionDetailOutput,
     DecisionInput,
     DecisionOutput,
     PositionInput,
     PositionOutput,
     ProposalDetailOutput,
+    ProposalInput,
+    ProposalMoveInput,
     ProposalOutput,
     ProposalVersionOutput,
+    RevisitInput,
+    SenseCheckInput,
+    SenseCheckOutput,
     TrackedItemOutput,
 )
 
@@ -39,7 +48,25 @@ def _proposal(request: Request, slug: str, pk: int) -> tuple[Membership, Proposa
     return membership, access.get_proposal_in_collective(membership, pk)
 
 
+def _detail(proposal: Proposal) -> dict[str, Any]:
+    """The proposal as ProposalDetailOutput shows it (fetched through access, with its
+    current version's number)."""
+    context = {"current_version": proposal.current_version}  # type: ignore[attr-defined]
+    return {
+        **ProposalOutput(proposal).data,
+        "versions": ProposalVersionOutput(proposal.versions.all(), many=True).data,
+        "positions": PositionOutput(
+            selectors.positions_on(proposal=proposal), many=True, context=context
+        ).data,
+        "items": TrackedItemOutput(selectors.items_on(proposal=proposal), many=True).data,
+        "blockers": services.blockers_for(proposal),
+    }
+
+
 class ProposalList(APIView):
+    """The collective's proposals. POST writes one, as a draft: convenors, representatives
+    and deputies propose."""
+
     serializer_class = ProposalOutput
 
     @extend_schema(responses=ProposalOutput(many=True))
@@ -52,6 +79,17 @@ class ProposalList(APIView):
             ).data
         )
 
+    @extend_schema(request=ProposalInput, responses={201: ProposalDetailOutput})
+    def post(self, request: Request, slug: str) -> Response:
+        membership = get_membership_for_user(request.user, slug)
+        data = valid_input(ProposalInput, request)
+        data["facilitator"] = access.get_facilitator_named(membership, data["facilitator"])
+        proposal = services.proposal_create(actor_membership=membership, **data)
+        return Response(
+            _detail(access.get_proposal_in_collective(membership, proposal.pk)),
+            status=status.HTTP_201_CREATED,
+        )
+
 
 class ProposalDetail(APIView):
     """A proposal with every version, the current positions, its tracked items and what
@@ -62,18 +100,83 @@ class ProposalDetail(APIView):
     @extend_schema(responses=ProposalDetailOutput)
     def get(self, request: Request, slug: str, pk: int) -> Response:
         _, proposal = _proposal(request, slug, pk)
-        context = {"current_version": proposal.current_version}  # type: ignore[attr-defined]
+        return Response(_detail(proposal))
+
+
+class ProposalMove(APIView):
+    """The facilitator (or a convenor) moves the proposal to its next phase."""
+
+    serializer_class = ProposalDetailOutput
+
+    @extend_schema(request=ProposalMoveInput, responses=ProposalDetailOutput)
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        membership, proposal = _proposal(request, slug, pk)
+        data = valid_input(ProposalMoveInput, request)
+        services.proposal_move(actor_membership=membership, proposal=proposal, phase=data["phase"])
+        return Response(_detail(access.get_proposal_in_collective(membership, proposal.pk)))
+
+
+class ProposalSenseChecks(APIView):
+    """The organisations' quick views in the sense check; a representative or deputy of a
+    leadership-group member gives (or changes) their organisation's view."""
+
+    serializer_class = SenseCheckOutput
+
+    @extend_schema(responses=SenseCheckOutput(many=True))
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        _, proposal = _proposal(request, slug, pk)
         return Response(
-            {
-                **ProposalOutput(proposal).data,
-                "versions": ProposalVersionOutput(proposal.versions.all(), many=True).data,
-                "positions": PositionOutput(
-                    selectors.positions_on(proposal=proposal), many=True, context=context
-                ).data,
-                "items": TrackedItemOutput(selectors.items_on(proposal=proposal), many=True).data,
-                "blockers": services.blockers_for(proposal),
-            }
+            SenseCheckOutput(selectors.sense_checks_on(proposal=proposal), many=True).data
         )
+
+    @extend_schema(request=SenseCheckInput, responses={201: SenseCheckOutput})
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        membership, proposal = _proposal(request, slug, pk)
+        data = valid_input(SenseCheckInput, request)
+        check = services.sense_check_state(membership=membership, proposal=proposal, **data)
+        check = selectors.sense_checks_on(proposal=proposal).get(pk=check.pk)
+        return Response(SenseCheckOutput(check).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalVersions(APIView):
+    """The facilitator (or a convenor) amends the proposal: a new version, naming the open
+    objections and concerns it addresses. Positions on earlier versions then need
+    reconfirming."""
+
+    serializer_class = ProposalVersionOutput
+
+    @extend_schema(request=AmendInput, responses={201: ProposalVersionOutput})
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        membership, proposal = _proposal(request, slug, pk)
+        data = valid_input(AmendInput, request)
+        data["addresses"] = access.get_open_items_named(proposal, data["addresses"])
+        version = services.proposal_amend(actor_membership=membership, proposal=proposal, **data)
+        return Response(ProposalVersionOutput(version).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalComments(APIView):
+    """The discussion, oldest first. POST adds a comment, or a reply to one: every member
+    but observers; '@' and a member organisation's name mentions it."""
+
+    serializer_class = CommentOutput
+
+    @extend_schema(responses=CommentOutput(many=True))
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        _, proposal = _proposal(request, slug, pk)
+        return Response(CommentOutput(selectors.comments_on(proposal=proposal), many=True).data)
+
+    @extend_schema(request=CommentInput, responses={201: CommentOutput})
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        membership, proposal = _proposal(request, slug, pk)
+        data = valid_input(CommentInput, request)
+        comment = services.comment_add(
+            membership=membership,
+            proposal=proposal,
+            text=data["text"],
+            parent=access.get_comment_on_proposal(proposal, data["parent"]),
+        )
+        comment = selectors.comments_on(proposal=proposal).get(pk=comment.pk)
+        return Response(CommentOutput(comment).data, status=status.HTTP_201_CREATED)
 
 
 class ProposalPositions(APIView):
@@ -181,4 +284,25 @@ class DecisionDetail(APIView):
         membership = get_membership_for_user(request.user, slug)
         return Response(
             DecisionDetailOutput(access.get_decision_in_collective(membership, pk)).data
+        )
+
+
+class DecisionRevisit(APIView):
+    """A representative or deputy of a leadership-group member asks
+    the group to look at a decision in force again ("we got this wrong"). A linked
+    proposal opens, as a draft."""
+
+    serializer_class = ProposalDetailOutput
+
+    @extend_schema(request=RevisitInput, responses={201: ProposalDetailOutput})
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        membership = get_membership_for_user(request.user, slug)
+        decision = access.get_decision_in_collective(membership, pk)
+        data = valid_input(RevisitInput, request)
+        proposal = services.decision_revisit(
+            membership=membership, decision=decision, why=data["why"]
+        )
+        return Response(
+            _detail(access.get_proposal_in_collective(membership, proposal.pk)),
+            status=status.HTTP_201_CREATED,
         )

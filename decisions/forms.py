@@ -39,7 +39,7 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["facilitator"].choices = [  # type: ignore[attr-defined]
             ("", "Me"),
-            *((m.user_id, m.user.display_name) for m in people or []),
+            *((m.pk, m.user.display_name) for m in people or []),
         ]
 
 

@@ -67,6 +67,25 @@ def items_on(*, proposal: Proposal) -> QuerySet[TrackedItem]:
     )
 
 
+def sense_checks_on(*, proposal: Proposal) -> QuerySet[SenseCheck]:
+    """The organisations' quick views before the consent round, by organisation name."""
+    return (
+        SenseCheck.objects.filter(proposal=proposal)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def comments_on(*, proposal: Proposal) -> QuerySet[Comment]:
+    """The discussion, oldest first, with each comment's author and mentions."""
+    return (
+        Comment.objects.filter(proposal=proposal)
+        .select_related("author")
+        .prefetch_related("mentions")
+        .order_by("created_at", "id")
+    )
+
+
 def possible_facilitators(*, membership: Membership) -> list[Membership]:
     """Who else may facilitate a proposal: the collective's convenors, representatives and
     deputies, by name."""
@@ -158,12 +177,7 @@ def proposal_page(*, proposal: Proposal) -> ProposalPage:
         if proposal.phase == "consent"
         else []
     )
-    comments = list(
-        Comment.objects.filter(proposal=proposal)
-        .select_related("author")
-        .prefetch_related("mentions")
-        .order_by("created_at", "id")
-    )
+    comments = list(comments_on(proposal=proposal))
     return ProposalPage(
         proposal=proposal,
         versions=versions,
@@ -174,11 +188,7 @@ def proposal_page(*, proposal: Proposal) -> ProposalPage:
         stand_asides=[v for v in views if v.stance == Stance.STAND_ASIDE],
         objections=[i for i in items if i.kind == ItemKind.OBJECTION and i.is_open],
         items=items,
-        sense_checks=list(
-            SenseCheck.objects.filter(proposal=proposal)
-            .select_related("organisation")
-            .order_by("organisation__name")
-        ),
+        sense_checks=list(sense_checks_on(proposal=proposal)),
         comments=comments,
         blockers=blockers,
     )

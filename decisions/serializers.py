@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from alliance.api import choice_output_field
+from alliance.api import IdField, choice_output_field
 from decisions.models import (
+    Comment,
     Decision,
     DecisionStatus,
     ItemKind,
@@ -14,7 +15,9 @@ from decisions.models import (
     Position,
     Proposal,
     ProposalVersion,
+    SenseCheck,
     Stance,
+    Temperature,
     TrackedItem,
 )
 from directory.serializers import OrganisationRefOutput
@@ -148,3 +151,92 @@ class DecisionDetailOutput(DecisionOutput):
             "proposal",
             "supersedes",
         ]
+
+
+# Writes of the proposal's life: writing it, moving it on, views, amendments, discussion.
+
+
+class ProposalInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200, allow_blank=True)
+    problem = serializers.CharField(allow_blank=True, help_text="The problem the proposal solves.")
+    text = serializers.CharField(allow_blank=True, help_text="The proposal itself (Markdown).")
+    why = serializers.CharField(required=False, allow_blank=True, default="")
+    changes_for_practices = serializers.CharField(required=False, allow_blank=True, default="")
+    facilitator = IdField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The membership id of another convenor, representative or deputy, who works "
+        "the proposal through (amends it and records the decision); the proposer when empty.",
+    )
+    closes_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ProposalMoveInput(serializers.Serializer):
+    phase = serializers.ChoiceField(
+        choices=Phase.choices,
+        help_text="A draft goes to the sense check, the consent round, parked or withdrawn; a "
+        "sense check to the consent round, parked or withdrawn; the consent round to parked "
+        "or withdrawn; a parked proposal back to draft or withdrawn.",
+    )
+
+
+class SenseCheckInput(serializers.Serializer):
+    temperature = serializers.ChoiceField(choices=Temperature.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SenseCheckOutput(serializers.ModelSerializer):
+    organisation = OrganisationRefOutput()
+    temperature = serializers.ChoiceField(choices=Temperature.choices)
+
+    class Meta:
+        model = SenseCheck
+        fields = ["organisation", "temperature", "comment", "stated_at"]
+
+
+class AmendInput(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, help_text="The proposal, amended (Markdown).")
+    addresses = serializers.ListField(
+        child=IdField(),
+        required=False,
+        default=list,
+        help_text="The ids of the open objections and concerns this amendment addresses.",
+    )
+    problem = serializers.CharField(
+        required=False, allow_blank=True, help_text="Unchanged when left out."
+    )
+    why = serializers.CharField(
+        required=False, allow_blank=True, help_text="Unchanged when left out."
+    )
+    changes_for_practices = serializers.CharField(
+        required=False, allow_blank=True, help_text="Unchanged when left out."
+    )
+
+
+class CommentInput(serializers.Serializer):
+    text = serializers.CharField(
+        allow_blank=True, help_text="Mention a member organisation with @ and its name."
+    )
+    # DRF takes declared fields off the class, so this does not hide Field.parent.
+    parent = IdField(  # type: ignore[assignment]
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The id of the comment on this proposal that this one answers.",
+    )
+
+
+class CommentOutput(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.display_name", allow_null=True)
+    mentions = OrganisationRefOutput(many=True, help_text="The member organisations mentioned.")
+
+    class Meta:
+        model = Comment
+        fields = ["id", "parent", "author", "text", "mentions", "created_at"]
+
+
+class RevisitInput(serializers.Serializer):
+    why = serializers.CharField(
+        allow_blank=True, help_text="Why the group should look at the decision again."
+    )

@@ -23,6 +23,7 @@ from decisions.models import (
     ProposalVersion,
     SenseCheck,
     Stance,
+    Temperature,
     TrackedItem,
 )
 from decisions.rules import MemberPosition, consensus_blockers
@@ -137,10 +138,14 @@ def proposal_create(
 def proposal_move(*, actor_membership: Membership, proposal: Proposal, phase: str) -> Proposal:
     proposal = _lock(proposal)
     _require_facilitator(actor_membership, proposal)
+    if phase not in Phase.values:
+        raise ValidationError({"phase": f"There is no phase {phase!r}."})
     if phase not in MOVES.get(Phase(proposal.phase), set()):
         raise ValidationError(
-            f"A proposal in {proposal.get_phase_display().lower()} cannot move to "
-            f"{Phase(phase).label.lower()}."
+            {
+                "phase": f"A proposal in {proposal.get_phase_display().lower()} cannot move to "
+                f"{Phase(phase).label.lower()}."
+            }
         )
     before = {"phase": proposal.phase}
     proposal.phase = phase
@@ -164,6 +169,9 @@ def sense_check_state(
     organisation_id = _require_speaker(membership, proposal)
     if proposal.phase != Phase.SENSE_CHECK:
         raise ValidationError("The sense check is not open for this proposal.")
+    if temperature not in Temperature.values:
+        raise ValidationError({"temperature": "Choose looks good, concerned or not sure."})
+    before = SenseCheck.objects.filter(proposal=proposal, organisation_id=organisation_id).first()
     check, _ = SenseCheck.objects.update_or_create(
         proposal=proposal,
         organisation_id=organisation_id,
@@ -172,6 +180,14 @@ def sense_check_state(
             "comment": comment.strip(),
             "stated_by": membership.user,
         },
+    )
+    audit_record(
+        actor=membership.user,
+        action="sense_check.stated",
+        obj=check,
+        collective=proposal.collective,
+        before={"temperature": before.temperature} if before else None,
+        after={"temperature": check.temperature, "comment": check.comment},
     )
     return check
 
@@ -289,7 +305,7 @@ def proposal_amend(
     )
     for item in addresses or []:
         if item.proposal_id != proposal.pk or not item.is_open:
-            raise ValidationError(f"{item} is not an open item of this proposal.")
+            raise ValidationError({"addresses": f"{item} is not an open item of this proposal."})
         item.addressed_by = version
         item.status = (
             ItemStatus.ADDRESSED if item.kind == ItemKind.OBJECTION else ItemStatus.RESOLVED
@@ -480,7 +496,7 @@ def comment_add(
     if not text.strip():
         raise ValidationError({"text": "Write something first."})
     if parent is not None and parent.proposal_id != proposal.pk:
-        raise ValidationError("You can only reply to a comment on this proposal.")
+        raise ValidationError({"parent": "You can only reply to a comment on this proposal."})
     comment = Comment.objects.create(
         proposal=proposal, author=membership.user, text=text.strip(), parent=parent
     )

@@ -74,9 +74,8 @@ def proposal_new(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = ProposalForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        chosen = data.pop("facilitator")
-        data["facilitator"] = next((m.user for m in people if m.user_id == chosen), None)
         try:
+            data["facilitator"] = access.get_facilitator_named(membership, data["facilitator"])
             proposal = services.proposal_create(actor_membership=membership, **data)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -130,8 +129,8 @@ def proposal_move(request: HttpRequest, membership: Membership, pk: int) -> Http
         services.proposal_move(
             actor_membership=membership, proposal=proposal, phase=request.POST.get("phase", "")
         )
-    except (ValidationError, ValueError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "The proposal moved on.")
     return redirect(_url(membership, proposal))
@@ -201,13 +200,12 @@ def amend(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse
     current = services.current_version(proposal)
     form = AmendForm(request.POST or None, items=items, initial={"text": current.text})
     if request.method == "POST" and form.is_valid():
-        chosen = [i for i in items if i.pk in form.cleaned_data["addresses"]]
         try:
             version = services.proposal_amend(
                 actor_membership=membership,
                 proposal=proposal,
                 text=form.cleaned_data["text"],
-                addresses=chosen,
+                addresses=access.get_open_items_named(proposal, form.cleaned_data["addresses"]),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -302,13 +300,12 @@ def comment(request: HttpRequest, membership: Membership, pk: int) -> HttpRespon
     proposal = access.get_proposal_in_collective(membership, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
-        parent = access.get_comment_on_proposal(proposal, form.cleaned_data["parent"])
         try:
             services.comment_add(
                 membership=membership,
                 proposal=proposal,
                 text=form.cleaned_data["text"],
-                parent=parent,
+                parent=access.get_comment_on_proposal(proposal, form.cleaned_data["parent"]),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

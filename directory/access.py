@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from alliance.tenancy import tenancy
@@ -52,12 +52,34 @@ def require_can_edit(user: Any, record: Organisation | Person) -> None:
     )
 
 
+def convened_by(user: Any) -> list[Any]:
+    """The user's convenor memberships, by collective name: the collectives whose own
+    records they add and change."""
+    return sorted(
+        tenancy().convenor_memberships_of(user), key=lambda membership: membership.collective.name
+    )
+
+
 def can_add_organisations(user: Any) -> bool:
     """Stewards (shared data), and anyone who convenes a collective (its own organisations:
     a federation, an LMC...)."""
     if is_data_steward(user):
         return True
     return tenancy().convenor_memberships_of(user).exists()
+
+
+def get_owner_named(user: Any, slug: str | None) -> Any:
+    """The membership a new organisation is added under, named by its collective's slug:
+    None for shared data (no slug), else the user's membership of that collective, or a
+    ValidationError on the field ``owner``. The service checks that it is a convenor's."""
+    if not slug:
+        return None
+    try:
+        return tenancy().membership_for_user(user, slug, convenor_only=False)
+    except Http404:
+        raise ValidationError(
+            {"owner": [f"You are in no collective with the slug {slug!r}."]}
+        ) from None
 
 
 def get_organisation(user: Any, key: str) -> Organisation:

@@ -1,20 +1,28 @@
-"""The directory's API: organisations (public NHS reference data) and people (scoped)."""
+"""The directory's API: organisations (public NHS reference data) and people (scoped), and
+adding and changing them under the one rule in directory.access: shared data is changed only
+by the service's data stewards (its superusers), a collective's own records only by its
+convenors. Services raise, and the API's exception handler answers 400 or 403."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import generics, serializers
+from rest_framework import generics, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from directory import access, selectors
+from alliance.api import valid_input
+from directory import access, selectors, services
 from directory.models import Organisation, OrganisationKind, OrganisationStatus, Person
-from directory.serializers import OwnerField
+from directory.serializers import (
+    OrganisationChangeInput,
+    OrganisationInput,
+    OwnerField,
+    PersonInput,
+)
 
 
 class DirectoryPagination(PageNumberPagination):
@@ -51,10 +59,14 @@ class OrganisationDetailOutput(OrganisationListOutput):
     commissioner = serializers.SerializerMethodField()
     address = serializers.ListField(source="address_lines", child=serializers.CharField())
     member_practices = serializers.SerializerMethodField()
+    owner = OwnerField(
+        help_text="The collective whose own record this is; null for shared directory data."
+    )
 
     class Meta(OrganisationListOutput.Meta):
         fields = [
             *OrganisationListOutput.Meta.fields,
+            "owner",
             "address",
             "phone",
             "open_date",
@@ -98,7 +110,28 @@ FILTERS = [
 ]
 
 
+ORGANISATION_KEY = OpenApiParameter(
+    "ods_code",
+    str,
+    OpenApiParameter.PATH,
+    description="The organisation's ODS code; for one without (a collective's own), its id.",
+)
+
+
+def _organisation_detail(user: Any, key: str) -> dict[str, Any]:
+    """An organisation the user may see (404 otherwise), with a PCN's member practices."""
+    organisation = access.get_organisation(user, key)
+    context: dict[str, Any] = {}
+    if organisation.kind == OrganisationKind.PCN:
+        context["member_practices"] = list(selectors.member_practices(pcn=organisation))
+    return dict(OrganisationDetailOutput(organisation, context=context).data)
+
+
 class OrganisationList(generics.ListAPIView):
+    """Organisations: shared NHS reference data, and the caller's collectives' own. POST
+    adds one by hand (a federation, an LMC...): for a collective, by its convenors; as
+    shared data, by the service's data stewards."""
+
     serializer_class = OrganisationListOutput
     pagination_class = DirectoryPagination
 
@@ -126,19 +159,71 @@ class OrganisationList(generics.ListAPIView):
             pcn=params.get("pcn", ""),
         )
 
+    @extend_schema(request=OrganisationInput, responses={201: OrganisationDetailOutput})
+    def post(self, request: Request) -> Response:
+        data = valid_input(OrganisationInput, request)
+        organisation = services.organisation_create(
+            actor=request.user,
+            actor_membership=access.get_owner_named(request.user, data.pop("owner")),
+            **data,
+        )
+        return Response(
+            _organisation_detail(request.user, str(organisation.pk)),
+            status=status.HTTP_201_CREATED,
+        )
+
 
 class OrganisationDetail(APIView):
+    """An organisation the caller may see. PATCH changes its details: shared data only a
+    data steward, a collective's own only its convenors."""
+
     serializer_class = OrganisationDetailOutput
 
-    @extend_schema(responses=OrganisationDetailOutput)
+    @extend_schema(parameters=[ORGANISATION_KEY], responses=OrganisationDetailOutput)
     def get(self, request: Request, ods_code: str) -> Response:
-        organisation = selectors.organisation_by_key(ods_code, user=request.user)
-        if organisation is None or not organisation.ods_code:
-            raise Http404("No organisation has that ODS code.")
-        context: dict[str, Any] = {}
-        if organisation.kind == OrganisationKind.PCN:
-            context["member_practices"] = list(selectors.member_practices(pcn=organisation))
-        return Response(OrganisationDetailOutput(organisation, context=context).data)
+        return Response(_organisation_detail(request.user, ods_code))
+
+    @extend_schema(
+        parameters=[ORGANISATION_KEY],
+        request=OrganisationChangeInput,
+        responses=OrganisationDetailOutput,
+    )
+    def patch(self, request: Request, ods_code: str) -> Response:
+        organisation = access.get_organisation_for_editing(request.user, ods_code)
+        data = valid_input(OrganisationChangeInput, request, partial=True)
+        services.organisation_update(actor=request.user, organisation=organisation, **data)
+        return Response(_organisation_detail(request.user, str(organisation.pk)))
+
+
+class OrganisationPeople(APIView):
+    """The people the caller may see at an organisation. POST adds someone: at a
+    collective's own organisation, its convenors (the person is the collective's own); at
+    shared data, the data stewards."""
+
+    serializer_class = PersonOutput
+
+    @extend_schema(parameters=[ORGANISATION_KEY], responses=PersonOutput(many=True))
+    def get(self, request: Request, ods_code: str) -> Response:
+        organisation = access.get_organisation(request.user, ods_code)
+        people = selectors.people_of(user=request.user, organisation=organisation)
+        return Response(PersonOutput(people, many=True).data)
+
+    @extend_schema(
+        parameters=[ORGANISATION_KEY], request=PersonInput, responses={201: PersonOutput}
+    )
+    def post(self, request: Request, ods_code: str) -> Response:
+        organisation = access.get_organisation_for_editing(request.user, ods_code)
+        data = valid_input(PersonInput, request)
+        person = services.person_create(
+            actor=request.user,
+            organisation=organisation,
+            actor_membership=access.owner_convenor(request.user, organisation.owner_id),
+            **data,
+        )
+        return Response(
+            PersonOutput(access.get_person_for_user(request.user, person.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class PersonList(generics.ListAPIView):
@@ -152,8 +237,18 @@ class PersonList(generics.ListAPIView):
 
 
 class PersonDetail(APIView):
+    """Someone the caller may see. PATCH changes their details: shared people only a data
+    steward, a collective's own only its convenors."""
+
     serializer_class = PersonOutput
 
     @extend_schema(responses=PersonOutput)
     def get(self, request: Request, pk: int) -> Response:
+        return Response(PersonOutput(access.get_person_for_user(request.user, pk)).data)
+
+    @extend_schema(request=PersonInput, responses=PersonOutput)
+    def patch(self, request: Request, pk: int) -> Response:
+        person = access.get_person_for_editing(request.user, pk)
+        data = valid_input(PersonInput, request, partial=True)
+        services.person_update(actor=request.user, person=person, **data)
         return Response(PersonOutput(access.get_person_for_user(request.user, pk)).data)

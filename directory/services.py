@@ -15,7 +15,7 @@ from django.db import transaction
 
 from alliance.tenancy import ActingMembership, tenancy
 from audit.services import audit_record, snapshot
-from directory.access import is_data_steward, require_can_edit
+from directory.access import is_data_steward, require_can_edit, require_superuser
 from directory.models import IMPORTED_FIELDS, ImportRun, Organisation, OrganisationKind, Person
 from directory.tasks import run_ods_import
 
@@ -212,9 +212,12 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
     return person
 
 
-def import_run_start(*, actor: Any, upload_dir: str, forced: bool) -> ImportRun:
-    """Record an ODS import of the files uploaded to ``upload_dir`` and run it in the
-    background once the record is committed."""
+@transaction.atomic
+def ods_import_queue(*, actor: Any, upload_dir: str, forced: bool = False) -> ImportRun:
+    """Record an import of the ODS files uploaded to ``upload_dir`` and run it in the
+    background once this transaction commits (the importer audits the run): superusers
+    only."""
+    require_superuser(actor)
     run = ImportRun.objects.create(user=actor, forced=forced, upload_dir=upload_dir)
     transaction.on_commit(lambda: run_ods_import(run.pk))
     return run

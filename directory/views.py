@@ -118,17 +118,18 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
 def organisation_new(request: HttpRequest) -> HttpResponse:
     if not access.can_add_organisations(request.user):
         raise PermissionDenied("Only a convenor of a collective can add organisations.")
-    convening = {m.collective.slug: m for m in tenancy().convenor_memberships_of(request.user)}
     form = OrganisationCreateForm(
         request.POST or None,
         steward=access.is_data_steward(request.user),
-        collectives=[(slug, m.collective.name) for slug, m in convening.items()],
+        collectives=[
+            (m.collective.slug, m.collective.name) for m in access.convened_by(request.user)
+        ],
     )
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_create(
                 actor=request.user,
-                actor_membership=convening.get(form.cleaned_data["owner"]),
+                actor_membership=access.get_owner_named(request.user, form.cleaned_data["owner"]),
                 **{
                     k: form.cleaned_data[k]
                     for k in ("name", "kind", "address", "postcode", "phone")
@@ -289,7 +290,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         for field in ("pcns", "pcn_partners"):
             if form.cleaned_data[field]:
                 _save_upload(folder / "pcns", form.cleaned_data[field])
-        run = services.import_run_start(
+        run = services.ods_import_queue(
             actor=request.user, upload_dir=str(folder), forced=form.cleaned_data["force"]
         )
         messages.success(request, "The import has started. This page shows its progress.")

@@ -22,7 +22,7 @@ from collectives.models import ORGANISATION_ROLES, CollectiveOrganisation, Membe
 from decisions import access as decisions_access
 from directory.models import OrganisationKind, OrganisationRelationship, RelationshipKind
 from golden_thread import selectors
-from golden_thread.models import Briefing, Question, Thread
+from golden_thread.models import AboutPage, Briefing, Question, Thread
 
 #: Roles whose holders work for a practice and may answer for it.
 PRACTICE_ROLES = (Role.REPRESENTATIVE, Role.DEPUTY, Role.MEMBER, Role.CONVENOR)
@@ -182,3 +182,20 @@ def collective_practices(collective_id: int) -> list[tuple[int, int | None]]:
     ):
         pcns[child] = parent  # the latest open spell wins
     return [(p, pcns.get(p)) for p in practices]
+
+
+def about_page_visible_to(membership: Membership) -> AboutPage | None:
+    """The collective's "who we are": for every member once published, and its draft for
+    convenors, who write it."""
+    page = selectors.about_page_of(collective=membership.collective)
+    if page is None or not (page.published_at or membership.is_convenor):
+        return None
+    return page
+
+
+def get_about_page(membership: Membership) -> AboutPage:
+    """The "who we are" the member may see, or 404."""
+    page = about_page_visible_to(membership)
+    if page is None:
+        raise Http404("No “who we are” page yet.")
+    return page

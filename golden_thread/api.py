@@ -1,5 +1,5 @@
 """The golden thread's API: briefings, the thread to every practice, touches,
-acknowledgements, actions, questions and the dashboard figures.
+acknowledgements, actions, questions, the dashboard figures and "who we are".
 
 Thin, like the pages: every rule is in golden_thread.services, every read in
 golden_thread.selectors, and every object is fetched through golden_thread.access within the
@@ -21,14 +21,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.api import paged_response, valid_input
+from alliance.api import ids_not_found, paged_response, valid_input
 from collectives.access import get_membership_for_user
 from collectives.models import Membership
 from decisions import access as decisions_access
-from golden_thread import access, selectors, services
-from golden_thread.models import Briefing, Touch
+from golden_thread import access, selectors, services, who_we_are
+from golden_thread.models import AboutPage, Briefing, Touch
 from golden_thread.readability import Readability
 from golden_thread.serializers import (
+    AboutInput,
+    AboutOutput,
+    AboutPageOutput,
     AcknowledgementInput,
     ActionInput,
     AnswerInput,
@@ -224,17 +227,9 @@ class BriefingTouches(generics.ListAPIView):
         data = valid_input(TouchInput, request)
         wanted = set(data["practices"])
         threads = selectors.threads_on(briefing=briefing, practice_ids=wanted)
-        unknown = sorted(wanted - {t.practice_id for t in threads})
+        unknown = wanted - {t.practice_id for t in threads}
         if unknown:
-            raise ValidationError(
-                {
-                    "practices": [
-                        "Not a practice on this briefing's thread: "
-                        + ", ".join(str(u) for u in unknown)
-                        + "."
-                    ]
-                }
-            )
+            raise ids_not_found("practices", "a practice on this briefing's thread", unknown)
         touches = services.touches_record(
             actor_membership=membership,
             threads=threads,
@@ -320,3 +315,51 @@ class BriefingQuestionAnswer(APIView):
             actor_membership=membership, question=question, answer=data["answer"]
         )
         return Response(QuestionOutput(access.get_question_on_briefing(briefing, question.pk)).data)
+
+
+def _about(page: AboutPage) -> dict[str, Any]:
+    readability = services.readability_of(page.text, page.collective)
+    return {**AboutPageOutput(page).data, "readability": _readability(readability)}
+
+
+class About(APIView):
+    """What the leadership group is and does ("who we are"). Members see it once it is
+    published; convenors see the draft too. PUT (convenors) writes the text as a draft,
+    taking a published page down until it is published again: 201 when it is new, 200 when
+    it changes."""
+
+    serializer_class = AboutOutput
+
+    @extend_schema(responses=AboutOutput)
+    def get(self, request: Request, slug: str) -> Response:
+        membership = get_membership_for_user(request.user, slug)
+        return Response(_about(access.get_about_page(membership)))
+
+    @extend_schema(request=AboutInput, responses={201: AboutOutput, 200: AboutOutput})
+    def put(self, request: Request, slug: str) -> Response:
+        membership = get_membership_for_user(request.user, slug)
+        data = valid_input(AboutInput, request)
+        adding = selectors.about_page_of(collective=membership.collective) is None
+        page = who_we_are.about_save(actor_membership=membership, text=data["text"])
+        return Response(
+            _about(page), status=status.HTTP_201_CREATED if adding else status.HTTP_200_OK
+        )
+
+
+class AboutPublish(APIView):
+    """A convenor publishes "who we are" to every member. A text that reads harder than the
+    collective's threshold needs confirm_hard."""
+
+    serializer_class = AboutOutput
+
+    @extend_schema(request=PublishInput, responses=AboutOutput)
+    def post(self, request: Request, slug: str) -> Response:
+        membership = get_membership_for_user(request.user, slug)
+        data = valid_input(PublishInput, request)
+        try:
+            page = who_we_are.about_publish(
+                actor_membership=membership, confirm_hard=data["confirm_hard"]
+            )
+        except ValidationError as error:
+            raise _confirm_hard_named(error) from None
+        return Response(_about(page))

@@ -11,7 +11,15 @@ from alliance.api import choice_field, choice_output_field
 from decisions.serializers import DecisionRefOutput
 from directory.serializers import OrganisationRefOutput
 from golden_thread import selectors
-from golden_thread.models import Acknowledgement, ActionStatus, Briefing, Channel, Question, Touch
+from golden_thread.models import (
+    AboutPage,
+    Acknowledgement,
+    ActionStatus,
+    Briefing,
+    Channel,
+    Question,
+    Touch,
+)
 
 # Choice fields ----------------------------------------------------------------------------
 # "status" already names other enums in the schema, and an output field that may be blank
@@ -198,3 +206,26 @@ class QuestionInput(serializers.Serializer):
 
 class AnswerInput(serializers.Serializer):
     answer = serializers.CharField(allow_blank=True)
+
+
+class AboutInput(serializers.Serializer):
+    text = serializers.CharField(
+        allow_blank=True,
+        help_text="What the leadership group is and what it does, in plain English, for a "
+        "practice manager who has never heard of it.",
+    )
+
+
+class AboutPageOutput(serializers.ModelSerializer):
+    class Meta:
+        model = AboutPage
+        fields = ["text", "reading_ease", "grade", "published_at", "published_below_threshold"]
+
+
+class AboutOutput(AboutPageOutput):
+    readability = ReadabilityOutput(
+        help_text="How plainly the text reads now, against the collective's threshold."
+    )
+
+    class Meta(AboutPageOutput.Meta):
+        fields = [*AboutPageOutput.Meta.fields, "readability"]

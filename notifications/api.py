@@ -24,7 +24,9 @@ class NotificationList(generics.ListAPIView):
     serializer_class = NotificationOutput
 
     def get_queryset(self) -> Any:
-        membership = tenancy().membership_for_user(self.request.user, self.kwargs["slug"], convenor_only=False)
+        membership = tenancy().membership_for_user(
+            self.request.user, self.kwargs["slug"], convenor_only=False
+        )
         return selectors.notifications_for(membership=membership)
 
 

@@ -55,6 +55,7 @@ SIGNED_IN_WITHOUT_COLLECTIVE = {
     "directory:organisation_add_to_collective",
     "api:organisations",
     "api:organisation",
+    "api:organisation_people",
     "api:people",
     "api:person",
     "notifications:preferences",  # the signed-in person's own e-mail frequency

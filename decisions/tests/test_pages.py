@@ -148,7 +148,7 @@ def test_the_author_chooses_a_facilitator(client, group):
             "title": "Shared staff bank",
             "problem": "Locums cost too much.",
             "text": "A shared bank.",
-            "facilitator": str(group.reps[3].user.pk),
+            "facilitator": str(group.reps[3].pk),
         },
     )
     assert response.status_code == 302

@@ -231,7 +231,7 @@ def test_it_hides_an_organisation_and_a_person_a_added_from_b(client, convenor, 
         (f"/directory/organisations/{lmc.pk}/people/new/", 404),
         (f"/directory/people/{person.pk}/", 404),
         (f"/directory/people/{person.pk}/edit/", 404),
-        (f"/api/v1/people/{person.pk}/", 405),  # the people API is read-only: no POST at all
+        (f"/api/v1/people/{person.pk}/", 405),  # a person is changed with PATCH: no POST
     ):
         assert client.get(url).status_code == 404, url
         response = client.post(url, {"name": "Taken by B", "kind": "lmc"})

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from accounts.services import api_token_mint
 from alliance.testing import MemberOrganisationFactory, MembershipFactory, OrganisationFactory
+from audit.models import AuditEntry
 from collectives.models import Role
-from golden_thread import services
-from golden_thread.models import Briefing, Thread, Touch
+from golden_thread import services, who_we_are
+from golden_thread.models import AboutPage, Briefing, Thread, Touch
 from golden_thread.tests.conftest import HARD, PLAIN, build_collective
 
 JSON = "application/json"
@@ -495,6 +496,109 @@ def _question(area, briefing):
     ).pk
 
 
+# "Who we are" ------------------------------------------------------------------------------
+
+ABOUT = (
+    "We are the leaders of the practices in our area. We meet once a month. We decide "
+    "things together and tell every practice what we decided."
+)
+
+
+def _about_actions():
+    return list(
+        AuditEntry.objects.filter(action__startswith="about_page.")
+        .order_by("pk")
+        .values_list("action", "actor_id")
+    )
+
+
+def test_a_convenor_writes_who_we_are_and_publishes_it(client, area):
+    convenor, manager = area.convenor, area.managers[0]
+    url = _url(area, "about")
+    client.force_login(convenor.user)
+    response = _put(client, url, {"text": " " + ABOUT})
+    assert response.status_code == 201
+    body = response.json()
+    assert body["text"] == ABOUT and body["published_at"] is None
+    assert body["readability"]["below_threshold"] is False
+    assert body["reading_ease"] == pytest.approx(body["readability"]["reading_ease"])
+    assert client.get(url).json()["text"] == ABOUT  # the draft, for convenors
+    client.force_login(manager.user)
+    assert client.get(url).status_code == 404  # but for no one else yet
+
+    client.force_login(convenor.user)
+    published = _post(client, _url(area, "about_publish"), {})
+    assert published.status_code == 200
+    assert published.json()["published_at"] is not None
+    assert published.json()["published_below_threshold"] is False
+    client.force_login(manager.user)
+    assert client.get(url).json()["text"] == ABOUT
+
+    client.force_login(convenor.user)
+    changed = _put(client, url, {"text": ABOUT + " Welcome."})
+    assert changed.status_code == 200 and changed.json()["published_at"] is None
+    assert _about_actions() == [
+        ("about_page.created", convenor.user_id),
+        ("about_page.published", convenor.user_id),
+        ("about_page.changed", convenor.user_id),
+    ]
+    assert AboutPage.objects.get().collective == convenor.collective
+
+
+def test_a_hard_who_we_are_is_published_only_with_confirm_hard(client, area):
+    hard = " ".join(HARD.values()).strip()
+    client.force_login(area.convenor.user)
+    written = _put(client, _url(area, "about"), {"text": hard})
+    readability = written.json()["readability"]
+    assert readability["below_threshold"] is True and readability["hardest_words"]
+    url = _url(area, "about_publish")
+    response = _post(client, url, {})
+    assert response.status_code == 400
+    [message] = response.json()["confirm_hard"]
+    assert message.startswith("The text reads hard (reading ease")
+    assert message.endswith("To publish it as it is, send confirm_hard: true.")
+    assert AboutPage.objects.get().published_at is None
+    assert _post(client, url, {"confirm_hard": "perhaps"}).json() == {
+        "confirm_hard": ["Must be a valid boolean."]
+    }
+    response = _post(client, url, {"confirm_hard": True})
+    assert response.status_code == 200
+    assert response.json()["published_below_threshold"] is True
+    assert [a for a, _ in _about_actions()] == ["about_page.created", "about_page.published"]
+
+
+def test_who_we_are_without_text_is_a_400_naming_the_field(client, area):
+    client.force_login(area.convenor.user)
+    response = _put(client, _url(area, "about"), {"text": "  "})
+    assert response.status_code == 400
+    assert response.json() == {"text": ["Say what the leadership group is and what it does."]}
+    assert _put(client, _url(area, "about"), {}).json() == {"text": ["This field is required."]}
+    response = _post(client, _url(area, "about_publish"), {"confirm_hard": True})
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["Write the text first."]}
+    assert not AboutPage.objects.exists() and _about_actions() == []
+
+
+def test_only_convenors_write_or_publish_who_we_are(client, area):
+    who_we_are.about_save(actor_membership=area.convenor, text=ABOUT)
+    for someone in (area.cds[0], area.managers[0]):
+        client.force_login(someone.user)
+        response = _put(client, _url(area, "about"), {"text": "Ours."})
+        assert response.status_code == 403
+        assert response.json() == {"detail": "Only a convenor of the collective can do that."}
+        assert _post(client, _url(area, "about_publish"), {}).status_code == 403
+    page = AboutPage.objects.get()
+    assert (page.text, page.published_at) == (ABOUT, None)
+    assert [a for a, _ in _about_actions()] == ["about_page.created"]
+
+
+def test_anonymous_callers_cannot_read_or_write_who_we_are(client, area):
+    assert client.get(_url(area, "about")).status_code == 401
+    assert _put(client, _url(area, "about"), {"text": "Ours."}).status_code == 401
+    assert _post(client, _url(area, "about_publish"), {}).status_code == 401
+    assert not AboutPage.objects.exists()
+
+
 # Tenancy and the schema --------------------------------------------------------------------
 
 
@@ -516,6 +620,9 @@ def test_the_convenor_of_another_collective_finds_nothing(client, area, outsider
         ("get", "briefing_questions", (pk,)),
         ("post", "briefing_questions", (pk,)),
         ("post", "briefing_question_answer", (pk, question)),
+        ("get", "about", ()),
+        ("put", "about", ()),
+        ("post", "about_publish", ()),
     ]
     bodies = {
         "briefings": {"decision": area.decision.pk, **PLAIN},
@@ -529,7 +636,11 @@ def test_the_convenor_of_another_collective_finds_nothing(client, area, outsider
         "briefing_action": {"status": "in_place"},
         "briefing_questions": {"text": "Why?"},
         "briefing_question_answer": {"answer": "Because."},
+        "about": {"text": "Ours now."},
+        "about_publish": {"confirm_hard": True},
     }
+    who_we_are.about_save(actor_membership=area.convenor, text=ABOUT)
+    who_we_are.about_publish(actor_membership=area.convenor)
     client.force_login(outsider.user)
     for method, name, args in calls:
         url = _url(area, name, *args)
@@ -543,6 +654,7 @@ def test_the_convenor_of_another_collective_finds_nothing(client, area, outsider
     assert client.get(own).status_code == 404
     assert Touch.objects.count() == 20
     assert not Thread.objects.filter(acknowledged_at__isnull=False).exists()
+    assert AboutPage.objects.get().text == ABOUT
 
 
 def test_the_schema_describes_the_golden_thread(client, db):
@@ -562,6 +674,19 @@ def test_the_schema_describes_the_golden_thread(client, db):
     ):
         assert prefix + path in schema["paths"], path
     assert "put" in schema["paths"][prefix + "{id}/acknowledgement/"]
+    about = "/api/v1/collectives/{slug}/who-we-are/"
+    put = schema["paths"][about]["put"]
+    assert put["requestBody"]["content"][JSON]["schema"] == {
+        "$ref": "#/components/schemas/AboutInput"
+    }
+    assert {"200", "201"} <= set(put["responses"])
+    publish = schema["paths"][about + "publish/"]["post"]
+    assert publish["requestBody"]["content"][JSON]["schema"] == {
+        "$ref": "#/components/schemas/PublishInput"
+    }
+    assert publish["responses"]["200"]["content"][JSON]["schema"] == {
+        "$ref": "#/components/schemas/AboutOutput"
+    }
     assert "FiguresOutput" in schema["components"]["schemas"]
 
 

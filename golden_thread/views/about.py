@@ -11,7 +11,7 @@ from django.urls import reverse
 from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
-from golden_thread import selectors, who_we_are
+from golden_thread import access, selectors, who_we_are
 from golden_thread.forms import (
     AboutForm,
 )
@@ -24,7 +24,6 @@ def about(request: HttpRequest, membership: Membership) -> HttpResponse:
     from surveys.results import reason as survey_reason
 
     collective = membership.collective
-    page = selectors.about_page_of(collective=collective)
     recent = list(selectors.briefings_for_collective(collective=collective, published=True)[:5])
     return render(
         request,
@@ -33,7 +32,7 @@ def about(request: HttpRequest, membership: Membership) -> HttpResponse:
             "title": f"Who we are: {collective.name}",
             "membership": membership,
             "collective": collective,
-            "page": page if page and (page.published_at or membership.is_convenor) else None,
+            "page": access.about_page_visible_to(membership),
             "leaders": selectors.leaders_with_speakers(collective=collective),
             "recent": recent,
             "awareness": awareness_over_time(collective=collective),
