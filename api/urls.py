@@ -288,3 +288,17 @@ urlpatterns += [
         name="organisation_people",
     ),
 ]
+
+# Relationships: the calendar import and the nudge thresholds (docs/api.md).
+urlpatterns += [
+    path(
+        HC + "calendar-import/",
+        _api(relationships_api.CalendarImport.as_view()),
+        name="contacts_calendar_import",
+    ),
+    path(
+        "collectives/<slug:slug>/nudge-thresholds/",
+        _api(relationships_api.NudgeThresholds.as_view()),
+        name="nudge_thresholds",
+    ),
+]

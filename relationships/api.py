@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,7 +30,9 @@ from collectives.access import get_membership_for_user
 from collectives.models import Membership
 from decisions.access import get_decision_named
 from relationships import access, services
+from relationships.ics import ICSError
 from relationships.models import Ask, Nudge, PutItRight, Rhythm
+from relationships.nudges import thresholds_for
 from relationships.selectors import community
 from relationships.selectors import contacts as selectors
 from relationships.serializers import (
@@ -38,12 +41,15 @@ from relationships.serializers import (
     AskFilter,
     AskInput,
     AskOutput,
+    CalendarImportInput,
+    CalendarImportOutput,
     ContactDetailOutput,
     ContactFilter,
     ContactInput,
     ContactOutput,
     EmailCountInput,
     EmailCountOutput,
+    HabitSettingsIO,
     NudgeOutput,
     OfferInput,
     OfferOutput,
@@ -435,3 +441,56 @@ class PutItRightResponses(APIView):
             PutItRightResponseOutput(found).data,
             status=status.HTTP_200_OK if replacing else status.HTTP_201_CREATED,
         )
+
+
+# Calendar import and the nudge thresholds ---------------------------------------------------
+
+
+class CalendarImport(APIView):
+    """Import an exported calendar (multipart, as the page does): each meeting that brought
+    together two or more member organisations is logged once, and each past occurrence of
+    a repeating one (relationships.services.calendar_import). Addresses Alliance did not
+    know come back as `unmatched`: send the file again with `matches` to log those."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=CalendarImportInput, responses={201: CalendarImportOutput})
+    def post(self, request: Request, slug: str) -> Response:
+        membership = get_membership_for_user(request.user, slug)
+        data = valid_input(CalendarImportInput, request)
+        upload = data["file"]
+        try:
+            outcome = services.calendar_import(
+                actor_membership=membership,
+                data=upload.chunks(),
+                filename=upload.name or "calendar.ics",
+                matches=data.get("matches"),
+            )
+        except ICSError as error:
+            raise ValidationError({"file": [str(error)]}) from None
+        output = {
+            "created": [contact.pk for contact in outcome.created],
+            "already_logged": outcome.already_logged,
+            "unmatched": outcome.unmatched,
+            "not_between_organisations": outcome.not_between_organisations,
+            "skipped": outcome.skipped,
+            "repeating": outcome.repeating,
+        }
+        return Response(CalendarImportOutput(output).data, status=status.HTTP_201_CREATED)
+
+
+class NudgeThresholds(APIView):
+    """The collective's nudge thresholds: anyone in the collective reads them; a convenor
+    changes them (fields left out keep their value)."""
+
+    @extend_schema(responses=HabitSettingsIO)
+    def get(self, request: Request, slug: str) -> Response:
+        membership = get_membership_for_user(request.user, slug)
+        return Response(HabitSettingsIO(thresholds_for(membership.collective)).data)
+
+    @extend_schema(request=HabitSettingsIO, responses=HabitSettingsIO)
+    def patch(self, request: Request, slug: str) -> Response:
+        membership = get_membership_for_user(request.user, slug)
+        values = valid_input(HabitSettingsIO, request, partial=True)
+        services.habit_settings_change(actor_membership=membership, **values)
+        return Response(HabitSettingsIO(thresholds_for(membership.collective)).data)

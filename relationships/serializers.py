@@ -317,3 +317,55 @@ class ContactFilter(serializers.Serializer):
 
 class AskFilter(serializers.Serializer):
     status = AskStatusField(required=False)
+
+
+class CalendarImportInput(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="An exported calendar (.ics) of up to 5 MB: Outlook, Google Calendar or "
+        "Thunderbird."
+    )
+    matches = serializers.JSONField(
+        binary=True,
+        required=False,
+        help_text="Addresses the file names that Alliance did not know, each matched to a "
+        'member organisation: {"jo@example.org": 12}, as a JSON object.',
+    )
+
+    def validate_matches(self, value: Any) -> dict[str, int]:
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v > 0
+            for k, v in value.items()
+        ):
+            raise serializers.ValidationError(
+                "Give an object of e-mail addresses, each with an organisation's id."
+            )
+        return {k.strip().lower(): v for k, v in value.items()}
+
+
+class CalendarImportOutput(serializers.Serializer):
+    created = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The ids of the contacts logged."
+    )
+    already_logged = serializers.ListField(child=serializers.CharField())
+    unmatched = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Addresses to match to an organisation (send them again as `matches`).",
+    )
+    not_between_organisations = serializers.ListField(child=serializers.CharField())
+    skipped = serializers.ListField(child=serializers.CharField())
+    repeating = serializers.ListField(
+        child=serializers.CharField(), help_text="One line per repeating meeting."
+    )
+
+
+class HabitSettingsIO(serializers.Serializer):
+    weeks = serializers.IntegerField(min_value=1, max_value=52, required=False)
+    email_only_weeks = serializers.IntegerField(min_value=1, max_value=52, required=False)
+    min_emails = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    missed_in_a_row = serializers.IntegerField(min_value=1, max_value=12, required=False)
+    email_share_amber = serializers.FloatField(
+        min_value=0,
+        max_value=1,
+        required=False,
+        help_text="The e-mail share at or above which a pair or PCN is shown amber (0 to 1).",
+    )

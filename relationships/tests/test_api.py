@@ -715,3 +715,84 @@ def test_the_lists_run_as_many_queries_for_many_rows_as_for_few(client, pair):
     for name in few:
         assert (few[name][0], many[name][0]) == (2, 7), name
         assert few[name][1] == many[name][1], (name, few[name], many[name])
+
+
+# The calendar import and the nudge thresholds (docs/api.md) ---------------------------------
+
+
+def _weekly_export(pair: Pair, *, weeks: int = 12) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from relationships.tests.calendars import weekly_calendar
+
+    first = timezone.now() - dt.timedelta(weeks=weeks) + dt.timedelta(hours=1)
+    data = weekly_calendar(
+        title="Weekly PCN call",
+        first=first,
+        organiser=pair.oakwood_rep.user.email,
+        attendees=[pair.riverside_rep.user.email, "someone.new@example.org"],
+    )
+    return SimpleUploadedFile("weekly.ics", data, content_type="text/calendar")
+
+
+def test_a_member_imports_a_weekly_meeting_once_per_occurrence_and_again_adds_nothing(client, pair):
+    client.force_login(pair.oakwood_rep.user)
+    url = _url(pair, "contacts_calendar_import")
+    answer = client.post(url, {"file": _weekly_export(pair)})
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert len(body["created"]) == 12
+    assert body["repeating"] == ["Weekly PCN call: 12 occurrences"]
+    assert body["unmatched"] == ["someone.new@example.org"]
+    assert Contact.objects.filter(collective=pair.collective).count() == 12
+    again = client.post(url, {"file": _weekly_export(pair)})
+    assert again.status_code == 201 and again.json()["created"] == []
+    assert len(again.json()["already_logged"]) == 12
+    assert Contact.objects.filter(collective=pair.collective).count() == 12
+    from audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="contact.calendar_imported").count() == 2
+
+
+def test_a_calendar_import_names_what_is_wrong_with_the_file_or_the_matches(client, pair):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(pair.oakwood_rep.user)
+    url = _url(pair, "contacts_calendar_import")
+    broken = SimpleUploadedFile("broken.ics", b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n")
+    answer = client.post(url, {"file": broken})
+    assert answer.status_code == 400 and "file" in answer.json()
+    answer = client.post(url, {"file": _weekly_export(pair), "matches": '{"a@b.org": "x"}'})
+    assert answer.status_code == 400 and "matches" in answer.json()
+    assert client.post(url, {}).status_code == 400
+    assert Contact.objects.count() == 0
+
+
+def test_observers_and_outsiders_cannot_import_a_calendar(client, pair):
+    observer = MembershipFactory(collective=pair.collective, role=Role.OBSERVER)
+    client.force_login(observer.user)
+    url = _url(pair, "contacts_calendar_import")
+    assert client.post(url, {"file": _weekly_export(pair)}).status_code == 403
+    client.logout()
+    assert client.post(url, {"file": _weekly_export(pair)}).status_code == 401
+    assert Contact.objects.count() == 0
+
+
+def test_a_convenor_changes_the_nudge_thresholds_and_members_read_them(client, pair):
+    url = _url(pair, "nudge_thresholds")
+    client.force_login(pair.oakwood_rep.user)
+    assert client.get(url).json()["weeks"] == 8
+    refused = client.patch(url, {"weeks": 10}, content_type=JSON)
+    assert refused.status_code == 403
+    client.force_login(pair.convenor.user)
+    changed = client.patch(url, {"weeks": 10, "email_share_amber": 0.5}, content_type=JSON)
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["weeks"] == 10 and changed.json()["email_share_amber"] == 0.5
+    assert changed.json()["min_emails"] == 5  # left out, kept
+    bad = client.patch(url, {"weeks": 0, "missed_in_a_row": 99}, content_type=JSON)
+    assert bad.status_code == 400 and {"weeks", "missed_in_a_row"} <= set(bad.json())
+    client.force_login(pair.oakwood_rep.user)
+    assert client.get(url).json()["weeks"] == 10
+    from audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="habit_settings.changed").count() == 1
