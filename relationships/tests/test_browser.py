@@ -112,7 +112,9 @@ def test_a_practice_manager_keeps_the_five_habits(browser, site, transactional_d
             attendees=[sam.user.email],
         )
     )
-    page.get_by_label("Calendar file (.ics)").set_input_files(str(weekly))
+    with page.expect_file_chooser() as chooser:
+        page.get_by_label("Calendar file (.ics)").click()
+    chooser.value.set_files(str(weekly))
     page.get_by_role("button", name="Import the meetings").click()
     expect(page.get_by_role("heading", name="Logged (12)")).to_be_visible()
     expect(page.get_by_text("Weekly PCN call: 12 occurrences")).to_be_visible()
