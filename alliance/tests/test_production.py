@@ -301,7 +301,7 @@ def test_the_service_started_as_operations_says_serves_every_page_and_runs_jobs(
     # its link, built from SITE_URL, opens the invitation.
     page.goto(f"{home}invitations/new/")
     page.get_by_label("E-mail address").fill("newcomer@example.org")
-    page.get_by_label(re.compile("^Observer")).check()
+    page.get_by_role("radio", name=re.compile("^Observer")).check()
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text("An invitation is on its way to newcomer@example.org")).to_be_visible()
     invitation = _delivered(smtp_server, "newcomer@example.org", service)
