@@ -720,32 +720,37 @@ def test_the_lists_run_as_many_queries_for_many_rows_as_for_few(client, pair):
 # The calendar import and the nudge thresholds (docs/api.md) ---------------------------------
 
 
-def _weekly_export(pair: Pair, *, weeks: int = 12) -> Any:
+def _weekly_export(pair: Pair, *, data: bytes | None = None) -> Any:
+    """An upload of a weekly meeting since twelve weeks ago (the same file again when given
+    its bytes: a new one would start a moment later, and be other occurrences)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from relationships.tests.calendars import weekly_calendar
 
-    first = timezone.now() - dt.timedelta(weeks=weeks) + dt.timedelta(hours=1)
-    data = weekly_calendar(
-        title="Weekly PCN call",
-        first=first,
-        organiser=pair.oakwood_rep.user.email,
-        attendees=[pair.riverside_rep.user.email, "someone.new@example.org"],
-    )
+    if data is None:
+        data = weekly_calendar(
+            title="Weekly PCN call",
+            first=timezone.now() - dt.timedelta(weeks=12) + dt.timedelta(hours=1),
+            organiser=pair.oakwood_rep.user.email,
+            attendees=[pair.riverside_rep.user.email, "someone.new@example.org"],
+        )
     return SimpleUploadedFile("weekly.ics", data, content_type="text/calendar")
 
 
 def test_a_member_imports_a_weekly_meeting_once_per_occurrence_and_again_adds_nothing(client, pair):
     client.force_login(pair.oakwood_rep.user)
     url = _url(pair, "contacts_calendar_import")
-    answer = client.post(url, {"file": _weekly_export(pair)})
+    export = _weekly_export(pair)
+    data = export.read()
+    export.seek(0)
+    answer = client.post(url, {"file": export})
     assert answer.status_code == 201, answer.content
     body = answer.json()
     assert len(body["created"]) == 12
     assert body["repeating"] == ["Weekly PCN call: 12 occurrences"]
     assert body["unmatched"] == ["someone.new@example.org"]
     assert Contact.objects.filter(collective=pair.collective).count() == 12
-    again = client.post(url, {"file": _weekly_export(pair)})
+    again = client.post(url, {"file": _weekly_export(pair, data=data)})
     assert again.status_code == 201 and again.json()["created"] == []
     assert len(again.json()["already_logged"]) == 12
     assert Contact.objects.filter(collective=pair.collective).count() == 12
