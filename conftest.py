@@ -23,10 +23,14 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 @pytest.fixture(autouse=True)
 def empty_cache() -> None:
     """Each test starts with an empty cache, so one test's API requests never count against
-    another's throttles (their state lives in the cache)."""
+    another's throttles (their state lives in the cache), and nothing worked out in one
+    test is kept for the next (alliance.changes)."""
     from django.core.cache import cache
 
+    from alliance.changes import forget_kept
+
     cache.clear()
+    forget_kept()
 
 
 @pytest.fixture(scope="session")

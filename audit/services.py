@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from alliance.changes import collective_changed, everything_changed
 from audit.models import AuditEntry
 
 
@@ -45,6 +46,10 @@ def audit_record(
     ``collective`` is the collective whose log it belongs in, or None for the service's own
     entries."""
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    if collective is None:
+        everything_changed()
+    else:
+        collective_changed(collective.pk)
     return AuditEntry.objects.create(
         actor=actor_obj,
         actor_label=str(getattr(actor_obj, "email", "") or "system"),

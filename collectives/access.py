@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from collectives.models import CollectiveOrganisation, Invitation, Membership, Role
-from collectives.selectors import people_at_member
+from collectives.selectors import memberships_for_user, people_at_member
 from directory.models import Organisation, Person
 from directory.selectors import organisations_open_to
 
@@ -30,6 +30,18 @@ def get_membership_for_user(user: Any, slug: str) -> Membership:
     if membership is None:
         raise Http404("No such collective.")
     return membership
+
+
+def memberships_with_current(user: Any, slug: str) -> tuple[list[Membership], Membership]:
+    """All the user's memberships, by collective name (the header's switcher), and the one of
+    the collective with this slug, or 404: in one query."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("No such collective.")
+    memberships = list(memberships_for_user(user=user))
+    current = next((m for m in memberships if m.collective.slug == slug), None)
+    if current is None:
+        raise Http404("No such collective.")
+    return memberships, current
 
 
 def require_convenor(membership: Membership) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from collectives.access import get_convenor_membership_for_user, get_membership_for_user
+from collectives.access import memberships_with_current, require_convenor
 
 SESSION_KEY = "collective_slug"
 
@@ -23,8 +23,10 @@ def collective_page(
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            get = get_convenor_membership_for_user if convenor_only else get_membership_for_user
-            membership = get(request.user, slug)
+            memberships, membership = memberships_with_current(request.user, slug)
+            if convenor_only:
+                require_convenor(membership)
+            request.memberships = memberships  # type: ignore[attr-defined]
             request.membership = membership  # type: ignore[attr-defined]
             request.section = section  # type: ignore[attr-defined]
             if request.session.get(SESSION_KEY) != slug:  # no session write on every page

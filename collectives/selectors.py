@@ -21,7 +21,7 @@ def memberships_for_user(*, user: Any) -> QuerySet[Membership]:
     """The collectives a user belongs to (for the header's switcher)."""
     return (
         Membership.objects.filter(user=user)
-        .select_related("collective")
+        .select_related("collective", "organisation", "user")
         .order_by("collective__name")
     )
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
+from alliance.changes import collective_changed
 from golden_thread import access
 from golden_thread.models import Thread
 from notifications.services import notify
@@ -96,4 +97,6 @@ def _chase_briefing(threads: list[Thread], now: dt.datetime) -> dict[str, int]:
             )
         Thread.objects.filter(pk__in=[t.pk for t in to_practice]).update(practice_chased_at=now)
         counts["practice"] += len(to_practice)
+    if to_cd or to_practice:
+        collective_changed(collective.pk)
     return counts

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from alliance.changes import cached
 from collectives.models import Membership
 
 
@@ -39,9 +41,14 @@ def attention_items(membership: Membership) -> list[AttentionItem]:
 
 
 def attention_for_request(request: Any, membership: Membership) -> list[AttentionItem]:
-    """The items for this request's membership, worked out once however often asked."""
-    cached = getattr(request, "_attention_items", None)
-    if cached is None or cached[0] != membership.pk:
-        cached = (membership.pk, attention_items(membership))
-        request._attention_items = cached
-    return cached[1]
+    """The items for this request's membership. Every page's header shows how many there
+    are, so they are kept (alliance.changes) until something in the collective changes."""
+    kept = getattr(request, "_attention_items", None)
+    if kept is None or kept[0] != membership.pk:
+        whose = (membership.pk, membership.user_id, membership.role, membership.organisation_id)
+        items = cached(
+            "attention", membership.collective_id, whose, partial(attention_items, membership)
+        )
+        kept = (membership.pk, items)
+        request._attention_items = kept
+    return kept[1]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 
+from alliance.jinja2 import url
 from collectives.models import Role
 from collectives.selectors import memberships_for_user
 from home.attention import attention_for_request
@@ -37,7 +37,9 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"shell": {}}
     current = getattr(request, "membership", None)
-    memberships = list(memberships_for_user(user=user))
+    memberships = getattr(request, "memberships", None)
+    if memberships is None:
+        memberships = list(memberships_for_user(user=user))
     navigation: list[dict[str, Any]] = []
     if current is not None:
         slug = current.collective.slug
@@ -52,7 +54,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         for key, label, route, convenor_only in SECTIONS:
             if convenor_only and current.role != Role.CONVENOR:
                 continue
-            href = reverse(route) if key == "directory" else reverse(route, args=[slug])
+            href = url(route) if key == "directory" else url(route, slug)
             item = {"href": href, "active": section == key}
             item.update({"html": home_html} if key == "home" else {"text": label})
             navigation.append(item)

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from alliance.changes import collective_changed
 from notifications.models import Digest, Frequency, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ def notify(
     if created:
         from notifications.tasks import send_immediate
 
+        if collective is not None:
+            collective_changed(collective.pk)
         keyed = [key]
         transaction.on_commit(partial(send_immediate, keyed, sorted(wanted)))
     return created

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from alliance.changes import collective_changed
 from collectives.models import Collective, CollectiveOrganisation
 from relationships import rules
 from relationships.models import Contact, HabitSettings, Nudge, Rhythm
@@ -136,6 +137,8 @@ def nudges_refresh(*, collective: Collective, now: dt.datetime | None = None) ->
         )
         nudge.organisations.set(sorted(fact.organisations))
         created.append(nudge)
+    if created:
+        collective_changed(collective.pk)  # they wait on the organisations' home pages
     return created
 
 

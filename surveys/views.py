@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from alliance.changes import cached
 from alliance.exports import csv_response, export_view, xlsx_response
 from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
@@ -90,9 +91,18 @@ def round_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 @collective_page("surveys")
 def round_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     survey = access.get_round_in_collective(membership, pk)
-    participants = selectors.participants(survey=survey)
-    finished = selectors.finished_organisation_ids(survey=survey)
-    found = results.round_results(survey=survey)
+
+    def figures() -> tuple[Any, Any, Any]:
+        # What every member sees alike: kept until the collective changes (alliance.changes).
+        return (
+            list(selectors.participants(survey=survey)),
+            selectors.finished_organisation_ids(survey=survey),
+            results.round_results(survey=survey),
+        )
+
+    participants, finished, found = cached(
+        "survey-round", membership.collective_id, survey.pk, figures
+    )
     return render(
         request,
         "surveys/round.html",

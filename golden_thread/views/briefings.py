@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -9,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from alliance.changes import cached
 from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
@@ -36,7 +39,12 @@ def briefings(request: HttpRequest, membership: Membership) -> HttpResponse:
         published = published.filter(decision__title__icontains=query)
     page = Paginator(published, 25).get_page(request.GET.get("page"))
     rows = list(page)
-    figures = selectors.figures_by_briefing(briefing_ids=[b.pk for b in rows])
+    ids = [b.pk for b in rows]
+    cid = membership.collective_id
+    # The figures depend on the collective alone: kept until it changes (alliance.changes).
+    figures = cached(
+        "thread-rows", cid, tuple(ids), partial(selectors.figures_by_briefing, briefing_ids=ids)
+    )
     drafts = access.drafts_visible_to(membership)
     awaiting = (
         list(selectors.decisions_without_briefing(collective=membership.collective)[:20])
@@ -52,12 +60,19 @@ def briefings(request: HttpRequest, membership: Membership) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": [(b, figures.get(b.pk, selectors.Figures())) for b in rows],
-            "totals": selectors.collective_figures(collective=membership.collective),
+            "totals": cached(
+                "thread-totals",
+                cid,
+                (),
+                partial(selectors.collective_figures, collective=membership.collective),
+            ),
             "drafts": drafts,
             "awaiting": awaiting,
             "query": f"&q={query}" if query else "",
             "filtered": bool(query),
-            "practices": selectors.practices_in(collective_id=membership.collective_id),
+            "practices": cached(
+                "thread-practices", cid, (), lambda: list(selectors.practices_in(collective_id=cid))
+            ),
             "breadcrumbs": crumbs(membership)[:1],
         },
     )

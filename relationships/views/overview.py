@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from alliance.changes import cached
 from collectives.decorators import collective_page
 from collectives.models import ORGANISATION_ROLES, Membership
 from relationships.selectors import overview as read
@@ -31,11 +33,18 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
     collective = membership.collective
     now = timezone.now()
     year_ago = now - dt.timedelta(days=365)
-    points = read.trust_over_time(collective=collective)
-    months, (answered, asked) = read.mode_mix_by_month(
-        collective=collective, now=now, asks_since=year_ago
+
+    def figures() -> tuple[Any, Any, Any]:
+        # The collective's own figures, alike for every member: kept until it changes.
+        return (
+            read.trust_over_time(collective=collective),
+            read.mode_mix_by_month(collective=collective, now=now, asks_since=year_ago),
+            read.rhythms_kept(collective=collective, now=now),
+        )
+
+    points, (months, (answered, asked)), rhythms = cached(
+        "relationships-overview", collective.pk, (), figures
     )
-    rhythms = read.rhythms_kept(collective=collective, now=now)
     kept = sum(r.kept for r in rhythms)
     judged = kept + sum(r.missed for r in rhythms)
     # A pair's trust is its two organisations' to see, when both agreed to share their views:

@@ -1,0 +1,51 @@
+"""What marks a collective changed (alliance.changes): a request that can write, by anyone
+signed in, marks every collective they belong to; reading marks nothing; an audited write
+marks its own collective; a directory change marks every collective."""
+
+from __future__ import annotations
+
+from alliance.changes import everything_changed, stamp
+from alliance.testing import MembershipFactory
+from collectives import services
+
+
+def test_a_signed_in_persons_post_marks_their_collectives_and_no_other(client, db):
+    mine = MembershipFactory()
+    second = MembershipFactory(user=mine.user)
+    other = MembershipFactory()
+    before = {m.collective_id: stamp(m.collective_id) for m in (mine, second, other)}
+    client.force_login(mine.user)
+    # Even a write the audit log does not keep, or one that is refused, counts.
+    client.post(f"/c/{mine.collective.slug}/no-such-page/")
+    assert stamp(mine.collective_id) != before[mine.collective_id]
+    assert stamp(second.collective_id) != before[second.collective_id]
+    assert stamp(other.collective_id) == before[other.collective_id]
+
+
+def test_reading_a_page_or_an_anonymous_post_marks_nothing(client, db):
+    mine = MembershipFactory()
+    before = stamp(mine.collective_id)
+    client.post("/accounts/login/", {"login": "nobody@example.org", "password": "wrong"})
+    client.force_login(mine.user)
+    assert client.get(f"/c/{mine.collective.slug}/").status_code == 200
+    assert stamp(mine.collective_id) == before
+
+
+def test_an_audited_write_marks_its_collective(db):
+    convenor = MembershipFactory(role="convenor")
+    before = stamp(convenor.collective_id)
+    services.collective_update(
+        actor_membership=convenor,
+        name="Renamed collective",
+        area="Isle of Wight",
+        description="The island's practices together.",
+    )
+    assert stamp(convenor.collective_id) != before
+
+
+def test_a_change_every_collective_shows_marks_them_all(db):
+    one, two = MembershipFactory(), MembershipFactory()
+    before = stamp(one.collective_id), stamp(two.collective_id)
+    everything_changed()
+    after = stamp(one.collective_id), stamp(two.collective_id)
+    assert after[0][0] != before[0][0] and after[1][0] != before[1][0]
