@@ -107,7 +107,7 @@ def test_a_proposal_reaches_consensus(browser, site, demo):
     )
     convenor.get_by_label("Objection from", exact=False).check()
     convenor.get_by_role("button", name="Publish the new version").click()
-    assert convenor.locator(".app-diff ins").count() >= 1
+    expect(convenor.locator(".app-diff ins").first).to_be_visible()  # waits for the new page
     _shot(convenor, "amendment-diff")
     assert serious_violations(convenor) == []
 
