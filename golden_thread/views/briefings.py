@@ -37,15 +37,23 @@ def briefings(request: HttpRequest, membership: Membership) -> HttpResponse:
     published = selectors.briefings_for_collective(collective=membership.collective, published=True)
     if query:
         published = published.filter(decision__title__icontains=query)
-    page = Paginator(published, 25).get_page(request.GET.get("page"))
+    cid = membership.collective_id
+    # What depends on the collective alone (the published briefings and their figures), and
+    # the drafts this person may publish, are kept until the collective changes
+    # (alliance.changes).
+    listed = cached("thread-published", cid, query, lambda: list(published))
+    page = Paginator(listed, 25).get_page(request.GET.get("page"))
     rows = list(page)
     ids = [b.pk for b in rows]
-    cid = membership.collective_id
-    # The figures depend on the collective alone: kept until it changes (alliance.changes).
     figures = cached(
         "thread-rows", cid, tuple(ids), partial(selectors.figures_by_briefing, briefing_ids=ids)
     )
-    drafts = access.drafts_visible_to(membership)
+    drafts = cached(
+        "thread-drafts",
+        cid,
+        (membership.pk, membership.user_id, membership.role),
+        partial(access.drafts_visible_to, membership),
+    )
     awaiting = (
         list(selectors.decisions_without_briefing(collective=membership.collective)[:20])
         if membership.is_convenor
