@@ -72,10 +72,10 @@ def test_another_members_amendment_puts_it_back_at_once(client, group):
 
 def test_a_position_stated_through_the_api_leaves_the_list_at_once(client, group):
     north = group.reps[0]
-    client.force_login(north.user)
-    assert POSITION in _home(client, north)
     # A token signs the practice system in inside the API view, not before it.
     key = api_token_mint(user=north.user, name="practice system").key
+    client.force_login(north.user)
+    assert POSITION in _home(client, north)
     response = Client().post(
         reverse("api:proposal_positions", args=[north.collective.slug, group.proposal.pk]),
         {"stance": "support"},
