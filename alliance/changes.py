@@ -8,8 +8,9 @@ in every process.
 
 What marks a collective changed (written down in docs/architecture.md):
 
-- every audited write (`audit.services.audit_record` calls `collective_changed`; an entry of
-  no collective, such as a directory change, calls `everything_changed`);
+- every audited write of a collective (`audit.services.audit_record` calls
+  `collective_changed`), and every change to the shared directory (its services call
+  `everything_changed`);
 - every request that can write (POST, PUT, PATCH, DELETE) by a signed-in person, for each
   collective they belong to before and after it (`collectives.middleware`), so that a write
   the audit log does not keep (an answer, a position, an acknowledgement) counts too;

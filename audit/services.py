@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import models
 
-from alliance.changes import collective_changed, everything_changed
+from alliance.changes import collective_changed
 from audit.models import AuditEntry
 
 
@@ -46,10 +46,10 @@ def audit_record(
     ``collective`` is the collective whose log it belongs in, or None for the service's own
     entries."""
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    if collective is None:
-        everything_changed()
-    else:
-        collective_changed(collective.pk)
+    if collective is not None:
+        collective_changed(collective.pk)  # what its pages keep is out of date
+    # An entry of no collective (a sign-in, a token, the shared directory) changes nothing a
+    # collective's pages keep, except the directory, whose services say so themselves.
     return AuditEntry.objects.create(
         actor=actor_obj,
         actor_label=str(getattr(actor_obj, "email", "") or "system"),

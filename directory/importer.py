@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from alliance.changes import everything_changed
 from audit.services import audit_record
 from directory.models import (
     ImportRun,
@@ -456,6 +457,7 @@ def ods_import(
                 collective=None,
                 after={"files": files, **summary.counts()},
             )
+            everything_changed()  # the shared directory every collective shows
     except (ODSFileError, ImportRefused) as error:
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportStatus.REFUSED

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from alliance.changes import everything_changed
 from alliance.tenancy import ActingMembership, tenancy
 from audit.services import audit_record, snapshot
 from directory.access import is_data_steward, require_can_edit, require_superuser
@@ -83,6 +84,8 @@ def organisation_create(
         collective=owner,
         after=snapshot(organisation),
     )
+    if owner is None:
+        everything_changed()  # a shared record: every collective shows it
     return organisation
 
 
@@ -121,6 +124,8 @@ def organisation_update(*, actor: Any, organisation: Organisation, **changes: An
         before=before,
         after=snapshot(organisation),
     )
+    if organisation.owner is None:
+        everything_changed()  # a shared record: every collective shows it
     return organisation
 
 
@@ -180,6 +185,8 @@ def person_create(
         collective=owner,
         after=snapshot(person),
     )
+    if owner is None:
+        everything_changed()  # a shared record: every collective shows it
     return person
 
 
@@ -209,6 +216,8 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
         before=before,
         after=snapshot(person),
     )
+    if person.owner is None:
+        everything_changed()  # a shared record: every collective shows it
     return person
 
 

@@ -1,12 +1,15 @@
 """What marks a collective changed (alliance.changes): a request that can write, by anyone
 signed in, marks every collective they belong to; reading marks nothing; an audited write
-marks its own collective; a directory change marks every collective."""
+marks its own collective; a change to the shared directory marks every collective, and one
+to a person's own account none."""
 
 from __future__ import annotations
 
-from alliance.changes import everything_changed, stamp
-from alliance.testing import MembershipFactory
+from accounts.services import api_token_mint
+from alliance.changes import stamp
+from alliance.testing import MembershipFactory, OrganisationFactory, UserFactory
 from collectives import services
+from directory.services import organisation_update
 
 
 def test_a_signed_in_persons_post_marks_their_collectives_and_no_other(client, db):
@@ -43,9 +46,18 @@ def test_an_audited_write_marks_its_collective(db):
     assert stamp(convenor.collective_id) != before
 
 
-def test_a_change_every_collective_shows_marks_them_all(db):
+def test_a_shared_directory_record_changed_marks_every_collective(db):
     one, two = MembershipFactory(), MembershipFactory()
+    shared = OrganisationFactory(name="Riverside Surgery")
     before = stamp(one.collective_id), stamp(two.collective_id)
-    everything_changed()
+    steward = UserFactory(is_superuser=True)
+    organisation_update(actor=steward, organisation=shared, name="Riverside Medical Centre")
     after = stamp(one.collective_id), stamp(two.collective_id)
-    assert after[0][0] != before[0][0] and after[1][0] != before[1][0]
+    assert after[0] != before[0] and after[1] != before[1]
+
+
+def test_an_account_of_ones_own_marks_no_collective(db):
+    mine = MembershipFactory()
+    before = stamp(mine.collective_id)
+    api_token_mint(user=mine.user, name="practice system")  # audited, of no collective
+    assert stamp(mine.collective_id) == before
