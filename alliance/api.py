@@ -17,6 +17,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from alliance.converters import ID_MAX
+
 
 def valid_input(
     serializer_class: type[serializers.Serializer], request: Request, *, partial: bool = False
@@ -99,8 +101,9 @@ def choice_output_field(choices: Any, *, blank: str = "") -> type[serializers.Ch
     return ChoiceOutputField
 
 
-#: The largest id a row can have (DEFAULT_AUTO_FIELD is a BigAutoField).
-ID_MAX = 2**63 - 1
+#: The most ids a request may list (organisations in a contact or a rhythm, its people): more
+#: than any collective has members, few enough that a request cannot make the server loop long.
+MAX_LISTED = 500
 
 
 class IdField(serializers.IntegerField):

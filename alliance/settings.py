@@ -344,11 +344,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # `<id:...>` (alliance/converters.py): an id within the database's range.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
     "ENUM_NAME_OVERRIDES": {
         "CollectiveRoleEnum": "collectives.models.Role",
         "PersonRoleEnum": "directory.models.PersonRole",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Every refusal an operation can answer, documented (api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_refusals",
+    ],
 }
 
 # The NHS logo is reserved for NHS organisations and services (NHS identity rules).

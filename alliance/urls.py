@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from alliance import health
+from alliance import health  # converters: <id:...> before the apps' URLs
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

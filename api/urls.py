@@ -35,84 +35,84 @@ HP = "collectives/<slug:slug>/put-it-right/"
 
 urlpatterns = [
     path(S, _api(surveys_api.RoundList.as_view()), name="surveys"),
-    path(S + "<int:pk>/", _api(surveys_api.RoundDetail.as_view()), name="survey"),
-    path(S + "<int:pk>/answers/", _api(surveys_api.OwnAnswers.as_view()), name="survey_answers"),
+    path(S + "<id:pk>/", _api(surveys_api.RoundDetail.as_view()), name="survey"),
+    path(S + "<id:pk>/answers/", _api(surveys_api.OwnAnswers.as_view()), name="survey_answers"),
     path(
-        S + "<int:pk>/answers/<int:organisation>/",
+        S + "<id:pk>/answers/<id:organisation>/",
         _api(surveys_api.OwnRating.as_view()),
         name="survey_answer",
     ),
-    path(S + "<int:pk>/results/", _api(surveys_api.RoundResults.as_view()), name="survey_results"),
+    path(S + "<id:pk>/results/", _api(surveys_api.RoundResults.as_view()), name="survey_results"),
     path(
-        S + "<int:pk>/pair-views/", _api(surveys_api.PairViews.as_view()), name="survey_pair_views"
+        S + "<id:pk>/pair-views/", _api(surveys_api.PairViews.as_view()), name="survey_pair_views"
     ),
     path(
-        S + "<int:pk>/pair-views/<int:organisation>/",
+        S + "<id:pk>/pair-views/<id:organisation>/",
         _api(surveys_api.PairConsent.as_view()),
         name="survey_pair_view",
     ),
     path(P, _api(decisions_api.ProposalList.as_view()), name="proposals"),
-    path(P + "<int:pk>/", _api(decisions_api.ProposalDetail.as_view()), name="proposal"),
+    path(P + "<id:pk>/", _api(decisions_api.ProposalDetail.as_view()), name="proposal"),
     path(
-        P + "<int:pk>/positions/",
+        P + "<id:pk>/positions/",
         _api(decisions_api.ProposalPositions.as_view()),
         name="proposal_positions",
     ),
-    path(P + "<int:pk>/items/", _api(decisions_api.ProposalItems.as_view()), name="proposal_items"),
+    path(P + "<id:pk>/items/", _api(decisions_api.ProposalItems.as_view()), name="proposal_items"),
     path(
-        P + "<int:pk>/items/<int:item_pk>/withdraw/",
+        P + "<id:pk>/items/<id:item_pk>/withdraw/",
         _api(decisions_api.ProposalItemWithdraw.as_view()),
         name="proposal_item_withdraw",
     ),
     path(
-        P + "<int:pk>/items/<int:item_pk>/accept/",
+        P + "<id:pk>/items/<id:item_pk>/accept/",
         _api(decisions_api.ProposalItemAccept.as_view()),
         name="proposal_item_accept",
     ),
     path(
-        P + "<int:pk>/decision/",
+        P + "<id:pk>/decision/",
         _api(decisions_api.ProposalDecision.as_view()),
         name="proposal_decision",
     ),
     path(D, _api(decisions_api.DecisionList.as_view()), name="decisions"),
-    path(D + "<int:pk>/", _api(decisions_api.DecisionDetail.as_view()), name="decision"),
+    path(D + "<id:pk>/", _api(decisions_api.DecisionDetail.as_view()), name="decision"),
     path(B, _api(golden_thread_api.BriefingList.as_view()), name="briefings"),
     path(
         B + "figures/", _api(golden_thread_api.BriefingFigures.as_view()), name="briefings_figures"
     ),
-    path(B + "<int:pk>/", _api(golden_thread_api.BriefingDetail.as_view()), name="briefing"),
+    path(B + "<id:pk>/", _api(golden_thread_api.BriefingDetail.as_view()), name="briefing"),
     path(
-        B + "<int:pk>/publish/",
+        B + "<id:pk>/publish/",
         _api(golden_thread_api.BriefingPublish.as_view()),
         name="briefing_publish",
     ),
     path(
-        B + "<int:pk>/threads/",
+        B + "<id:pk>/threads/",
         _api(golden_thread_api.BriefingThreads.as_view()),
         name="briefing_threads",
     ),
     path(
-        B + "<int:pk>/touches/",
+        B + "<id:pk>/touches/",
         _api(golden_thread_api.BriefingTouches.as_view()),
         name="briefing_touches",
     ),
     path(
-        B + "<int:pk>/acknowledgement/",
+        B + "<id:pk>/acknowledgement/",
         _api(golden_thread_api.BriefingAcknowledgement.as_view()),
         name="briefing_acknowledgement",
     ),
     path(
-        B + "<int:pk>/action/",
+        B + "<id:pk>/action/",
         _api(golden_thread_api.BriefingAction.as_view()),
         name="briefing_action",
     ),
     path(
-        B + "<int:pk>/questions/",
+        B + "<id:pk>/questions/",
         _api(golden_thread_api.BriefingQuestions.as_view()),
         name="briefing_questions",
     ),
     path(
-        B + "<int:pk>/questions/<int:item_pk>/answer/",
+        B + "<id:pk>/questions/<id:item_pk>/answer/",
         _api(golden_thread_api.BriefingQuestionAnswer.as_view()),
         name="briefing_question_answer",
     ),
@@ -122,27 +122,27 @@ urlpatterns = [
         _api(relationships_api.ContactEmailCounts.as_view()),
         name="contacts_email_counts",
     ),
-    path(HC + "<int:pk>/", _api(relationships_api.ContactDetail.as_view()), name="contact"),
+    path(HC + "<id:pk>/", _api(relationships_api.ContactDetail.as_view()), name="contact"),
     path(HR, _api(relationships_api.RhythmList.as_view()), name="rhythms"),
-    path(HR + "<int:pk>/", _api(relationships_api.RhythmDetail.as_view()), name="rhythm"),
-    path(HR + "<int:pk>/end/", _api(relationships_api.RhythmEnd.as_view()), name="rhythm_end"),
+    path(HR + "<id:pk>/", _api(relationships_api.RhythmDetail.as_view()), name="rhythm"),
+    path(HR + "<id:pk>/end/", _api(relationships_api.RhythmEnd.as_view()), name="rhythm_end"),
     path(HN, _api(relationships_api.NudgeList.as_view()), name="nudges"),
     path(
-        HN + "<int:pk>/dismiss/",
+        HN + "<id:pk>/dismiss/",
         _api(relationships_api.NudgeDismiss.as_view()),
         name="nudge_dismiss",
     ),
     path(
-        HN + "<int:pk>/snooze/", _api(relationships_api.NudgeSnooze.as_view()), name="nudge_snooze"
+        HN + "<id:pk>/snooze/", _api(relationships_api.NudgeSnooze.as_view()), name="nudge_snooze"
     ),
     path(HA, _api(relationships_api.AskList.as_view()), name="asks"),
-    path(HA + "<int:pk>/", _api(relationships_api.AskDetail.as_view()), name="ask"),
-    path(HA + "<int:pk>/offers/", _api(relationships_api.AskOffers.as_view()), name="ask_offers"),
-    path(HA + "<int:pk>/answer/", _api(relationships_api.AskAnswer.as_view()), name="ask_answer"),
+    path(HA + "<id:pk>/", _api(relationships_api.AskDetail.as_view()), name="ask"),
+    path(HA + "<id:pk>/offers/", _api(relationships_api.AskOffers.as_view()), name="ask_offers"),
+    path(HA + "<id:pk>/answer/", _api(relationships_api.AskAnswer.as_view()), name="ask_answer"),
     path(HP, _api(relationships_api.PutItRightList.as_view()), name="put_it_rights"),
-    path(HP + "<int:pk>/", _api(relationships_api.PutItRightDetail.as_view()), name="put_it_right"),
+    path(HP + "<id:pk>/", _api(relationships_api.PutItRightDetail.as_view()), name="put_it_right"),
     path(
-        HP + "<int:pk>/responses/",
+        HP + "<id:pk>/responses/",
         _api(relationships_api.PutItRightResponses.as_view()),
         name="put_it_right_responses",
     ),
@@ -155,7 +155,7 @@ urlpatterns = [
         name="organisation",
     ),
     path("people/", _api(directory_api.PersonList.as_view()), name="people"),
-    path("people/<int:pk>/", _api(directory_api.PersonDetail.as_view()), name="person"),
+    path("people/<id:pk>/", _api(directory_api.PersonDetail.as_view()), name="person"),
     path("me/", _api(collectives_api.MeView.as_view()), name="me"),
     path("collectives/", _api(collectives_api.CollectiveList.as_view()), name="collectives"),
     path(
@@ -169,7 +169,7 @@ urlpatterns = [
         name="memberships",
     ),
     path(
-        "collectives/<slug:slug>/memberships/<int:pk>/",
+        "collectives/<slug:slug>/memberships/<id:pk>/",
         _api(collectives_api.MembershipDetail.as_view()),
         name="membership",
     ),
@@ -179,17 +179,17 @@ urlpatterns = [
         name="organisations",
     ),
     path(
-        "collectives/<slug:slug>/organisations/<int:pk>/",
+        "collectives/<slug:slug>/organisations/<id:pk>/",
         _api(collectives_api.MemberOrganisationDetail.as_view()),
         name="member_organisation",
     ),
     path(
-        "collectives/<slug:slug>/organisations/<int:pk>/people/",
+        "collectives/<slug:slug>/organisations/<id:pk>/people/",
         _api(collectives_api.MemberOrganisationPeople.as_view()),
         name="member_organisation_people",
     ),
     path(
-        "collectives/<slug:slug>/organisations/<int:pk>/people/<int:person>/",
+        "collectives/<slug:slug>/organisations/<id:pk>/people/<id:person>/",
         _api(collectives_api.MemberOrganisationPerson.as_view()),
         name="member_organisation_person",
     ),
@@ -206,12 +206,12 @@ urlpatterns = [
 C = "collectives/<slug:slug>/"
 urlpatterns += [
     path(
-        C + "invitations/<int:pk>/resend/",
+        C + "invitations/<id:pk>/resend/",
         _api(collectives_api.InvitationResend.as_view()),
         name="invitation_resend",
     ),
     path(
-        C + "invitations/<int:pk>/revoke/",
+        C + "invitations/<id:pk>/revoke/",
         _api(collectives_api.InvitationRevoke.as_view()),
         name="invitation_revoke",
     ),
@@ -220,14 +220,14 @@ urlpatterns += [
         _api(collectives_api.InvitationAccept.as_view()),
         name="invitation_accept",
     ),
-    path(S + "<int:pk>/extend/", _api(surveys_api.RoundExtend.as_view()), name="survey_extend"),
-    path(S + "<int:pk>/close/", _api(surveys_api.RoundClose.as_view()), name="survey_close"),
+    path(S + "<id:pk>/extend/", _api(surveys_api.RoundExtend.as_view()), name="survey_extend"),
+    path(S + "<id:pk>/close/", _api(surveys_api.RoundClose.as_view()), name="survey_close"),
     path(
-        S + "<int:pk>/self-assessment/",
+        S + "<id:pk>/self-assessment/",
         _api(surveys_api.SelfAssessment.as_view()),
         name="survey_self_assessment",
     ),
-    path(S + "<int:pk>/finish/", _api(surveys_api.Finish.as_view()), name="survey_finish"),
+    path(S + "<id:pk>/finish/", _api(surveys_api.Finish.as_view()), name="survey_finish"),
     path(
         C + "notifications/",
         _api(notifications_api.NotificationList.as_view()),
@@ -239,7 +239,7 @@ urlpatterns += [
         name="notifications_read_all",
     ),
     path(
-        C + "notifications/<int:pk>/read/",
+        C + "notifications/<id:pk>/read/",
         _api(notifications_api.NotificationRead.as_view()),
         name="notification_read",
     ),
@@ -253,24 +253,24 @@ urlpatterns += [
 # API parity (issue 13): the writes of decisions, the golden thread's "who we are" and the
 # directory.
 urlpatterns += [
-    path(P + "<int:pk>/move/", _api(decisions_api.ProposalMove.as_view()), name="proposal_move"),
+    path(P + "<id:pk>/move/", _api(decisions_api.ProposalMove.as_view()), name="proposal_move"),
     path(
-        P + "<int:pk>/sense-checks/",
+        P + "<id:pk>/sense-checks/",
         _api(decisions_api.ProposalSenseChecks.as_view()),
         name="proposal_sense_checks",
     ),
     path(
-        P + "<int:pk>/versions/",
+        P + "<id:pk>/versions/",
         _api(decisions_api.ProposalVersions.as_view()),
         name="proposal_versions",
     ),
     path(
-        P + "<int:pk>/comments/",
+        P + "<id:pk>/comments/",
         _api(decisions_api.ProposalComments.as_view()),
         name="proposal_comments",
     ),
     path(
-        D + "<int:pk>/revisit/",
+        D + "<id:pk>/revisit/",
         _api(decisions_api.DecisionRevisit.as_view()),
         name="decision_revisit",
     ),

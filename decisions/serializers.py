@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from alliance.api import IdField, choice_output_field
+from alliance.api import MAX_LISTED, IdField, choice_output_field
 from decisions.models import (
     Comment,
     Decision,
@@ -201,6 +201,7 @@ class AmendInput(serializers.Serializer):
         child=IdField(),
         required=False,
         default=list,
+        max_length=MAX_LISTED,
         help_text="The ids of the open objections and concerns this amendment addresses.",
     )
     problem = serializers.CharField(

@@ -16,8 +16,8 @@ urlpatterns = [
         views.organisation_add_to_collective,
         name="organisation_add_to_collective",
     ),
-    path("directory/people/<int:pk>/", views.person_detail, name="person"),
-    path("directory/people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("directory/people/<id:pk>/", views.person_detail, name="person"),
+    path("directory/people/<id:pk>/edit/", views.person_edit, name="person_edit"),
     path("directory/imports/", views.imports, name="imports"),
-    path("directory/imports/<int:pk>/", views.import_run, name="import_run"),
+    path("directory/imports/<id:pk>/", views.import_run, name="import_run"),
 ]

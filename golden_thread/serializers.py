@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from alliance.api import choice_field, choice_output_field
+from alliance.api import MAX_LISTED, IdField, choice_field, choice_output_field
 from decisions.serializers import DecisionRefOutput
 from directory.serializers import OrganisationRefOutput
 from golden_thread import selectors
@@ -178,7 +178,7 @@ class TouchInput(serializers.Serializer):
     channel = ChannelField()
     happened_on = serializers.DateField()
     practices = serializers.ListField(
-        child=serializers.IntegerField(), help_text="The practices' organisation ids."
+        child=IdField(), max_length=MAX_LISTED, help_text="The practices' organisation ids."
     )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 

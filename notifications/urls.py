@@ -7,5 +7,5 @@ urlpatterns = [
     path("account/notifications/", views.preferences, name="preferences"),
     path("c/<slug:slug>/notifications/", views.inbox, name="inbox"),
     path("c/<slug:slug>/notifications/read-all/", views.mark_all_read, name="mark_all_read"),
-    path("c/<slug:slug>/notifications/<int:pk>/", views.open_notification, name="open"),
+    path("c/<slug:slug>/notifications/<id:pk>/", views.open_notification, name="open"),
 ]

@@ -13,7 +13,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from alliance.api import choice_field, choice_output_field
+from alliance.api import MAX_LISTED, IdField, choice_field, choice_output_field
 from decisions.serializers import DecisionRefOutput
 from directory.serializers import OrganisationRefOutput
 from relationships.models import AskStatus, Mode, Period, Scope, Source
@@ -76,8 +76,9 @@ class ContactDetailOutput(ContactOutput):
 
 class ContactInput(serializers.Serializer):
     organisations = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         min_length=2,
+        max_length=MAX_LISTED,
         help_text="The member organisations in the contact (ids): yours and at least one more.",
     )
     mode = ModeField()
@@ -86,9 +87,10 @@ class ContactInput(serializers.Serializer):
         required=False, allow_null=True, default=None, min_value=1, max_value=24 * 60
     )
     participants = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         required=False,
         default=list,
+        max_length=MAX_LISTED,
         help_text="Other people in it (user ids of members of the collective); you are added.",
     )
     note = serializers.CharField(
@@ -100,7 +102,7 @@ class ContactInput(serializers.Serializer):
 
 
 class EmailCountInput(serializers.Serializer):
-    other_organisation = serializers.IntegerField(help_text="The other member organisation.")
+    other_organisation = IdField(help_text="The other member organisation.")
     week_of = serializers.DateField(help_text="Any day of the week (it is counted by Monday).")
     count = serializers.IntegerField(
         min_value=0, max_value=1000, help_text="E-mails exchanged that week; 0 removes the count."
@@ -164,16 +166,17 @@ class RhythmInput(serializers.Serializer):
     name = serializers.CharField(max_length=150)
     scope = ScopeField()
     organisations = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         required=False,
         default=list,
+        max_length=MAX_LISTED,
         help_text="The organisations (ids): two for a pair. For a PCN its member practices, "
         "for the leadership group its organisations, when not given.",
     )
-    pcn = serializers.IntegerField(
+    pcn = IdField(
         required=False, allow_null=True, default=None, help_text="The PCN, for a PCN's rhythm."
     )
-    modes = serializers.ListField(child=ModeField(), min_length=1)
+    modes = serializers.ListField(child=ModeField(), min_length=1, max_length=10)
     period = PeriodField()
     starts_on = serializers.DateField()
     min_minutes = serializers.IntegerField(
@@ -241,9 +244,10 @@ class AskInput(serializers.Serializer):
     what = serializers.CharField(allow_blank=True)
     needed_by = serializers.DateField(required=False, allow_null=True, default=None)
     to_organisations = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         required=False,
         default=list,
+        max_length=MAX_LISTED,
         help_text="The organisations asked (ids); everyone when empty.",
     )
 
@@ -292,9 +296,9 @@ class PutItRightInput(serializers.Serializer):
     impact = serializers.CharField(allow_blank=True)
     will_do = serializers.CharField(allow_blank=True)
     apologises_to = serializers.ListField(
-        child=serializers.IntegerField(), help_text="The organisations apologised to (ids)."
+        child=IdField(), max_length=MAX_LISTED, help_text="The organisations apologised to (ids)."
     )
-    decision = serializers.IntegerField(
+    decision = IdField(
         required=False, allow_null=True, default=None, help_text="A decision it relates to."
     )
 

@@ -101,11 +101,11 @@ def _collective_routes() -> list[tuple[str, str]]:
 
 def _fill(route: str, slug: str, pk: int | None, organisation: int = 0, person: int = 0) -> str:
     path = "/" + route.replace("<slug:slug>", slug).lstrip("^").rstrip("$")
-    path = path.replace("<int:organisation>", str(organisation))
-    path = path.replace("<int:person>", str(person))
-    path = path.replace("<int:number>", "1").replace("<str:action>", "withdraw")
-    path = path.replace("<int:item>", str(organisation)).replace("<int:item_pk>", str(organisation))
-    return path.replace("<int:pcn>", str(organisation)).replace("<int:pk>", str(pk))
+    path = path.replace("<id:organisation>", str(organisation))
+    path = path.replace("<id:person>", str(person))
+    path = path.replace("<id:number>", "1").replace("<str:action>", "withdraw")
+    path = path.replace("<id:item>", str(organisation)).replace("<id:item_pk>", str(organisation))
+    return path.replace("<id:pcn>", str(organisation)).replace("<id:pk>", str(pk))
 
 
 # Which habits model a route's <pk> names (pages "relationships:<word>...", API "api:<word>...").
@@ -330,7 +330,7 @@ def _snapshot() -> tuple[int, ...]:
 @pytest.mark.parametrize("name,route", _collective_routes())
 def test_a_member_of_another_collective_gets_404(client, convenor, collective_b, name, route):
     client.force_login(convenor.user)
-    pk = collective_b[_pk_model(name)] if "<int:pk>" in route else None
+    pk = collective_b[_pk_model(name)] if "<id:pk>" in route else None
     before = _snapshot()
     for method in ("get", "post", "patch", "delete"):
         # B's own URL, and B's objects under A's URL.
@@ -354,7 +354,7 @@ def test_a_member_of_another_collective_gets_404(client, convenor, collective_b,
 
 @pytest.mark.parametrize("name,route", _collective_routes())
 def test_anonymous_visitors_are_sent_to_sign_in(client, collective_b, name, route):
-    pk = collective_b[_pk_model(name)] if "<int:pk>" in route else None
+    pk = collective_b[_pk_model(name)] if "<id:pk>" in route else None
     url = _fill(
         route, collective_b["slug"], pk, collective_b["organisation"], collective_b["person"]
     )

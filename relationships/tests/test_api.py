@@ -801,3 +801,27 @@ def test_a_convenor_changes_the_nudge_thresholds_and_members_read_them(client, p
     from audit.models import AuditEntry
 
     assert AuditEntry.objects.filter(action="habit_settings.changed").count() == 1
+
+
+HUGE = 40839100722065191206912  # a schemathesis-generated id, past SQLite's 64-bit integers
+
+
+@pytest.mark.parametrize(
+    "name,body,field",
+    [
+        ("contacts", {"organisations": [HUGE, HUGE + 1], "mode": "video"}, "organisations"),
+        ("contacts", {"organisations": [1, 2], "participants": [HUGE]}, "participants"),
+        ("contacts", {"organisations": list(range(1, 502))}, "organisations"),
+        ("rhythms", {"organisations": [HUGE], "pcn": HUGE}, "organisations"),
+        ("rhythms", {"pcn": HUGE}, "pcn"),
+        ("asks", {"what": "Help", "to_organisations": [0]}, "to_organisations"),
+    ],
+    ids=["huge organisation", "huge person", "501 organisations", "huge list", "huge pcn", "zero"],
+)
+def test_an_id_outside_the_databases_range_is_a_400_naming_the_field(
+    client, pair, name, body, field
+):
+    client.force_login(pair.oakwood_rep.user)
+    response = _post(client, _url(pair, name), body)
+    assert response.status_code == 400
+    assert field in response.json()

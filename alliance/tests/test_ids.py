@@ -1,0 +1,48 @@
+"""An id in a URL is a whole number within the database's range (alliance/converters.py):
+past it, the address is unknown (404), on the pages and in the API alike, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from alliance.converters import ID_MAX
+from alliance.testing import MembershipFactory
+
+
+@pytest.mark.parametrize("pk", [ID_MAX + 1, 40839100722065191206912, 0])
+def test_an_id_past_the_databases_range_is_an_unknown_address(client, db, pk):
+    member = MembershipFactory()
+    client.force_login(member.user)
+    slug = member.collective.slug
+    for path in (
+        f"/c/{slug}/surveys/{pk}/",
+        f"/c/{slug}/proposals/{pk}/",
+        f"/api/v1/collectives/{slug}/proposals/{pk}/",
+        f"/api/v1/collectives/{slug}/surveys/{pk}/",
+    ):
+        assert client.get(path).status_code == 404, path
+        assert client.post(path, {}).status_code in {404, 405}, path
+
+
+def test_the_largest_id_still_reaches_the_view_and_is_reversed(client, db):
+    member = MembershipFactory()
+    client.force_login(member.user)
+    path = reverse("surveys:round", args=[member.collective.slug, ID_MAX])
+    assert path.endswith(f"/{ID_MAX}/")
+    assert client.get(path).status_code == 404  # no such round, found by the view
+
+
+def test_the_schema_gives_path_ids_as_bounded_integers(client, db):
+    member = MembershipFactory()
+    client.force_login(member.user)
+    schema = client.get("/api/v1/schema/?format=json").json()
+    parameters = [
+        p
+        for operation in schema["paths"]["/api/v1/collectives/{slug}/proposals/{id}/"].values()
+        for p in operation.get("parameters", [])
+        if p["name"] == "id"
+    ]
+    assert parameters
+    for parameter in parameters:
+        assert parameter["schema"] == {"type": "integer", "minimum": 1, "maximum": ID_MAX}
