@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test lint typecheck pytest bench clean
+.PHONY: venv run test lint typecheck pytest bench fuzz clean
 
 venv: $(STAMP)
 
@@ -40,6 +40,14 @@ pytest:
 
 bench: venv
 	$(BIN)/python bench/run.py
+
+# Schemathesis over every API operation as every role, for FUZZ_SECONDS (default 20 minutes)
+# with FUZZ_EXAMPLES requests per operation, role and kind (valid, invalid) in each round.
+FUZZ_SECONDS ?= 1200
+FUZZ_EXAMPLES ?= 25
+fuzz: venv
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+	  $(BIN)/python -m pytest -p no:cacheprovider -s alliance/tests/test_api_fuzz.py
 
 clean:
 	rm -rf $(VENV) staticfiles alliance.sqlite3* alliance-jobs.sqlite3*

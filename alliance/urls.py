@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from alliance import health  # converters: <id:...> before the apps' URLs
+from alliance import (
+    converters,  # noqa: F401  (registers <id:...> before the apps' URLs)
+    errors,
+    health,
+)
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -21,3 +25,5 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = errors.not_found

@@ -3,7 +3,8 @@
 Services raise Django's exceptions, and the API views let them through. This turns them into
 DRF's answers, in one place:
 
-- a ValidationError is a 400 that names the fields (`non_field_errors` when it names none).
+- a ValidationError is a 400 that names the fields (`non_field_errors` when it names none),
+  and so is a body that cannot be read (DRF's ParseError): every 400 has that one shape;
   Where a request names a field differently from the service, the view lists the renames in
   `service_fields` (the service's name to the request's);
 - a PermissionDenied is a 403 with its message, and an Http404 a 404 (DRF's own handler,
@@ -40,4 +41,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             view.check_throttles(request)
         except exceptions.Throttled as throttled:
             exc = throttled
-    return views.exception_handler(exc, context)
+    response = views.exception_handler(exc, context)
+    if response is not None and response.status_code == 400 and set(response.data) == {"detail"}:
+        # A body that is not JSON at all (DRF's ParseError) is refused in the one shape of
+        # every 400: the request as a whole, under non_field_errors.
+        response.data = {"non_field_errors": [str(response.data["detail"])]}
+    return response

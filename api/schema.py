@@ -9,8 +9,9 @@ are added here, by what the operation has:
   request as a whole) when it takes a body or query parameters;
 - 401 with `Error` unless it is open to anonymous callers (its security allows none);
 - 403 with `Error` for signed-in callers whose role may not do it;
-- 404 with `Error` when its path names a collective or a row: one that does not exist and one
-  in a collective the caller is not in answer alike, so neither is revealed;
+- 404 with `Error` when its path names a collective or a row (one that does not exist and
+  one in a collective the caller is not in answer alike, so neither is revealed), and for a
+  list's page past its last;
 - 429 with `Error` and a Retry-After header, for every operation (the throttles).
 """
 
@@ -64,9 +65,11 @@ def document_refusals(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
             if not anonymous:
                 refusals["401"] = _json("Error", "No valid token or session.")
                 refusals["403"] = _json("Error", "Your role may not do this.")
-            if "{" in path:
+            if "{" in path or any(p.get("name") == "page" for p in parameters):
                 refusals["404"] = _json(
-                    "Error", "No such collective or row, or not one of your collectives'."
+                    "Error",
+                    "No such collective or row, or not one of your collectives'; "
+                    "for a list, a page past its last.",
                 )
             refusals["429"] = _json(
                 "Error",

@@ -102,8 +102,11 @@ class PersonOutput(serializers.ModelSerializer):
 
 FILTERS = [
     OpenApiParameter("search", str, description="Name, ODS code or postcode"),
-    OpenApiParameter("kind", str, enum=OrganisationKind.values),
-    OpenApiParameter("status", str, enum=OrganisationStatus.values),
+    # Blank is any, as in the search page's form.
+    OpenApiParameter("kind", str, enum=["", *OrganisationKind.values], description="Blank: any"),
+    OpenApiParameter(
+        "status", str, enum=["", *OrganisationStatus.values], description="Blank: any"
+    ),
     OpenApiParameter("pcn", str, description="ODS code of a PCN: its current member practices"),
     OpenApiParameter("icb", str, description="ICB (high level health geography) code"),
     OpenApiParameter("page_size", int, description="Up to 500 (default 50)"),
