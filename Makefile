@@ -44,7 +44,7 @@ bench: venv
 # Schemathesis over every API operation as every role, for FUZZ_SECONDS (default 20 minutes)
 # with FUZZ_EXAMPLES requests per operation, role and kind (valid, invalid) in each round.
 FUZZ_SECONDS ?= 1200
-FUZZ_EXAMPLES ?= 25
+FUZZ_EXAMPLES ?= 10
 fuzz: venv
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
 	  $(BIN)/python -m pytest -p no:cacheprovider -s alliance/tests/test_api_fuzz.py
