@@ -257,7 +257,7 @@ class OfferInput(serializers.Serializer):
 
 
 class AskAnswerInput(serializers.Serializer):
-    offer = serializers.IntegerField(
+    offer = IdField(
         required=False, allow_null=True, default=None, help_text="The offer that helped."
     )
     thanks = serializers.CharField(required=False, allow_blank=True, default="")
@@ -311,7 +311,7 @@ class PutItRightResponseInput(serializers.Serializer):
 
 
 class ContactFilter(serializers.Serializer):
-    organisation = serializers.IntegerField(
+    organisation = IdField(
         required=False, help_text="Only contacts with this member organisation (id)."
     )
     mode = ModeField(required=False)

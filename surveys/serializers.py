@@ -41,9 +41,15 @@ class SelfAssessmentIO(serializers.Serializer):
     """The answers about one's own organisation (1 to 5; null for not answered), and when
     they were marked finished."""
 
-    sustainable_alone = serializers.IntegerField(required=False, allow_null=True)
-    joint_difference = serializers.IntegerField(required=False, allow_null=True)
-    knows_leadership = serializers.IntegerField(required=False, allow_null=True)
+    sustainable_alone = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=5
+    )
+    joint_difference = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=5
+    )
+    knows_leadership = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=5
+    )
     finished_at = serializers.DateTimeField(source="submitted_at", read_only=True, allow_null=True)
 
 

@@ -825,3 +825,11 @@ def test_an_id_outside_the_databases_range_is_a_400_naming_the_field(
     response = _post(client, _url(pair, name), body)
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_a_contact_filter_by_an_id_past_the_databases_range_is_a_400_naming_it(client, pair):
+    # Found by `make fuzz`: the filter reached SQLite, which raised OverflowError (a 500).
+    client.force_login(pair.oakwood_rep.user)
+    response = client.get(_url(pair, "contacts"), {"organisation": HUGE})
+    assert response.status_code == 400
+    assert "organisation" in response.json()
