@@ -26,4 +26,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = errors.refused
 handler404 = errors.not_found

@@ -12,6 +12,7 @@ are added here, by what the operation has:
 - 404 with `Error` when its path names a collective or a row (one that does not exist and
   one in a collective the caller is not in answer alike, so neither is revealed), and for a
   list's page past its last;
+- 415 with `Error` when it takes a body, for a media type it does not read;
 - 429 with `Error` and a Retry-After header, for every operation (the throttles).
 """
 
@@ -62,6 +63,10 @@ def document_refusals(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
             refusals: dict[str, Any] = {}
             if takes_input:
                 refusals["400"] = _json("FieldErrors", "The request has errors, named by field.")
+            if operation.get("requestBody"):
+                refusals["415"] = _json(
+                    "Error", "A body in a media type the operation does not read."
+                )
             if not anonymous:
                 refusals["401"] = _json("Error", "No valid token or session.")
                 refusals["403"] = _json("Error", "Your role may not do this.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -29,6 +30,15 @@ class DirectoryPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request: Request) -> int | None:
+        """DRF ignores a page_size it cannot read; a client that asked for one is told."""
+        asked = request.query_params.get(self.page_size_query_param)
+        if asked is not None and not (asked.isdigit() and 1 <= int(asked) <= self.max_page_size):
+            raise serializers.ValidationError(
+                {"page_size": [f"A whole number from 1 to {self.max_page_size}."]}
+            )
+        return super().get_page_size(request)
 
 
 class PCNSummary(serializers.Serializer):
@@ -109,7 +119,7 @@ FILTERS = [
     ),
     OpenApiParameter("pcn", str, description="ODS code of a PCN: its current member practices"),
     OpenApiParameter("icb", str, description="ICB (high level health geography) code"),
-    OpenApiParameter("page_size", int, description="Up to 500 (default 50)"),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 500 (default 50)"),
 ]
 
 

@@ -46,3 +46,17 @@ def test_the_schema_gives_path_ids_as_bounded_integers(client, db):
     assert parameters
     for parameter in parameters:
         assert parameter["schema"] == {"type": "integer", "minimum": 1, "maximum": ID_MAX}
+
+
+def test_a_request_django_refuses_before_any_view_is_a_json_400_under_the_api(client, db):
+    # Found by `make fuzz`: 1,001 form fields got Django's HTML page.
+    member = MembershipFactory(role="convenor")
+    client.force_login(member.user)
+    fields = "&".join(f"participants={n}" for n in range(1001))
+    response = client.post(
+        f"/api/v1/collectives/{member.collective.slug}/surveys/",
+        fields,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["The request could not be read."]}
