@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from alliance.changes import collective_changed
-from collectives.models import Membership
+from collectives.selectors import collectives_for_user
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -16,7 +16,7 @@ def _their_collectives(request: HttpRequest) -> set[int]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return set()
-    return set(Membership.objects.filter(user_id=user.pk).values_list("collective_id", flat=True))
+    return set(collectives_for_user(user=user).values_list("pk", flat=True))
 
 
 class CollectiveChangesMiddleware:
