@@ -21,7 +21,7 @@ class OwnerField(serializers.SlugRelatedField):  # type: ignore[type-arg]
     """The slug of the collective whose own record this is; null for shared directory data."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(slug_field="slug", read_only=True, **kwargs)
+        super().__init__(slug_field="slug", read_only=True, allow_null=True, **kwargs)
 
 
 class OrganisationInput(serializers.Serializer):

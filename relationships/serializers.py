@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -323,8 +324,14 @@ class AskFilter(serializers.Serializer):
     status = AskStatusField(required=False)
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadField(serializers.FileField):
+    """A file sent in the request body: the schema says binary, as for any upload (a
+    FileField on its own is documented as a URL, as it is in an answer)."""
+
+
 class CalendarImportInput(serializers.Serializer):
-    file = serializers.FileField(
+    file = UploadField(
         help_text="An exported calendar (.ics) of up to 5 MB: Outlook, Google Calendar or "
         "Thunderbird."
     )
