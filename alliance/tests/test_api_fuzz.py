@@ -12,6 +12,7 @@ and each failure is reported with the curl command that reproduces it.
 from __future__ import annotations
 
 import collections
+import datetime
 import io
 import os
 import time
@@ -25,10 +26,12 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
+from schemathesis.core import NOT_SET
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
@@ -41,8 +44,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.services import api_token_mint
-from alliance.testing import MembershipFactory
-from collectives.models import Collective, Membership, Role
+from alliance.testing import MembershipFactory, UserFactory
+from alliance.tests import api_walk
+from alliance.tests.api_walk import OUTSIDER
+from collectives.models import Collective, CollectiveOrganisation, Invitation, Membership, Role
+from collectives.services import token_hash
+from surveys.models import SurveyRound
 
 CHECKS = [
     not_a_server_error,
@@ -58,6 +65,9 @@ CHECKS = [
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
 SECONDS = float(os.environ.get("FUZZ_SECONDS", "0"))  # 0: one pass of EXAMPLES per operation
 # Ids in the demo are small: draw path ids from here, so most requests reach a real row.
+# FUZZ_WALK_ONLY=1: only the walk (api_walk.py), for a quick run while adding a step to it.
+WALK_ONLY = os.environ.get("FUZZ_WALK_ONLY") == "1"
+STATEFUL_SCENARIOS = int(os.environ.get("FUZZ_SCENARIOS", "20"))
 DEMO_IDS = st.integers(min_value=1, max_value=60)
 
 
@@ -84,8 +94,8 @@ def roles() -> Iterator[tuple[str, Any]]:
         yield role, member
     for role in (Role.DEPUTY, Role.OBSERVER, Role.GUEST):
         yield role, MembershipFactory(collective=collective, role=role, organisation=organisation)
-    other = Membership.objects.exclude(collective=collective).filter(role=Role.CONVENOR).first()
-    yield "another collective's convenor", other
+    # The demo's other collectives share their convenor with this one: the outsider is made.
+    yield OUTSIDER, MembershipFactory(role=Role.CONVENOR)
 
 
 def _exercise(
@@ -120,17 +130,7 @@ def _exercise(
             cache.clear()  # the throttles' counts: their own tests check them, not this one
             response = case.call(headers=headers)
             sent += 1
-            if response.status_code < 300:
-                answered.setdefault(operation.label, set()).add(role)
-            try:
-                case.validate_response(response, checks=CHECKS, headers=headers)
-            except (FailureGroup, Failure) as error:
-                found = error.exceptions if isinstance(error, FailureGroup) else [error]
-                for failure in found:
-                    title = getattr(failure, "title", type(failure).__name__)
-                    key = (title, operation.label, role)
-                    failures[key] += 1
-                    examples.setdefault(key, f"{case.as_curl_command()}\n{failure}")
+            _record(response, case, role, headers, failures, examples, answered)
 
     try:
         run()
@@ -139,24 +139,223 @@ def _exercise(
     return sent
 
 
-def fuzz(
+def _record(
+    response: Any,
+    case: Any,
+    role: str,
+    headers: dict[str, str],
+    failures: collections.Counter[tuple[str, str, str]],
+    examples: dict[Any, str],
+    answered: dict[str, set[str]],
+) -> None:
+    if response.status_code < 300:
+        answered.setdefault(case.operation.label, set()).add(role)
+    try:
+        case.validate_response(response, checks=CHECKS, headers=headers)
+    except (FailureGroup, Failure) as error:
+        found = error.exceptions if isinstance(error, FailureGroup) else [error]
+        for failure in found:
+            title = getattr(failure, "title", type(failure).__name__)
+            key = (title, case.operation.label, role)
+            failures[key] += 1
+            examples.setdefault(key, f"{case.as_curl_command()}\n{failure}")
+
+
+def stateful(
+    schema: Any,
     tokens: dict[str, str],
     failures: collections.Counter[tuple[str, str, str]],
     examples: dict[Any, str],
     answered: dict[str, set[str]],
 ) -> int:
-    """Run every operation as every role; count each distinct failure, and note which roles
-    each operation answered with a success. Returns the number of requests sent. The roles'
-    tokens are made once: a convenor's request may remove a member, whose requests are then
-    refused, as they should be."""
-    app = application()
-    first = {"Authorization": f"Token {next(iter(tokens.values()))}"}
-    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", app, headers=first)
+    """Schemathesis's stateful phase: scenarios that follow the schema's links (as its
+    dependency analysis infers them: a created proposal's id into the proposal's read, its
+    items, its move...), as the roles that can create most (convenor and representative)."""
+    sent = 0
+    linked: set[str] = set()
+
+    def scenario(role: str) -> Any:
+        headers = {"Authorization": f"Token {tokens[role]}"}
+
+        class Scenario(schema.as_state_machine()):  # type: ignore[misc]
+            def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+                return {"headers": headers}
+
+            def before_call(self, case: Any) -> None:
+                # A scenario starts from a drawn slug: in the demo's collective, so that its
+                # links lead to real rows (another's answers 404 to these roles, checked above).
+                if "slug" in (case.path_parameters or {}):
+                    case.path_parameters["slug"] = api_walk.S
+                cache.clear()
+
+            def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+                nonlocal sent
+                sent += 1
+                _record(response, case, role, headers, failures, examples, answered)
+                if response.status_code < 300:
+                    linked.add(case.operation.label)
+
+        return Scenario
+
+    for role in (str(Role.CONVENOR), str(Role.REPRESENTATIVE)):
+        scenario(role).run(
+            settings=settings(
+                max_examples=STATEFUL_SCENARIOS,
+                stateful_step_count=8,
+                deadline=None,
+                database=None,
+                derandomize=not SECONDS,
+                suppress_health_check=list(HealthCheck),
+                phases=[Phase.generate],
+            )
+        )
+    print(f"stateful: {sent} requests; {len(linked)} operations answered with a success")
+    return sent
+
+
+def walk(
+    schema: Any,
+    tokens: dict[str, str],
+    failures: collections.Counter[tuple[str, str, str]],
+    examples: dict[Any, str],
+    answered: dict[str, set[str]],
+) -> tuple[int, set[str]]:
+    """Every operation once as a role that may use it, in an order that gives each a real
+    row in the right state (api_walk.py), and first as another collective's convenor.
+    Returns the number of requests sent and the operations walked."""
+    kept = walk_setup(tokens)
+    sent, walked = 0, set()
+    for step in api_walk.steps(kept):
+        operation = schema.find_operation_by_label(step.label)
+        assert operation is not None, f"the walk's step {step.label} is not in the schema"
+        try:
+            case = operation.Case(
+                path_parameters=api_walk.resolve(step.path, kept),
+                query=api_walk.resolve(step.query, kept) or None,
+                body=api_walk.resolve(step.body, kept) if step.body is not None else NOT_SET,
+                media_type=step.media_type
+                or ("application/json" if step.body is not None else None),
+            )
+        except (KeyError, IndexError) as error:
+            raise AssertionError(f"{step.label}: nothing kept for {error}") from error
+        if "{slug}" in operation.path:
+            response = _send(case, OUTSIDER, tokens, failures, examples, answered)
+            sent += 1
+            assert response.status_code in (403, 404), (
+                f"{step.label} answered {response.status_code} to {OUTSIDER}"
+            )
+        response = _send(case, step.role, tokens, failures, examples, answered)
+        sent += 1
+        assert response.status_code < 300, (
+            f"{step.label} as {step.role}: {response.status_code} {response.text[:600]}"
+        )
+        walked.add(step.label)
+        if step.keep is not None:
+            step.keep(kept, response.json() if response.content else None)
+    return sent, walked
+
+
+def _send(
+    case: Any,
+    role: str,
+    tokens: dict[str, str],
+    failures: collections.Counter[tuple[str, str, str]],
+    examples: dict[Any, str],
+    answered: dict[str, set[str]],
+) -> Any:
+    headers = {"Authorization": f"Token {tokens[role]}"} if role in tokens else {}
+    cache.clear()
+    response = case.call(headers=headers)
+    _record(response, case, role, headers, failures, examples, answered)
+    return response
+
+
+def walk_setup(tokens: dict[str, str]) -> dict[str, Any]:
+    """The walk's extra people (a second practice's representative, a data steward, a spare
+    member to change and remove, someone invited) and the demo's rows it starts from."""
+    collective = Collective.objects.get(slug=api_walk.S)
+    representative = Membership.objects.filter(collective=collective, role=Role.REPRESENTATIVE)
+    leading = CollectiveOrganisation.objects.filter(collective=collective, is_leadership=True)
+    # R: the demo's representative (a PCN's, in the leadership group); R2 another member of
+    # that group's; P and P2 two practices' representatives.
+    second = (
+        representative.filter(organisation__in=leading.values("organisation"))
+        .exclude(pk=representative.first().pk)  # type: ignore[union-attr]  # R, as roles() chose
+        .first()
+    )
+    practices = representative.filter(organisation__kind="practice").order_by("pk")
+    first_practice, other_practice = practices[0], practices[1]
+    for name, member in (
+        (api_walk.R2, second),
+        (api_walk.P, first_practice),
+        (api_walk.P2, other_practice),
+    ):
+        tokens[name] = api_token_mint(user=member.user, name="walk").key  # type: ignore[union-attr]
+    # Consensus needs every leadership-group member's position: a speaker for each.
+    leaders = []
+    for member in leading:
+        speaker = representative.filter(organisation_id=member.organisation_id).first()
+        speaker = speaker or MembershipFactory(
+            collective=collective, role=Role.REPRESENTATIVE, organisation_id=member.organisation_id
+        )
+        name = f"the representative of {member.organisation_id}"
+        tokens[name] = api_token_mint(user=speaker.user, name="walk").key
+        leaders.append(name)
+    steward = UserFactory(is_superuser=True)
+    tokens[api_walk.STEWARD] = api_token_mint(user=steward, name="walk").key
+    spare = MembershipFactory(
+        collective=collective, role=Role.MEMBER, organisation=first_practice.organisation
+    )
+    token = "walk-invitation-token"
+    Invitation.objects.create(
+        collective=collective,
+        email="jo.walker@example.org",
+        role=Role.MEMBER,
+        organisation=first_practice.organisation,
+        token_hash=token_hash(token),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    every_practice = list(
+        CollectiveOrganisation.objects.filter(
+            collective=collective, organisation__kind="practice"
+        ).values_list("organisation_id", flat=True)
+    )
+    finished = SurveyRound.objects.filter(collective=collective, closed_at__isnull=False).first()
+    return {
+        "leaders": leaders,
+        "guest": {"id": Membership.objects.get(collective=collective, role=Role.GUEST).pk},
+        "spare": {"id": spare.pk},
+        "token": token,
+        "practice": first_practice.organisation_id,
+        "other_practice": other_practice.organisation_id,
+        "third_practice": next(
+            organisation
+            for organisation in every_practice
+            if organisation not in (first_practice.organisation_id, other_practice.organisation_id)
+        ),
+        "monday": (
+            timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+        ).isoformat(),
+        "finished_round": finished.pk if finished else None,
+    }
+
+
+def fuzz(
+    schema: Any,
+    tokens: dict[str, str],
+    failures: collections.Counter[tuple[str, str, str]],
+    examples: dict[Any, str],
+    answered: dict[str, set[str]],
+) -> int:
+    """One round: every operation as every role with drawn requests, then the stateful
+    scenarios. Returns the number of requests sent. The roles' tokens are made once: a
+    convenor's request may remove a member, whose requests are then refused, as they
+    should be."""
     sent = 0
     for result in schema.get_all_operations():
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             sent += _exercise(result.ok(), mode, tokens, failures, examples, answered)
-    return sent
+    return sent + stateful(schema, tokens, failures, examples, answered)
 
 
 @pytest.mark.django_db
@@ -182,9 +381,15 @@ def _fuzz_for_the_time_given() -> None:
         str(role): api_token_mint(user=membership.user, name=f"fuzz {role}").key
         for role, membership in roles()
     }
-    started, sent = time.monotonic(), 0
-    while True:
-        sent += fuzz(tokens, failures, examples, answered)
+    app = application()
+    first = {"Authorization": f"Token {next(iter(tokens.values()))}"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", app, headers=first)
+    operations = {result.ok().label for result in schema.get_all_operations()}
+    started = time.monotonic()
+    # The walk first, on the demo as loaded; then the drawn requests, round after round.
+    sent, walked = walk(schema, dict(tokens), failures, examples, {})
+    while not WALK_ONLY:
+        sent += fuzz(schema, tokens, failures, examples, answered)
         if time.monotonic() - started >= SECONDS:
             break
     report = "\n\n".join(
@@ -196,5 +401,13 @@ def _fuzz_for_the_time_given() -> None:
         kinds[title] += n
     summary = "\n".join(f"  {n:5} {title}" for title, n in kinds.most_common())
     print(f"schemathesis: {sent} requests, {sum(failures.values())} failures\n{summary}")
-    print(f"operations answered with a success: {len(answered)}")
+    never = sorted(operations - walked)
+    print(
+        f"operations: {len(operations)}; walked with a success as a role allowed to: "
+        f"{len(operations & walked)}; a success for drawn requests: {len(answered)}"
+    )
     assert not failures, f"{len(failures)} kinds of failure:\n{summary}\n\n{report}"
+    assert not never, (
+        "Operations in the schema that the walk does not use as a role allowed to: add a step "
+        "for each to alliance/tests/api_walk.py.\n  " + "\n  ".join(never)
+    )

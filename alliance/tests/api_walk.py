@@ -1,0 +1,579 @@
+"""A walk through every operation of the API, each sent as a role allowed to use it.
+
+Drawn requests rarely reach a real row in the right state: a proposal in its consent phase,
+a published briefing, an open survey round. So before them, on the demo as loaded, the fuzz
+test walks the API as an integrator would: it makes a proposal, moves it through its
+phases, decides it, briefs the practices on the decision, opens a survey round, and so on.
+Each request is sent as the role that may make it (which must answer with a success), and
+first as another collective's convenor (who must be refused). Every answer goes through the
+same schemathesis checks as the drawn requests. An operation in the schema that no step
+uses fails the test, so a new endpoint cannot be added without its step here.
+
+Each step names its operation as the schema labels it, the role, and its path parameters,
+query and body; a value may be ``k("name.field")``, read from what an earlier step kept.
+The roles: the demo's convenor (C), its representative (R, a PCN's, in the leadership
+group) and member (M); another leadership-group member's representative (R2); two
+practices' representatives (P, P2); a data steward (a superuser); anyone (no token).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+C, R = "convenor", "representative"
+R2 = "another leadership-group member's representative"
+P, P2 = "a practice's representative", "another practice's representative"
+STEWARD = "data steward"
+ANYONE = "anyone"
+OUTSIDER = "another collective's convenor"
+
+Value = Any
+
+
+@dataclass
+class Step:
+    label: str  # as schemathesis labels the operation: "POST /api/v1/collectives/{slug}/asks/"
+    role: str
+    path: dict[str, Value] = field(default_factory=dict)
+    body: Value = None
+    query: dict[str, Value] = field(default_factory=dict)
+    keep: Callable[[dict[str, Any], Any], None] | None = None
+    media_type: str | None = None
+
+
+def today(days: int = 0) -> str:
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+def _first(name: str, where: Callable[[dict[str, Any]], bool] = lambda item: True) -> Callable:
+    def keep(kept: dict[str, Any], data: Any) -> None:
+        items = data["results"] if isinstance(data, dict) and "results" in data else data
+        found = [item for item in items if where(item)]
+        assert found, f"the walk needs a {name} and the list was empty"
+        kept[name] = found[0]
+
+    return keep
+
+
+def _as(name: str) -> Callable:
+    def keep(kept: dict[str, Any], data: Any) -> None:
+        kept[name] = data
+
+    return keep
+
+
+def k(path: str) -> Callable[[dict[str, Any]], Any]:
+    """A value kept by an earlier step: ``k("proposal.id")``."""
+
+    def value(kept: dict[str, Any]) -> Any:
+        name, *keys = path.split(".")
+        found = kept[name]
+        for key in keys:
+            if isinstance(found, dict) and "results" in found and key not in found:
+                found = found["results"]  # a page: its items
+            found = found[int(key)] if isinstance(found, list) else found[key]
+        return found
+
+    return value
+
+
+def resolve(value: Value, kept: dict[str, Any]) -> Any:
+    if callable(value):
+        return value(kept)
+    if isinstance(value, dict):
+        return {key: resolve(item, kept) for key, item in value.items()}
+    if isinstance(value, list):
+        return [resolve(item, kept) for item in value]
+    return value
+
+
+S = "isle-of-wight"
+ALL_RATINGS = {
+    **dict.fromkeys(
+        ("reliability", "purpose", "openness", "influence", "involvement", "resources"), 4
+    ),
+    **dict.fromkeys(("rc_frequent", "rc_timely", "rc_accurate", "rc_problem_solving"), 3),
+    **dict.fromkeys(("rc_shared_goals", "rc_shared_knowledge", "rc_mutual_respect"), 3),
+    "now": 3,
+    "wanted": 5,
+}
+API = "/api/v1"
+COL = f"{API}/collectives/{{slug}}"
+
+CALENDAR = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Alliance walk//EN\r\nBEGIN:VEVENT\r\n"
+    "UID:walk-1@example.org\r\nDTSTAMP:20261101T090000Z\r\nDTSTART:20261102T090000Z\r\n"
+    "DTEND:20261102T093000Z\r\nSUMMARY:Catch-up\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def steps(kept: dict[str, Any]) -> Iterator[Step]:
+    slug = {"slug": S}
+    yield from [
+        # Who am I, and my collectives.
+        Step(f"GET {API}/me/", C),
+        Step(f"GET {API}/me/notification-preference/", C),
+        Step(f"PUT {API}/me/notification-preference/", C, body={"frequency": "daily"}),
+        Step(f"GET {API}/collectives/", C),
+        Step(
+            f"POST {API}/collectives/",
+            STEWARD,
+            body={
+                "name": "Walk Collective",
+                "area": "Walkshire",
+                "description": "Made by the API walk.",
+            },
+        ),
+        Step(f"GET {COL}/", C, slug),
+        Step(f"PATCH {COL}/", C, slug, body={"description": "Practices of the Isle of Wight."}),
+        Step(f"GET {COL}/audit/", C, slug),
+        # Member organisations and their people.
+        Step(f"GET {COL}/organisations/", C, slug, keep=_first("member")),
+        Step(f"GET {COL}/organisations/{{id}}/", C, {**slug, "id": k("member.id")}),
+        Step(
+            f"PATCH {COL}/organisations/{{id}}/",
+            C,
+            {**slug, "id": k("member.id")},
+            body={"note": "Walked."},
+        ),
+        Step(f"GET {COL}/organisations/{{id}}/people/", C, {**slug, "id": k("member.id")}),
+        Step(
+            f"POST {COL}/organisations/{{id}}/people/",
+            C,
+            {**slug, "id": k("member.id")},
+            body={"name": "Dr Walker", "role": "gp_partner"},
+            keep=_as("person"),
+        ),
+        Step(
+            f"PATCH {COL}/organisations/{{id}}/people/{{person}}/",
+            C,
+            {**slug, "id": k("member.id"), "person": k("person.id")},
+            body={"role_in_collective": "practice_manager"},
+        ),
+        Step(
+            f"POST {COL}/organisations/",
+            C,
+            slug,
+            body={
+                "new_organisation": {
+                    "name": "Walk Community Interest Company",
+                    "kind": "voluntary",
+                },
+            },
+            keep=_as("added"),
+        ),
+        Step(f"DELETE {COL}/organisations/{{id}}/", C, {**slug, "id": k("added.id")}),
+        # The directory.
+        Step(f"GET {API}/organisations/", C, keep=_first("organisation")),
+        Step(
+            f"POST {API}/organisations/",
+            STEWARD,
+            body={"name": "Walk Surgery", "kind": "practice"},
+            keep=_as("made"),
+        ),
+        Step(f"GET {API}/organisations/{{ods_code}}/", C, {"ods_code": k("organisation.ods_code")}),
+        Step(
+            f"PATCH {API}/organisations/{{ods_code}}/",
+            STEWARD,
+            {"ods_code": k("made.id")},
+            body={"phone": "01983 000000"},
+        ),
+        Step(
+            f"GET {API}/organisations/{{ods_code}}/people/",
+            C,
+            {"ods_code": k("organisation.ods_code")},
+        ),
+        Step(
+            f"POST {API}/organisations/{{ods_code}}/people/",
+            STEWARD,
+            {"ods_code": k("made.id")},
+            body={"name": "Sam Walker"},
+            keep=_as("someone"),
+        ),
+        Step(f"GET {API}/people/", C),
+        Step(f"GET {API}/people/{{id}}/", C, {"id": k("person.id")}),
+        Step(
+            f"PATCH {API}/people/{{id}}/",
+            STEWARD,
+            {"id": k("someone.id")},
+            body={"job_title": "Practice manager"},
+        ),
+        # Memberships and invitations.
+        Step(f"GET {COL}/memberships/", C, slug),
+        Step(f"GET {COL}/memberships/{{id}}/", C, {**slug, "id": k("guest.id")}),
+        Step(
+            f"PATCH {COL}/memberships/{{id}}/",
+            C,
+            {**slug, "id": k("spare.id")},
+            body={"role": "observer"},
+        ),
+        Step(f"GET {COL}/invitations/", C, slug),
+        Step(
+            f"POST {COL}/invitations/",
+            C,
+            slug,
+            body={"email": "walker@example.org", "role": "member"},
+            keep=_as("invitation"),
+        ),
+        Step(f"POST {COL}/invitations/{{id}}/resend/", C, {**slug, "id": k("invitation.id")}),
+        Step(f"POST {COL}/invitations/{{id}}/revoke/", C, {**slug, "id": k("invitation.id")}),
+        Step(
+            f"POST {API}/invitations/accept/",
+            ANYONE,
+            body={
+                "token": k("token"),
+                "full_name": "Jo Walker",
+                "password": "a long walk by the sea 7",
+            },
+        ),
+        Step(f"DELETE {COL}/memberships/{{id}}/", C, {**slug, "id": k("spare.id")}),
+        # A proposal, from draft to decision.
+        Step(
+            f"POST {COL}/proposals/",
+            R,
+            slug,
+            body={
+                "title": "One way to book the visiting team",
+                "problem": "Five ways of booking a home visit.",
+                "text": "Every practice books through the hub's form.",
+            },
+            keep=_as("proposal"),
+        ),
+        Step(f"GET {COL}/proposals/", C, slug),
+        Step(f"GET {COL}/proposals/{{id}}/", C, {**slug, "id": k("proposal.id")}),
+        Step(
+            f"POST {COL}/proposals/{{id}}/move/",
+            C,
+            {**slug, "id": k("proposal.id")},
+            body={"phase": "sense_check"},
+        ),
+        Step(
+            f"POST {COL}/proposals/{{id}}/sense-checks/",
+            R2,
+            {**slug, "id": k("proposal.id")},
+            body={"temperature": "concerned", "comment": "What of same-day visits?"},
+        ),
+        Step(f"GET {COL}/proposals/{{id}}/sense-checks/", C, {**slug, "id": k("proposal.id")}),
+        Step(
+            f"POST {COL}/proposals/{{id}}/comments/",
+            R2,
+            {**slug, "id": k("proposal.id")},
+            body={"text": "Same-day visits need a phone route."},
+        ),
+        Step(f"GET {COL}/proposals/{{id}}/comments/", C, {**slug, "id": k("proposal.id")}),
+        Step(
+            f"POST {COL}/proposals/{{id}}/move/",
+            C,
+            {**slug, "id": k("proposal.id")},
+            body={"phase": "consent"},
+        ),
+        # An objection, met by an amendment its author accepts; a concern, withdrawn.
+        Step(
+            f"POST {COL}/proposals/{{id}}/positions/",
+            R2,
+            {**slug, "id": k("proposal.id")},
+            body={"stance": "object", "reason": "No phone route for same-day visits."},
+        ),
+        Step(
+            f"GET {COL}/proposals/{{id}}/items/",
+            C,
+            {**slug, "id": k("proposal.id")},
+            keep=_first("objection", lambda item: item["kind"] == "objection"),
+        ),
+        Step(
+            f"POST {COL}/proposals/{{id}}/versions/",
+            C,
+            {**slug, "id": k("proposal.id")},
+            body={
+                "text": "Every practice books through the hub's form; same-day visits by phone.",
+                "addresses": [k("objection.id")],
+            },
+        ),
+        Step(
+            f"POST {COL}/proposals/{{id}}/items/{{item_pk}}/accept/",
+            R2,
+            {**slug, "id": k("proposal.id"), "item_pk": k("objection.id")},
+        ),
+        Step(
+            f"POST {COL}/proposals/{{id}}/positions/",
+            R2,
+            {**slug, "id": k("proposal.id")},
+            body={"stance": "concerns", "reason": "The form is slow on our machines."},
+        ),
+        Step(
+            f"GET {COL}/proposals/{{id}}/items/",
+            C,
+            {**slug, "id": k("proposal.id")},
+            keep=_first("concern", lambda item: item["kind"] == "concern"),
+        ),
+        Step(
+            f"POST {COL}/proposals/{{id}}/items/{{item_pk}}/withdraw/",
+            R2,
+            {**slug, "id": k("proposal.id"), "item_pk": k("concern.id")},
+        ),
+        # Every leadership-group member supports the amended text.
+        *(
+            Step(
+                f"POST {COL}/proposals/{{id}}/positions/",
+                leader,
+                {**slug, "id": k("proposal.id")},
+                body={"stance": "support"},
+            )
+            for leader in kept["leaders"]
+        ),
+        Step(f"GET {COL}/proposals/{{id}}/positions/", C, {**slug, "id": k("proposal.id")}),
+        Step(
+            f"POST {COL}/proposals/{{id}}/decision/",
+            C,
+            {**slug, "id": k("proposal.id")},
+            body={"summary": "Visits are booked through the hub's form.", "review_on": today(90)},
+            keep=_as("decision"),
+        ),
+        Step(f"GET {COL}/decisions/", C, slug),
+        Step(f"GET {COL}/decisions/{{id}}/", C, {**slug, "id": k("decision.id")}),
+        # The golden thread: the decision carried to every practice.
+        Step(
+            f"POST {COL}/briefings/",
+            C,
+            slug,
+            body={
+                "decision": k("decision.id"),
+                "summary": "Book visits through the hub.",
+                "meaning": "Reception uses the hub's form from Monday.",
+                "action": "Brief reception.",
+                "action_by": today(14),
+            },
+            keep=_as("briefing"),
+        ),
+        Step(f"GET {COL}/briefings/", C, slug),
+        Step(f"GET {COL}/briefings/{{id}}/", C, {**slug, "id": k("briefing.id")}),
+        Step(
+            f"POST {COL}/briefings/{{id}}/publish/",
+            C,
+            {**slug, "id": k("briefing.id")},
+            body={"confirm_hard": True},
+        ),
+        Step(
+            f"PUT {COL}/briefings/{{id}}/acknowledgement/",
+            P,
+            {**slug, "id": k("briefing.id")},
+            body={"acknowledgement": "understood"},
+        ),
+        Step(
+            f"PUT {COL}/briefings/{{id}}/action/",
+            P,
+            {**slug, "id": k("briefing.id")},
+            body={"status": "in_place"},
+        ),
+        Step(
+            f"POST {COL}/briefings/{{id}}/questions/",
+            P2,
+            {**slug, "id": k("briefing.id")},
+            body={"text": "Does this cover care homes?"},
+        ),
+        Step(
+            f"GET {COL}/briefings/{{id}}/questions/",
+            C,
+            {**slug, "id": k("briefing.id")},
+            keep=_as("questions"),
+        ),
+        Step(
+            f"POST {COL}/briefings/{{id}}/questions/{{item_pk}}/answer/",
+            C,
+            {**slug, "id": k("briefing.id"), "item_pk": k("questions.0.id")},
+            body={"answer": "Yes, care homes too."},
+        ),
+        Step(f"GET {COL}/briefings/{{id}}/threads/", C, {**slug, "id": k("briefing.id")}),
+        Step(
+            f"POST {COL}/briefings/{{id}}/touches/",
+            C,
+            {**slug, "id": k("briefing.id")},
+            body={
+                "channel": "pcn_meeting",
+                "happened_on": today(),
+                "practices": [k("practice")],
+            },
+        ),
+        Step(f"GET {COL}/briefings/{{id}}/touches/", C, {**slug, "id": k("briefing.id")}),
+        Step(f"GET {COL}/briefings/figures/", C, slug),
+        Step(
+            f"POST {COL}/decisions/{{id}}/revisit/",
+            R,
+            {**slug, "id": k("decision.id")},
+            body={"why": "The hub's form is down too often."},
+        ),
+        # Relationships between the practices.
+        Step(
+            f"POST {COL}/contacts/",
+            P,
+            slug,
+            body={
+                "organisations": [k("practice"), k("other_practice")],
+                "mode": "phone",
+                "happened_at": timezone.now().isoformat(),
+                "duration_minutes": 20,
+            },
+            keep=_as("contact"),
+        ),
+        Step(f"GET {COL}/contacts/", P, slug),
+        Step(f"GET {COL}/contacts/{{id}}/", P, {**slug, "id": k("contact.id")}),
+        Step(
+            f"POST {COL}/contacts/calendar-import/",
+            P,
+            slug,
+            body={"file": CALENDAR.encode()},
+            media_type="multipart/form-data",
+        ),
+        Step(
+            f"PUT {COL}/contacts/email-counts/",
+            P,
+            slug,
+            body={
+                "other_organisation": k("other_practice"),
+                "week_of": k("monday"),
+                "count": 4,
+            },
+        ),
+        Step(
+            f"POST {COL}/asks/",
+            P,
+            slug,
+            body={"what": "A nurse for Tuesday's clinic."},
+            keep=_as("ask"),
+        ),
+        Step(f"GET {COL}/asks/", C, slug),
+        Step(f"GET {COL}/asks/{{id}}/", C, {**slug, "id": k("ask.id")}),
+        Step(
+            f"POST {COL}/asks/{{id}}/offers/",
+            P2,
+            {**slug, "id": k("ask.id")},
+            body={"text": "Ours can come from 2pm."},
+            keep=_as("offer"),
+        ),
+        Step(
+            f"POST {COL}/asks/{{id}}/answer/",
+            P,
+            {**slug, "id": k("ask.id")},
+            body={"offer": k("offer.id"), "thanks": "Thank you!"},
+        ),
+        Step(
+            f"POST {COL}/put-it-right/",
+            P,
+            slug,
+            body={
+                "mistake": "We sent your patient to the wrong hub.",
+                "impact": "A wasted journey.",
+                "will_do": "Check the hub list each morning.",
+                "apologises_to": [k("other_practice")],
+            },
+            keep=_as("put_right"),
+        ),
+        Step(f"GET {COL}/put-it-right/", C, slug),
+        Step(f"GET {COL}/put-it-right/{{id}}/", C, {**slug, "id": k("put_right.id")}),
+        Step(
+            f"POST {COL}/put-it-right/{{id}}/responses/",
+            P2,
+            {**slug, "id": k("put_right.id")},
+            body={"text": "Thank you for saying so."},
+        ),
+        Step(
+            f"POST {COL}/rhythms/",
+            C,
+            slug,
+            body={
+                "name": "Monthly catch-up",
+                "scope": "pair",
+                "organisations": [k("practice"), k("other_practice")],
+                "modes": ["phone"],
+                "period": "monthly",
+                "starts_on": today(),
+            },
+            keep=_as("rhythm"),
+        ),
+        Step(f"GET {COL}/rhythms/", C, slug),
+        Step(f"GET {COL}/rhythms/{{id}}/", C, {**slug, "id": k("rhythm.id")}),
+        Step(
+            f"POST {COL}/rhythms/{{id}}/end/",
+            C,
+            {**slug, "id": k("rhythm.id")},
+            body={"ends_on": today(30)},
+        ),
+        # A trust survey round.
+        Step(
+            f"POST {COL}/surveys/",
+            C,
+            slug,
+            body={
+                "title": "Walk round",
+                "opens_on": today(),
+                "closes_on": today(14),
+                "participants": [k("practice"), k("other_practice"), k("third_practice")],
+            },
+            keep=_as("round"),
+        ),
+        Step(f"GET {COL}/surveys/", C, slug),
+        Step(f"GET {COL}/surveys/{{id}}/", C, {**slug, "id": k("round.id")}),
+        Step(f"GET {COL}/surveys/{{id}}/answers/", P, {**slug, "id": k("round.id")}),
+        Step(
+            f"PUT {COL}/surveys/{{id}}/answers/{{organisation}}/",
+            P,
+            {**slug, "id": k("round.id"), "organisation": k("other_practice")},
+            body=ALL_RATINGS,
+        ),
+        Step(
+            f"PUT {COL}/surveys/{{id}}/answers/{{organisation}}/",
+            P,
+            {**slug, "id": k("round.id"), "organisation": k("third_practice")},
+            body=ALL_RATINGS,
+        ),
+        Step(f"GET {COL}/surveys/{{id}}/self-assessment/", P, {**slug, "id": k("round.id")}),
+        Step(
+            f"PUT {COL}/surveys/{{id}}/self-assessment/",
+            P,
+            {**slug, "id": k("round.id")},
+            body={"sustainable_alone": 2, "joint_difference": 4, "knows_leadership": 3},
+        ),
+        Step(f"GET {COL}/surveys/{{id}}/pair-views/", P, {**slug, "id": k("round.id")}),
+        Step(
+            f"PUT {COL}/surveys/{{id}}/pair-views/{{organisation}}/",
+            P,
+            {**slug, "id": k("round.id"), "organisation": k("other_practice")},
+            body={"share": True},
+        ),
+        Step(f"POST {COL}/surveys/{{id}}/finish/", P, {**slug, "id": k("round.id")}),
+        Step(
+            f"POST {COL}/surveys/{{id}}/extend/",
+            C,
+            {**slug, "id": k("round.id")},
+            body={"closes_on": today(21)},
+        ),
+        Step(f"POST {COL}/surveys/{{id}}/close/", C, {**slug, "id": k("round.id")}),
+        Step(f"GET {COL}/surveys/{{id}}/results/", C, {**slug, "id": k("finished_round")}),
+        # Notifications, nudges, who we are.
+        Step(f"GET {COL}/notifications/", P, slug, keep=_first("notification")),
+        Step(f"POST {COL}/notifications/{{id}}/read/", P, {**slug, "id": k("notification.id")}),
+        Step(f"POST {COL}/notifications/read-all/", P, slug),
+        Step(f"GET {COL}/nudge-thresholds/", C, slug),
+        Step(f"PATCH {COL}/nudge-thresholds/", C, slug, body={"weeks": 6}),
+        Step(f"GET {COL}/nudges/", C, slug, keep=_as("nudges")),
+        Step(
+            f"POST {COL}/nudges/{{id}}/snooze/",
+            C,
+            {**slug, "id": k("nudges.results.0.id")},
+            body={"days": 7},
+        ),
+        Step(f"POST {COL}/nudges/{{id}}/dismiss/", C, {**slug, "id": k("nudges.results.0.id")}),
+        Step(f"GET {COL}/who-we-are/", C, slug),
+        Step(
+            f"PUT {COL}/who-we-are/",
+            C,
+            slug,
+            body={"text": "We are the practices of the Isle of Wight."},
+        ),
+        Step(f"POST {COL}/who-we-are/publish/", C, slug, body={"confirm_hard": True}),
+    ]
