@@ -15,7 +15,7 @@ from django.http import Http404
 from collectives.models import CollectiveOrganisation, Invitation, Membership, Role
 from collectives.selectors import memberships_for_user, people_at_member
 from directory.models import Organisation, Person
-from directory.selectors import organisations_open_to
+from directory.selectors import is_data_steward, organisations_open_to
 
 
 def get_membership_for_user(user: Any, slug: str) -> Membership:
@@ -42,6 +42,14 @@ def memberships_with_current(user: Any, slug: str) -> tuple[list[Membership], Me
     if current is None:
         raise Http404("No such collective.")
     return memberships, current
+
+
+def require_data_steward(user: Any) -> None:
+    """Setting up a collective is for the service's data stewards (its superusers): a
+    collective's members see the people the directory records at its member organisations,
+    so whoever could make one could read anyone's."""
+    if not is_data_steward(user):
+        raise PermissionDenied("Only the service's data stewards set up a collective.")
 
 
 def require_convenor(membership: Membership) -> None:

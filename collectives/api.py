@@ -67,7 +67,8 @@ class CollectiveList(generics.ListAPIView):
 
     @extend_schema(request=CollectiveCreateInput, responses={201: CollectiveOutput})
     def post(self, request: Request) -> Response:
-        user = cast(User, request.user)  # signed in (the permission); the service checks the rest
+        user = cast(User, request.user)
+        access.require_data_steward(user)  # before the body: others learn nothing from it
         collective = services.collective_create(
             actor=user,
             convenor=user,

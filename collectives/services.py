@@ -11,7 +11,7 @@ import secrets
 from functools import partial
 
 from django.contrib.auth import password_validation
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,7 +20,7 @@ from accounts.models import User
 from accounts.selectors import account_exists
 from audit.services import audit_record, snapshot
 from collectives import notifications
-from collectives.access import require_convenor
+from collectives.access import require_convenor, require_data_steward
 from collectives.models import (
     HAND_ADDED_KINDS,
     INVITATION_VALID_FOR,
@@ -33,7 +33,7 @@ from collectives.models import (
     Role,
 )
 from directory.models import Organisation, Person, PersonRole
-from directory.selectors import is_data_steward, people_seen_by
+from directory.selectors import people_seen_by
 from directory.services import organisation_create
 
 MEMBERSHIP_FIELDS = ["user", "role", "organisation"]
@@ -122,12 +122,10 @@ def collective_create(
     description: str,
     slug: str = "",
 ) -> Collective:
-    """Set up a collective with its first convenor. Only the service's data stewards (its
-    superusers) do it: a collective's members see the people the directory records at its
-    member organisations, so whoever could make one could read anyone's. ``actor`` None is
-    the service itself (``load_demo``)."""
-    if actor is not None and not is_data_steward(actor):
-        raise PermissionDenied("Only the service's data stewards set up a collective.")
+    """Set up a collective with its first convenor (only a data steward: see
+    ``require_data_steward``). ``actor`` None is the service itself (``load_demo``)."""
+    if actor is not None:
+        require_data_steward(actor)
     collective = Collective(
         name=name.strip(),
         area=area.strip(),

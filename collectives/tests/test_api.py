@@ -69,6 +69,12 @@ def test_it_refuses_to_let_anyone_but_a_data_steward_set_up_a_collective(client,
     assert response.status_code == 403
     assert response.json() == {"detail": "Only the service's data stewards set up a collective."}
     assert not Collective.objects.filter(name="Mine").exists()
+    # A body it would refuse makes no difference: the refusal says nothing about the fields.
+    response = _post(client, reverse("api:collectives"), {"name": ""})
+    assert (response.status_code, response.json()) == (
+        403,
+        {"detail": "Only the service's data stewards set up a collective."},
+    )
 
 
 def test_it_names_the_field_when_setting_up_a_collective_goes_wrong(client, steward):
