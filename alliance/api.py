@@ -101,11 +101,6 @@ def choice_output_field(choices: Any, *, blank: str = "") -> type[serializers.Ch
     return ChoiceOutputField
 
 
-#: The most ids a request may list (organisations in a contact or a rhythm, its people): more
-#: than any collective has members, few enough that a request cannot make the server loop long.
-MAX_LISTED = 500
-
-
 class IdField(serializers.IntegerField):
     """The id of a row named in a request body: a positive whole number in the database's
     range, so that a larger one is a 400 naming the field, never a database error."""

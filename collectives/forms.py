@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from alliance.limits import EMAIL_MAX
 from collectives.models import HAND_ADDED_KINDS, ROLE_DESCRIPTIONS, Collective, Role
 from directory.models import Organisation, Person, PersonRole
 
@@ -36,6 +37,7 @@ class RoleForm(forms.Form):
 
 class InvitationForm(RoleForm):
     email = forms.EmailField(
+        max_length=EMAIL_MAX,
         label="E-mail address",
         help_text="The invitation link is sent here. It works once, for 7 days.",
     )

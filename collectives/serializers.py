@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alliance.api import IdField, inline_enum
+from alliance.limits import EMAIL_MAX, TEXT_MAX
 from collectives import selectors
 from collectives.models import (
     HAND_ADDED_KINDS,
@@ -39,7 +40,7 @@ class CollectiveCreateInput(serializers.Serializer):
         max_length=150, help_text="The place it covers, e.g. an ICS place."
     )
     description = serializers.CharField(
-        help_text="In plain English: what the group is and what it does."
+        max_length=TEXT_MAX, help_text="In plain English: what the group is and what it does."
     )
     slug = serializers.SlugField(
         max_length=60,
@@ -54,7 +55,7 @@ class CollectiveInput(serializers.Serializer):
 
     name = serializers.CharField(max_length=150, required=False)
     area = serializers.CharField(max_length=150, required=False)
-    description = serializers.CharField(required=False)
+    description = serializers.CharField(max_length=TEXT_MAX, required=False)
     readability_threshold = serializers.FloatField(
         min_value=0,
         max_value=100,
@@ -172,7 +173,7 @@ class MemberPersonInput(serializers.Serializer):
     name = serializers.CharField(max_length=150)
     job_title = serializers.CharField(max_length=150, required=False, default="")
     role = serializers.ChoiceField(choices=PersonRole.choices, required=False, default="")
-    email = serializers.EmailField(required=False, default="")
+    email = serializers.EmailField(max_length=EMAIL_MAX, required=False, default="")
     phone = serializers.CharField(max_length=40, required=False, default="")
 
 
@@ -193,7 +194,7 @@ class InvitationOutput(serializers.ModelSerializer):
 
 
 class InvitationInput(serializers.Serializer):
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=EMAIL_MAX)
     role = serializers.ChoiceField(choices=Role.choices)
     organisation = IdField(required=False, allow_null=True)
 

@@ -4,22 +4,32 @@ from typing import Any
 
 from django import forms
 
+from alliance.limits import TEXT_MAX
 from decisions.models import DecisionStatus, Phase, Stance, Temperature
 
 
 class ProposalForm(forms.Form):
     title = forms.CharField(max_length=200)
-    problem = forms.CharField(label="The problem", widget=forms.Textarea(attrs={"rows": 4}))
+    problem = forms.CharField(
+        max_length=TEXT_MAX, label="The problem", widget=forms.Textarea(attrs={"rows": 4})
+    )
     text = forms.CharField(
+        max_length=TEXT_MAX,
         label="The proposal",
         help_text="You can use Markdown: **bold**, lists with - and links.",
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     why = forms.CharField(
-        label="Why this", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=TEXT_MAX,
+        label="Why this",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     changes_for_practices = forms.CharField(
-        label="What changes for practices", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=TEXT_MAX,
+        label="What changes for practices",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     facilitator = forms.TypedChoiceField(
         label="Facilitator",
@@ -44,7 +54,9 @@ class ProposalForm(forms.Form):
 
 
 class AmendForm(forms.Form):
-    text = forms.CharField(label="The proposal, amended", widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(
+        max_length=TEXT_MAX, label="The proposal, amended", widget=forms.Textarea(attrs={"rows": 8})
+    )
     addresses = forms.TypedMultipleChoiceField(
         label="Which objections and concerns does this amendment address?",
         coerce=int,
@@ -64,6 +76,7 @@ class PositionForm(forms.Form):
         label="Your organisation's position", choices=Stance.choices, widget=forms.RadioSelect
     )
     reason = forms.CharField(
+        max_length=TEXT_MAX,
         label="Why",
         required=False,
         help_text="Needed for concerns, standing aside and objecting.",
@@ -75,12 +88,16 @@ class SenseCheckForm(forms.Form):
     temperature = forms.ChoiceField(
         label="At first sight", choices=Temperature.choices, widget=forms.RadioSelect
     )
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class RecordForm(forms.Form):
     summary = forms.CharField(
-        label="The decision in plain English", widget=forms.Textarea(attrs={"rows": 4})
+        max_length=TEXT_MAX,
+        label="The decision in plain English",
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     review_on = forms.DateField(
         label="Review date (optional)",
@@ -92,6 +109,7 @@ class RecordForm(forms.Form):
 
 class CommentForm(forms.Form):
     text = forms.CharField(
+        max_length=TEXT_MAX,
         label="Add to the discussion",
         help_text="Mention an organisation with @ and its name, e.g. @North PCN.",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -101,7 +119,9 @@ class CommentForm(forms.Form):
 
 class RevisitForm(forms.Form):
     why = forms.CharField(
-        label="Why should the group look at this again?", widget=forms.Textarea(attrs={"rows": 4})
+        max_length=TEXT_MAX,
+        label="Why should the group look at this again?",
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from alliance.api import MAX_LISTED, IdField, choice_output_field
+from alliance.api import IdField, choice_output_field
+from alliance.limits import MAX_LISTED, TEXT_MAX
 from decisions.models import (
     Comment,
     Decision,
@@ -80,7 +81,9 @@ class PositionOutput(serializers.ModelSerializer):
 
 class PositionInput(serializers.Serializer):
     stance = serializers.ChoiceField(choices=Stance.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=TEXT_MAX, required=False, allow_blank=True, default=""
+    )
 
 
 class TrackedItemOutput(serializers.ModelSerializer):
@@ -112,7 +115,9 @@ class ProposalDetailOutput(ProposalOutput):
 
 
 class DecisionInput(serializers.Serializer):
-    summary = serializers.CharField(allow_blank=True, help_text="In plain English.")
+    summary = serializers.CharField(
+        max_length=TEXT_MAX, allow_blank=True, help_text="In plain English."
+    )
     review_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -158,10 +163,16 @@ class DecisionDetailOutput(DecisionOutput):
 
 class ProposalInput(serializers.Serializer):
     title = serializers.CharField(max_length=200, allow_blank=True)
-    problem = serializers.CharField(allow_blank=True, help_text="The problem the proposal solves.")
-    text = serializers.CharField(allow_blank=True, help_text="The proposal itself (Markdown).")
-    why = serializers.CharField(required=False, allow_blank=True, default="")
-    changes_for_practices = serializers.CharField(required=False, allow_blank=True, default="")
+    problem = serializers.CharField(
+        max_length=TEXT_MAX, allow_blank=True, help_text="The problem the proposal solves."
+    )
+    text = serializers.CharField(
+        max_length=TEXT_MAX, allow_blank=True, help_text="The proposal itself (Markdown)."
+    )
+    why = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    changes_for_practices = serializers.CharField(
+        max_length=TEXT_MAX, required=False, allow_blank=True, default=""
+    )
     facilitator = IdField(
         required=False,
         allow_null=True,
@@ -183,7 +194,9 @@ class ProposalMoveInput(serializers.Serializer):
 
 class SenseCheckInput(serializers.Serializer):
     temperature = serializers.ChoiceField(choices=Temperature.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        max_length=TEXT_MAX, required=False, allow_blank=True, default=""
+    )
 
 
 class SenseCheckOutput(serializers.ModelSerializer):
@@ -196,7 +209,9 @@ class SenseCheckOutput(serializers.ModelSerializer):
 
 
 class AmendInput(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True, help_text="The proposal, amended (Markdown).")
+    text = serializers.CharField(
+        max_length=TEXT_MAX, allow_blank=True, help_text="The proposal, amended (Markdown)."
+    )
     addresses = serializers.ListField(
         child=IdField(),
         required=False,
@@ -205,19 +220,21 @@ class AmendInput(serializers.Serializer):
         help_text="The ids of the open objections and concerns this amendment addresses.",
     )
     problem = serializers.CharField(
-        required=False, allow_blank=True, help_text="Unchanged when left out."
+        max_length=TEXT_MAX, required=False, allow_blank=True, help_text="Unchanged when left out."
     )
     why = serializers.CharField(
-        required=False, allow_blank=True, help_text="Unchanged when left out."
+        max_length=TEXT_MAX, required=False, allow_blank=True, help_text="Unchanged when left out."
     )
     changes_for_practices = serializers.CharField(
-        required=False, allow_blank=True, help_text="Unchanged when left out."
+        max_length=TEXT_MAX, required=False, allow_blank=True, help_text="Unchanged when left out."
     )
 
 
 class CommentInput(serializers.Serializer):
     text = serializers.CharField(
-        allow_blank=True, help_text="Mention a member organisation with @ and its name."
+        max_length=TEXT_MAX,
+        allow_blank=True,
+        help_text="Mention a member organisation with @ and its name.",
     )
     # DRF takes declared fields off the class, so this does not hide Field.parent.
     parent = IdField(  # type: ignore[assignment]
@@ -239,5 +256,7 @@ class CommentOutput(serializers.ModelSerializer):
 
 class RevisitInput(serializers.Serializer):
     why = serializers.CharField(
-        allow_blank=True, help_text="Why the group should look at the decision again."
+        max_length=TEXT_MAX,
+        allow_blank=True,
+        help_text="Why the group should look at the decision again.",
     )

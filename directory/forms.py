@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from alliance.limits import EMAIL_MAX
 from directory.models import Organisation, OrganisationKind, OrganisationStatus, PersonRole
 
 
@@ -65,7 +66,7 @@ class PersonForm(forms.Form):
     name = forms.CharField(max_length=150)
     job_title = forms.CharField(max_length=150, required=False)
     role = forms.ChoiceField(choices=[("", "None of these"), *PersonRole.choices], required=False)
-    email = forms.EmailField(label="E-mail address", required=False)
+    email = forms.EmailField(max_length=EMAIL_MAX, label="E-mail address", required=False)
     phone = forms.CharField(label="Telephone", max_length=40, required=False)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from alliance.limits import TEXT_MAX
 from directory.models import OrganisationKind, OrganisationStatus, PersonRole
 
 
@@ -28,7 +29,11 @@ class OrganisationInput(serializers.Serializer):
     name = serializers.CharField(max_length=200, allow_blank=True)
     kind = serializers.ChoiceField(choices=OrganisationKind.choices)
     address = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="One line per line."
+        max_length=TEXT_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="One line per line.",
     )
     postcode = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")

@@ -6,22 +6,26 @@ from typing import Any
 
 from django import forms
 
+from alliance.limits import TEXT_MAX
 from golden_thread.models import Acknowledgement, ActionStatus, Channel
 
 
 class BriefingForm(forms.Form):
     summary = forms.CharField(
+        max_length=TEXT_MAX,
         label="In plain English: what the group decided",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Short sentences and everyday words. Practices read this first.",
         error_messages={"required": "Say in plain English what the group decided."},
     )
     meaning = forms.CharField(
+        max_length=TEXT_MAX,
         label="What it means for your practice",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say what the decision means for a practice."},
     )
     action = forms.CharField(
+        max_length=TEXT_MAX,
         label="What you need to do",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -56,6 +60,7 @@ class AcknowledgeForm(forms.Form):
         help_text="If you discussed it at your practice meeting.",
     )
     question = forms.CharField(
+        max_length=TEXT_MAX,
         label="Your question",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -72,6 +77,7 @@ class ActionForm(forms.Form):
         error_messages={"required": "Choose in place or exception."},
     )
     reason = forms.CharField(
+        max_length=TEXT_MAX,
         label="Why is your practice an exception?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -80,6 +86,7 @@ class ActionForm(forms.Form):
 
 class QuestionForm(forms.Form):
     text = forms.CharField(
+        max_length=TEXT_MAX,
         label="Your question",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write your question."},
@@ -88,6 +95,7 @@ class QuestionForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
+        max_length=TEXT_MAX,
         label="Your answer (every practice sees it)",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Write the answer."},
@@ -121,6 +129,7 @@ class TouchForm(forms.Form):
 
 class AboutForm(forms.Form):
     text = forms.CharField(
+        max_length=TEXT_MAX,
         label="What the leadership group is and what it does",
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text="In plain English, for a practice manager who has never heard of the group.",

@@ -7,7 +7,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from alliance.api import MAX_LISTED, IdField, choice_field, choice_output_field
+from alliance.api import IdField, choice_field, choice_output_field
+from alliance.limits import MAX_LISTED, TEXT_MAX
 from decisions.serializers import DecisionRefOutput
 from directory.serializers import OrganisationRefOutput
 from golden_thread import selectors
@@ -158,10 +159,18 @@ class TouchesRecordedOutput(serializers.Serializer):
 
 class BriefingInput(serializers.Serializer):
     decision = serializers.IntegerField(help_text="The recorded decision the briefing is for.")
-    summary = serializers.CharField(allow_blank=True, help_text="In plain English.")
-    meaning = serializers.CharField(allow_blank=True, help_text="What it means for a practice.")
+    summary = serializers.CharField(
+        max_length=TEXT_MAX, allow_blank=True, help_text="In plain English."
+    )
+    meaning = serializers.CharField(
+        max_length=TEXT_MAX, allow_blank=True, help_text="What it means for a practice."
+    )
     action = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Empty when there is nothing."
+        max_length=TEXT_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Empty when there is nothing.",
     )
     action_by = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -189,27 +198,36 @@ class AcknowledgementInput(serializers.Serializer):
         required=False, allow_null=True, default=None, help_text="Needed for `discussed`."
     )
     question = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Needed for `questions`."
+        max_length=TEXT_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Needed for `questions`.",
     )
 
 
 class ActionInput(serializers.Serializer):
     status = ActionStatusField()
     reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Needed for `exception`."
+        max_length=TEXT_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Needed for `exception`.",
     )
 
 
 class QuestionInput(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
 
 
 class AnswerInput(serializers.Serializer):
-    answer = serializers.CharField(allow_blank=True)
+    answer = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
 
 
 class AboutInput(serializers.Serializer):
     text = serializers.CharField(
+        max_length=TEXT_MAX,
         allow_blank=True,
         help_text="What the leadership group is and what it does, in plain English, for a "
         "practice manager who has never heard of it.",

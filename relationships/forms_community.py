@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from alliance.limits import TEXT_MAX
 from directory.models import Organisation
 
 SNOOZE_CHOICES = [("1", "1 day"), ("7", "7 days"), ("28", "28 days")]
@@ -33,6 +34,7 @@ class _OrganisationChoice(forms.ModelMultipleChoiceField):
 
 class AskForm(forms.Form):
     what = forms.CharField(
+        max_length=TEXT_MAX,
         label="What do you need help with?",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say what you need help with."},
@@ -72,6 +74,7 @@ class AskForm(forms.Form):
 
 class OfferForm(forms.Form):
     text = forms.CharField(
+        max_length=TEXT_MAX,
         label="How can your organisation help?",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say how you can help."},
@@ -92,6 +95,7 @@ class AnswerForm(forms.Form):
         widget=forms.RadioSelect,
     )
     thanks = forms.CharField(
+        max_length=TEXT_MAX,
         label="Say thank you",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -105,16 +109,19 @@ class AnswerForm(forms.Form):
 
 class PutItRightForm(forms.Form):
     mistake = forms.CharField(
+        max_length=TEXT_MAX,
         label="What did we get wrong?",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say what went wrong."},
     )
     impact = forms.CharField(
+        max_length=TEXT_MAX,
         label="What did it mean for others?",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what it meant for others."},
     )
     will_do = forms.CharField(
+        max_length=TEXT_MAX,
         label="What will we do about it?",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what you will do about it."},
@@ -144,6 +151,7 @@ class PutItRightForm(forms.Form):
 
 class ResponseForm(forms.Form):
     text = forms.CharField(
+        max_length=TEXT_MAX,
         label="Your response",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write your response."},

@@ -14,7 +14,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from alliance.api import MAX_LISTED, IdField, choice_field, choice_output_field
+from alliance.api import IdField, choice_field, choice_output_field
+from alliance.limits import MAX_LISTED, TEXT_MAX
 from decisions.serializers import DecisionRefOutput
 from directory.serializers import OrganisationRefOutput
 from relationships.models import AskStatus, Mode, Period, Scope, Source
@@ -95,6 +96,7 @@ class ContactInput(serializers.Serializer):
         help_text="Other people in it (user ids of members of the collective); you are added.",
     )
     note = serializers.CharField(
+        max_length=TEXT_MAX,
         required=False,
         allow_blank=True,
         default="",
@@ -242,7 +244,7 @@ class AskDetailOutput(AskOutput):
 
 
 class AskInput(serializers.Serializer):
-    what = serializers.CharField(allow_blank=True)
+    what = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
     needed_by = serializers.DateField(required=False, allow_null=True, default=None)
     to_organisations = serializers.ListField(
         child=IdField(),
@@ -254,14 +256,16 @@ class AskInput(serializers.Serializer):
 
 
 class OfferInput(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
 
 
 class AskAnswerInput(serializers.Serializer):
     offer = IdField(
         required=False, allow_null=True, default=None, help_text="The offer that helped."
     )
-    thanks = serializers.CharField(required=False, allow_blank=True, default="")
+    thanks = serializers.CharField(
+        max_length=TEXT_MAX, required=False, allow_blank=True, default=""
+    )
 
 
 # Put it right -----------------------------------------------------------------------------
@@ -293,9 +297,9 @@ class PutItRightDetailOutput(PutItRightOutput):
 
 
 class PutItRightInput(serializers.Serializer):
-    mistake = serializers.CharField(allow_blank=True)
-    impact = serializers.CharField(allow_blank=True)
-    will_do = serializers.CharField(allow_blank=True)
+    mistake = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
+    impact = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
+    will_do = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
     apologises_to = serializers.ListField(
         child=IdField(), max_length=MAX_LISTED, help_text="The organisations apologised to (ids)."
     )
@@ -305,7 +309,7 @@ class PutItRightInput(serializers.Serializer):
 
 
 class PutItRightResponseInput(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
 
 
 # Filters ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from alliance.api import IdField
+from alliance.limits import TEXT_MAX
 from surveys import results
 from surveys.models import RATING_ITEMS, AnswerMode, SurveyRound
 
@@ -56,7 +57,9 @@ class SelfAssessmentIO(serializers.Serializer):
 class RatingIO(serializers.Serializer):
     ratee = serializers.IntegerField(read_only=True, source="ratee_id")
     complete = serializers.BooleanField(read_only=True, source="is_complete")
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        max_length=TEXT_MAX, required=False, allow_blank=True, default=""
+    )
     comment_shareable = serializers.BooleanField(required=False, default=False)
     comment_anonymous = serializers.BooleanField(required=False, default=True)
 

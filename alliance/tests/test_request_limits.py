@@ -1,0 +1,71 @@
+"""What one request may hold (alliance/limits.py, alliance/parsers.py): free text up to
+TEXT_MAX characters, a JSON body nested no deeper than Python can read, a body no larger
+than DATA_UPLOAD_MAX_MEMORY_SIZE. Each refusal is a 400 that says what is wrong, in the
+API and in the pages' forms alike, and nothing is written."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from alliance.limits import TEXT_MAX
+from alliance.testing import MembershipFactory
+from decisions.models import Proposal
+
+
+@pytest.fixture
+def representative(collective, practice):
+    return MembershipFactory(
+        collective=collective, role="representative", organisation=practice.organisation
+    )
+
+
+def _proposal(text: str) -> dict[str, str]:
+    return {"title": "One way to book visits", "problem": "Five ways.", "text": text}
+
+
+def test_free_text_longer_than_the_limit_is_refused_naming_the_field(client, representative):
+    client.force_login(representative.user)
+    slug = representative.collective.slug
+    url = f"/api/v1/collectives/{slug}/proposals/"
+    response = client.post(url, _proposal("x" * (TEXT_MAX + 1)), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "text": [f"Ensure this field has no more than {TEXT_MAX} characters."]
+    }
+    page = client.post(
+        reverse("decisions:proposal_new", args=[slug]), _proposal("x" * (TEXT_MAX + 1))
+    )
+    assert page.status_code == 200  # the form again, with its error
+    assert f"Ensure this value has at most {TEXT_MAX:,} characters".replace(",", "") in (
+        page.content.decode().replace(",", "")
+    )
+    assert not Proposal.objects.exists()
+    # At the limit, it is written.
+    response = client.post(url, _proposal("x" * TEXT_MAX), content_type="application/json")
+    assert response.status_code == 201
+
+
+def test_a_json_body_nested_too_deep_to_read_is_a_400_not_a_server_error(
+    client, representative
+):
+    client.force_login(representative.user)
+    url = f"/api/v1/collectives/{representative.collective.slug}/proposals/"
+    response = client.post(url, "[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert (response.status_code, response.json()) == (
+        400,
+        {"non_field_errors": ["The body nests lists or objects too deep to read."]},
+    )
+
+
+def test_a_json_body_larger_than_the_upload_limit_is_refused(client, representative, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    client.force_login(representative.user)
+    url = f"/api/v1/collectives/{representative.collective.slug}/proposals/"
+    body = json.dumps(_proposal("x" * (1024 * 1024)))
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["non_field_errors"]
+    assert not Proposal.objects.exists()
