@@ -361,6 +361,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.document_refusals",
+        "api.schema.link_objects_to_their_operations",
     ],
 }
 

@@ -84,3 +84,68 @@ def document_refusals(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
             for status, response in refusals.items():
                 responses.setdefault(status, response)
     return result
+
+
+#: A path parameter filled from a field of the object a response returns.
+LINKED_FIELDS = {"id": "id", "slug": "slug", "ods_code": "ods_code"}
+
+
+def _properties(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = components.get(schema["$ref"].rsplit("/", 1)[-1], {})
+    return schema.get("properties", {})
+
+
+def _returned(response: dict[str, Any], components: dict[str, Any]) -> tuple[str, set[str]]:
+    """Where in the body the returned object is (``""`` for the body itself, ``"/results/0"``
+    for a list's first), and the fields it has."""
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    properties = _properties(schema, components)
+    if "results" in properties and "items" in properties["results"]:
+        return "/results/0", set(_properties(properties["results"]["items"], components))
+    if schema.get("type") == "array" and "items" in schema:
+        return "/0", set(_properties(schema["items"], components))
+    return "", set(properties)
+
+
+def link_objects_to_their_operations(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """OpenAPI links from an operation that returns an object (a POST's 201, a list's first
+    row, a GET of one) to each operation on that object: `POST .../proposals/` links to
+    `GET .../proposals/{id}/`, `.../move/` and so on, the new path parameter taken from the
+    returned object and the others from the request. A client generator (and schemathesis's
+    stateful phase) follows them from creation to reading, changing and deleting."""
+    components = result.get("components", {}).get("schemas", {})
+    paths = result.get("paths", {})
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if method not in {"get", "post"}:
+                continue
+            status = "201" if method == "post" else "200"
+            response = operation.get("responses", {}).get(status)
+            if not response:
+                continue
+            where, fields = _returned(response, components)
+            links = response.setdefault("links", {})
+            for child, child_operations in paths.items():
+                if child == path or not child.startswith(path + "{"):
+                    continue
+                parameter = child[len(path) + 1 :].split("}", 1)[0]
+                field = LINKED_FIELDS.get(parameter)
+                if field is None or field not in fields:
+                    continue
+                known = {parameter, *(name[1:-1] for name in path.split("/") if name[:1] == "{")}
+                for target in child_operations.values():
+                    wanted = {
+                        p["name"] for p in target.get("parameters", []) if p.get("in") == "path"
+                    }
+                    if not wanted <= known or "operationId" not in target:
+                        continue
+                    values = {name: f"$request.path.{name}" for name in wanted - {parameter}}
+                    values[parameter] = f"$response.body#{where}/{field}"
+                    links.setdefault(
+                        target["operationId"],
+                        {"operationId": target["operationId"], "parameters": values},
+                    )
+            if not links:
+                del response["links"]
+    return result
