@@ -143,3 +143,15 @@ def browser() -> Iterator[Any]:
 def site(live_server: Any, settings: Any) -> Any:
     settings.SITE_URL = live_server.url
     return live_server
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The fuzz test's summary (alliance/tests/test_api_fuzz.py), printed at the end of the
+    run whether it passed or failed, so that CI's log shows what schemathesis did. It travels
+    in the test's report (record_property), which pytest-xdist's workers send back."""
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, value in getattr(report, "user_properties", []):
+                if name == "schemathesis" and report.when == "call":
+                    terminalreporter.write_sep("-", f"schemathesis ({outcome})")
+                    terminalreporter.write_line(str(value))

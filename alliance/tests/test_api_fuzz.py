@@ -17,6 +17,7 @@ import io
 import os
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -98,16 +99,55 @@ def roles() -> Iterator[tuple[str, Any]]:
     yield OUTSIDER, MembershipFactory(role=Role.CONVENOR)
 
 
+@dataclass
+class Tally:
+    """What a run saw: each distinct failure (check, operation, role) with one example, the
+    requests sent as each role, and the operations a drawn request succeeded on."""
+
+    failures: collections.Counter[tuple[str, str, str]] = field(default_factory=collections.Counter)
+    examples: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    per_role: collections.Counter[str] = field(default_factory=collections.Counter)
+    answered: set[str] = field(default_factory=set)
+    linked: set[str] = field(default_factory=set)  # succeeded in a stateful scenario
+
+    @property
+    def sent(self) -> int:
+        return sum(self.per_role.values())
+
+    def record(self, response: Any, case: Any, role: str, headers: dict[str, str]) -> None:
+        self.per_role[role] += 1
+        if response.status_code < 300:
+            self.answered.add(case.operation.label)
+        try:
+            case.validate_response(response, checks=CHECKS, headers=headers)
+        except (FailureGroup, Failure) as error:
+            found = error.exceptions if isinstance(error, FailureGroup) else [error]
+            for failure in found:
+                title = getattr(failure, "title", type(failure).__name__)
+                key = (title, case.operation.label, role)
+                self.failures[key] += 1
+                self.examples.setdefault(key, f"{case.as_curl_command()}\n{failure}")
+
+    def kinds(self) -> str:
+        kinds: collections.Counter[str] = collections.Counter()
+        for (title, _, _), n in self.failures.items():
+            kinds[title] += n
+        return "\n".join(f"  {n:5} {title}" for title, n in kinds.most_common())
+
+    def report(self) -> str:
+        return "\n\n".join(
+            f"{n} x {title} — {label} as {role}\n{self.examples[(title, label, role)]}"
+            for (title, label, role), n in self.failures.most_common(30)
+        )
+
+
 def _exercise(
     operation: Any,
     mode: GenerationMode,
     tokens: dict[str, str],
-    failures: collections.Counter[tuple[str, str, str]],
-    examples: dict[Any, str],
-    answered: dict[str, set[str]],
-) -> int:
+    tally: Tally,
+) -> None:
     """Each drawn request is sent as every role: the schema's strategies are built once."""
-    sent = 0
 
     @settings(
         max_examples=EXAMPLES,
@@ -119,7 +159,6 @@ def _exercise(
     )
     @given(case=operation.as_strategy(generation_mode=mode), data=st.data())
     def run(case: Any, data: Any) -> None:
-        nonlocal sent
         if "slug" in (case.path_parameters or {}) and data.draw(st.booleans()):
             case.path_parameters["slug"] = "isle-of-wight"
         for name, value in list((case.path_parameters or {}).items()):
@@ -129,50 +168,22 @@ def _exercise(
             headers = {"Authorization": f"Token {key}"}
             cache.clear()  # the throttles' counts: their own tests check them, not this one
             response = case.call(headers=headers)
-            sent += 1
-            _record(response, case, role, headers, failures, examples, answered)
+            tally.record(response, case, role, headers)
 
     try:
         run()
     except Unsatisfiable:
         assert mode == GenerationMode.NEGATIVE, operation.label  # nothing in it to make invalid
-    return sent
-
-
-def _record(
-    response: Any,
-    case: Any,
-    role: str,
-    headers: dict[str, str],
-    failures: collections.Counter[tuple[str, str, str]],
-    examples: dict[Any, str],
-    answered: dict[str, set[str]],
-) -> None:
-    if response.status_code < 300:
-        answered.setdefault(case.operation.label, set()).add(role)
-    try:
-        case.validate_response(response, checks=CHECKS, headers=headers)
-    except (FailureGroup, Failure) as error:
-        found = error.exceptions if isinstance(error, FailureGroup) else [error]
-        for failure in found:
-            title = getattr(failure, "title", type(failure).__name__)
-            key = (title, case.operation.label, role)
-            failures[key] += 1
-            examples.setdefault(key, f"{case.as_curl_command()}\n{failure}")
 
 
 def stateful(
     schema: Any,
     tokens: dict[str, str],
-    failures: collections.Counter[tuple[str, str, str]],
-    examples: dict[Any, str],
-    answered: dict[str, set[str]],
-) -> int:
+    tally: Tally,
+) -> None:
     """Schemathesis's stateful phase: scenarios that follow the schema's links (as its
     dependency analysis infers them: a created proposal's id into the proposal's read, its
     items, its move...), as the roles that can create most (convenor and representative)."""
-    sent = 0
-    linked: set[str] = set()
 
     def scenario(role: str) -> Any:
         headers = {"Authorization": f"Token {tokens[role]}"}
@@ -189,11 +200,9 @@ def stateful(
                 cache.clear()
 
             def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
-                nonlocal sent
-                sent += 1
-                _record(response, case, role, headers, failures, examples, answered)
+                tally.record(response, case, role, headers)
                 if response.status_code < 300:
-                    linked.add(case.operation.label)
+                    tally.linked.add(case.operation.label)
 
         return Scenario
 
@@ -209,22 +218,18 @@ def stateful(
                 phases=[Phase.generate],
             )
         )
-    print(f"stateful: {sent} requests; {len(linked)} operations answered with a success")
-    return sent
 
 
 def walk(
     schema: Any,
     tokens: dict[str, str],
-    failures: collections.Counter[tuple[str, str, str]],
-    examples: dict[Any, str],
-    answered: dict[str, set[str]],
-) -> tuple[int, set[str]]:
+    tally: Tally,
+) -> set[str]:
     """Every operation once as a role that may use it, in an order that gives each a real
     row in the right state (api_walk.py), and first as another collective's convenor.
-    Returns the number of requests sent and the operations walked."""
+    Returns the operations walked."""
     kept = walk_setup(tokens)
-    sent, walked = 0, set()
+    walked: set[str] = set()
     for step in api_walk.steps(kept):
         operation = schema.find_operation_by_label(step.label)
         assert operation is not None, f"the walk's step {step.label} is not in the schema"
@@ -239,34 +244,30 @@ def walk(
         except (KeyError, IndexError) as error:
             raise AssertionError(f"{step.label}: nothing kept for {error}") from error
         if "{slug}" in operation.path:
-            response = _send(case, OUTSIDER, tokens, failures, examples, answered)
-            sent += 1
+            response = _send(case, OUTSIDER, tokens, tally)
             assert response.status_code in (403, 404), (
                 f"{step.label} answered {response.status_code} to {OUTSIDER}"
             )
-        response = _send(case, step.role, tokens, failures, examples, answered)
-        sent += 1
+        response = _send(case, step.role, tokens, tally)
         assert response.status_code < 300, (
             f"{step.label} as {step.role}: {response.status_code} {response.text[:600]}"
         )
         walked.add(step.label)
         if step.keep is not None:
             step.keep(kept, response.json() if response.content else None)
-    return sent, walked
+    return walked
 
 
 def _send(
     case: Any,
     role: str,
     tokens: dict[str, str],
-    failures: collections.Counter[tuple[str, str, str]],
-    examples: dict[Any, str],
-    answered: dict[str, set[str]],
+    tally: Tally,
 ) -> Any:
     headers = {"Authorization": f"Token {tokens[role]}"} if role in tokens else {}
     cache.clear()
     response = case.call(headers=headers)
-    _record(response, case, role, headers, failures, examples, answered)
+    tally.record(response, case, role, headers)
     return response
 
 
@@ -343,23 +344,21 @@ def walk_setup(tokens: dict[str, str]) -> dict[str, Any]:
 def fuzz(
     schema: Any,
     tokens: dict[str, str],
-    failures: collections.Counter[tuple[str, str, str]],
-    examples: dict[Any, str],
-    answered: dict[str, set[str]],
-) -> int:
+    tally: Tally,
+) -> None:
     """One round: every operation as every role with drawn requests, then the stateful
-    scenarios. Returns the number of requests sent. The roles' tokens are made once: a
-    convenor's request may remove a member, whose requests are then refused, as they
-    should be."""
-    sent = 0
+    scenarios. The roles' tokens are made once: a convenor's request may remove a member,
+    whose requests are then refused, as they should be."""
     for result in schema.get_all_operations():
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            sent += _exercise(result.ok(), mode, tokens, failures, examples, answered)
-    return sent + stateful(schema, tokens, failures, examples, answered)
+            _exercise(result.ok(), mode, tokens, tally)
+    stateful(schema, tokens, tally)
 
 
 @pytest.mark.django_db
-def test_every_operation_as_every_role_answers_as_its_schema_says() -> None:
+def test_every_operation_as_every_role_answers_as_its_schema_says(
+    record_property: Callable[[str, object], None],
+) -> None:
     call_command("load_demo", stdout=io.StringIO())
     # The WSGI handler closes the database connection when a request ends; the test's
     # transaction lives on it. Django's test client turns that off for its requests, and so
@@ -367,16 +366,13 @@ def test_every_operation_as_every_role_answers_as_its_schema_says() -> None:
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        _fuzz_for_the_time_given()
+        _fuzz_for_the_time_given(record_property)
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 
-def _fuzz_for_the_time_given() -> None:
-    failures: collections.Counter[tuple[str, str, str]] = collections.Counter()
-    examples: dict[Any, str] = {}
-    answered: dict[str, set[str]] = {}
+def _fuzz_for_the_time_given(record_property: Callable[[str, object], None]) -> None:
     tokens = {
         str(role): api_token_mint(user=membership.user, name=f"fuzz {role}").key
         for role, membership in roles()
@@ -387,26 +383,34 @@ def _fuzz_for_the_time_given() -> None:
     operations = {result.ok().label for result in schema.get_all_operations()}
     started = time.monotonic()
     # The walk first, on the demo as loaded; then the drawn requests, round after round.
-    sent, walked = walk(schema, dict(tokens), failures, examples, {})
+    walking, drawn = Tally(), Tally()
+    walked = walk(schema, dict(tokens), walking)
+    rounds = 0
     while not WALK_ONLY:
-        sent += fuzz(schema, tokens, failures, examples, answered)
+        fuzz(schema, tokens, drawn)
+        rounds += 1
         if time.monotonic() - started >= SECONDS:
             break
-    report = "\n\n".join(
-        f"{n} x {title} — {label} as {role}\n{examples[(title, label, role)]}"
-        for (title, label, role), n in failures.most_common(30)
+    roles_seen = ", ".join(f"{role} {n}" for role, n in drawn.per_role.items())
+    summary = (
+        f"schemathesis over {len(operations)} operations "
+        f"({time.monotonic() - started:.0f} s, {rounds} round(s)):\n"
+        f"  the walk: {walking.sent} requests, {len(operations & walked)} operations succeeded "
+        f"as a role allowed to use them, {sum(walking.failures.values())} failures\n"
+        f"  drawn and stateful: {drawn.sent} requests ({roles_seen}), "
+        f"{sum(drawn.failures.values())} failures, "
+        f"{sum(n for key, n in drawn.failures.items() if key[0] == 'Server error')} "
+        f"server errors; {len(drawn.answered)} operations succeeded for a drawn request, "
+        f"{len(drawn.linked)} in a stateful scenario"
     )
-    kinds = collections.Counter()
-    for (title, _, _), n in failures.items():
-        kinds[title] += n
-    summary = "\n".join(f"  {n:5} {title}" for title, n in kinds.most_common())
-    print(f"schemathesis: {sent} requests, {sum(failures.values())} failures\n{summary}")
+    for tally in (walking, drawn):
+        if tally.failures:
+            summary += "\n" + tally.kinds()
+    print(summary)
+    record_property("schemathesis", summary)  # conftest.py prints it at the end of the run
+    for tally in (walking, drawn):
+        assert not tally.failures, f"{len(tally.failures)} kinds of failure:\n{tally.report()}"
     never = sorted(operations - walked)
-    print(
-        f"operations: {len(operations)}; walked with a success as a role allowed to: "
-        f"{len(operations & walked)}; a success for drawn requests: {len(answered)}"
-    )
-    assert not failures, f"{len(failures)} kinds of failure:\n{summary}\n\n{report}"
     assert not never, (
         "Operations in the schema that the walk does not use as a role allowed to: add a step "
         "for each to alliance/tests/api_walk.py.\n  " + "\n  ".join(never)
