@@ -48,9 +48,7 @@ def test_free_text_longer_than_the_limit_is_refused_naming_the_field(client, rep
     assert response.status_code == 201
 
 
-def test_a_json_body_nested_too_deep_to_read_is_a_400_not_a_server_error(
-    client, representative
-):
+def test_a_json_body_nested_too_deep_to_read_is_a_400_not_a_server_error(client, representative):
     client.force_login(representative.user)
     url = f"/api/v1/collectives/{representative.collective.slug}/proposals/"
     response = client.post(url, "[" * 100_000 + "]" * 100_000, content_type="application/json")
