@@ -14,6 +14,16 @@ from django.urls import register_converter
 ID_MAX = 2**63 - 1
 
 
+def parse_id(text: str) -> int | None:
+    """The id a string from a request names, or None when it names none: only ASCII digits
+    (``"¹".isdigit()`` is true, and ``int("¹")`` fails) and only within 1..ID_MAX (a larger
+    number is an OverflowError on SQLite)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 19):
+        return None
+    number = int(text)
+    return number if 1 <= number <= ID_MAX else None
+
+
 class IdConverter:
     regex = "[0-9]{1,19}"
 

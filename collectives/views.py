@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import account_exists
+from alliance.converters import parse_id
 from alliance.forms import add_service_errors
 from collectives import access, selectors, services
 from collectives.decorators import SESSION_KEY, collective_page
@@ -208,10 +209,10 @@ def organisation_add(request: HttpRequest, membership: Membership) -> HttpRespon
             ).exclude(collective_memberships__collective=membership.collective),
         )
     if request.method == "POST":
-        organisation_id = request.POST.get("organisation", "")
-        if not organisation_id.isdigit():
+        organisation_id = parse_id(request.POST.get("organisation", ""))
+        if organisation_id is None:
             raise Http404("No such organisation.")
-        organisation = access.get_organisation_to_add(membership, int(organisation_id))
+        organisation = access.get_organisation_to_add(membership, organisation_id)
         try:
             services.member_organisation_add(
                 actor_membership=membership,

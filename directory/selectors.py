@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from alliance.converters import parse_id
 from alliance.tenancy import tenancy
 from directory.models import (
     ImportRun,
@@ -112,8 +113,9 @@ def organisation_by_key(key: str, *, user: Any) -> Organisation | None:
     organisations = with_current_pcn(
         organisations_visible_to(user=user).select_related("commissioner", "owner")
     )
-    if key.isdigit():
-        return organisations.filter(pk=int(key)).first()
+    if key.isdigit():  # an id (any digits: ODS codes always have a letter)
+        pk = parse_id(key)
+        return organisations.filter(pk=pk).first() if pk is not None else None
     return organisations.filter(ods_code__iexact=key).first()
 
 

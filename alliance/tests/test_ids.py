@@ -60,3 +60,24 @@ def test_a_request_django_refuses_before_any_view_is_a_json_400_under_the_api(cl
     )
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["The request could not be read."]}
+
+
+@pytest.mark.parametrize("key", ["¹", "٣", str(ID_MAX + 1), "9" * 5000])
+def test_an_organisation_key_that_is_no_id_is_an_unknown_organisation(client, db, key):
+    # Found by `make fuzz`: "¹".isdigit() is true and int("¹") fails (a 500).
+    member = MembershipFactory(role="convenor")
+    client.force_login(member.user)
+    assert client.get(f"/api/v1/organisations/{key}/").status_code == 404
+    assert client.get(f"/api/v1/organisations/{key}/people/").status_code == 404
+    page = reverse("collectives:organisation_add", args=[member.collective.slug])
+    assert client.post(page, {"organisation": key}).status_code == 404
+
+
+def test_a_page_size_of_unusual_digits_is_refused_naming_it(client, db):
+    member = MembershipFactory(role="convenor")
+    client.force_login(member.user)
+    for asked in ("¹", "0", "00"):
+        response = client.get("/api/v1/organisations/", {"page_size": asked})
+        assert response.status_code == 400, asked
+        assert list(response.json()) == ["page_size"]
+    assert client.get("/api/v1/organisations/", {"page_size": "9" * 5000}).status_code == 200
