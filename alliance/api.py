@@ -26,13 +26,38 @@ def valid_input(
     """The request body, checked: a bad field is a 400 naming it. ``partial`` (a PATCH)
     leaves out the fields not sent, defaults included."""
     data = serializer_class(data=request.data, partial=partial)
+    not_text = _not_text(data, request.data)
+    if not_text:
+        raise serializers.ValidationError(not_text)
     data.is_valid(raise_exception=True)
     return dict(data.validated_data)
 
 
+def _not_text(serializer: serializers.Serializer, data: Any) -> dict[str, Any]:
+    """The text fields given a number, a true or false or a list (DRF would turn a number
+    into its digits): the schema says a string, and so a client sending anything else has
+    made a mistake it should hear about. A null is left to the field (allowed or not)."""
+    errors: dict[str, Any] = {}
+    if not isinstance(data, dict):
+        return errors
+    for name, field in serializer.fields.items():
+        if field.read_only or name not in data:
+            continue
+        value = data[name]
+        if isinstance(field, serializers.Serializer):
+            nested = _not_text(field, value)
+            if nested:
+                errors[name] = nested
+        elif isinstance(field, serializers.CharField) and not isinstance(value, str | None):
+            errors[name] = ["Not a valid string: give it in quotes."]
+    return errors
+
+
 def valid_query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    """The query string's filters, checked: a bad one is a 400 naming it."""
-    data = serializer_class(data=request.query_params)
+    """The query string's filters, checked: a bad one is a 400 naming it. A filter given
+    empty (``?until=``) is refused like any other bad value, not taken as left out (as DRF
+    takes an empty form field), so that the query means what the schema says."""
+    data = serializer_class(data=request.query_params.dict())
     data.is_valid(raise_exception=True)
     return dict(data.validated_data)
 

@@ -10,12 +10,12 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.api import valid_input
+from alliance.pagination import Pagination
 from directory import access, selectors, services
 from directory.models import Organisation, OrganisationKind, OrganisationStatus, Person
 from directory.serializers import (
@@ -26,7 +26,7 @@ from directory.serializers import (
 )
 
 
-class DirectoryPagination(PageNumberPagination):
+class DirectoryPagination(Pagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500

@@ -53,13 +53,19 @@ def test_a_request_django_refuses_before_any_view_is_a_json_400_under_the_api(cl
     member = MembershipFactory(role="convenor")
     client.force_login(member.user)
     fields = "&".join(f"participants={n}" for n in range(1001))
-    response = client.post(
-        f"/api/v1/collectives/{member.collective.slug}/surveys/",
-        fields,
-        content_type="application/x-www-form-urlencoded",
-    )
+    response = client.get(f"/api/v1/collectives/{member.collective.slug}/surveys/?{fields}")
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["The request could not be read."]}
+
+
+def test_a_body_that_is_not_json_is_refused_as_an_unsupported_media_type(client, db):
+    member = MembershipFactory(role="convenor")
+    client.force_login(member.user)
+    url = f"/api/v1/collectives/{member.collective.slug}/proposals/"
+    for content_type in ("application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
+        response = client.post(url, "title=x", content_type=content_type)
+        assert response.status_code == 415, content_type
+        assert "Unsupported media type" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("key", ["¹", "٣", str(ID_MAX + 1), "9" * 5000])

@@ -67,3 +67,33 @@ def test_a_json_body_larger_than_the_upload_limit_is_refused(client, representat
     assert response.status_code == 400
     assert list(response.json()) == ["non_field_errors"]
     assert not Proposal.objects.exists()
+
+
+def test_text_given_as_a_number_is_refused_naming_the_field(client, convenor):
+    # Found by `make fuzz`: DRF took {"text": 2.05e-159} as the text "2.05e-159".
+    client.force_login(convenor.user)
+    url = f"/api/v1/collectives/{convenor.collective.slug}/who-we-are/"
+    for value in (2.05e-159, 7, True, ["We are"]):
+        response = client.put(url, {"text": value}, content_type="application/json")
+        assert (response.status_code, response.json()) == (
+            400,
+            {"text": ["Not a valid string: give it in quotes."]},
+        ), value
+    response = client.put(
+        url, {"text": "We are the island's practices."}, content_type="application/json"
+    )
+    assert response.status_code in (200, 201)  # 201 the first time it is written
+
+
+def test_an_empty_page_or_filter_is_refused_not_taken_as_left_out(client, convenor):
+    client.force_login(convenor.user)
+    slug = convenor.collective.slug
+    assert client.get("/api/v1/collectives/", {"page": ""}).status_code == 404
+    assert client.get("/api/v1/collectives/", {"page": "1"}).status_code == 200
+    response = client.get(f"/api/v1/collectives/{slug}/contacts/", {"until": ""})
+    assert response.status_code == 400
+    assert list(response.json()) == ["until"]
+    assert (
+        client.get(f"/api/v1/collectives/{slug}/contacts/", {"until": "2026-12-01"}).status_code
+        == 200
+    )
