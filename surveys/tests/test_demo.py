@@ -5,11 +5,13 @@ yet to answer."""
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from accounts.models import User
 from directory.models import Organisation
@@ -19,9 +21,18 @@ from surveys.selectors import round_leaks
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module's tests (each runs in its own savepoint inside
+    this transaction) and rolled back after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(client):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(client, loaded):
     client.force_login(User.objects.get(email="representative@example.org"))
     latest = SurveyRound.objects.filter(closed_at__isnull=False).order_by("-closed_at").first()
     assert latest is not None
@@ -60,7 +71,7 @@ def test_allies_or_neighbours_shows_figures_for_each_pcn(client, demo):
         assert counts is not None and sum(map(int, counts.groups())) > 0, pcn.name
 
 
-def test_the_demo_rounds_leak_nothing(demo):
+def test_the_demo_rounds_leak_nothing(loaded):
     closed = SurveyRound.objects.filter(closed_at__isnull=False)
     assert closed.count() == 2
     for survey in closed:
