@@ -26,16 +26,17 @@ def valid_input(
     """The request body, checked: a bad field is a 400 naming it. ``partial`` (a PATCH)
     leaves out the fields not sent, defaults included."""
     data = serializer_class(data=request.data, partial=partial)
-    not_text = _not_text(data, request.data)
-    if not_text:
-        raise serializers.ValidationError(not_text)
+    text_errors = _text_errors(data, request.data)
+    if text_errors:
+        raise serializers.ValidationError(text_errors)
     data.is_valid(raise_exception=True)
     return dict(data.validated_data)
 
 
-def _not_text(serializer: serializers.Serializer, data: Any) -> dict[str, Any]:
+def _text_errors(serializer: serializers.Serializer, data: Any) -> dict[str, Any]:
     """The text fields given a number, a true or false or a list (DRF would turn a number
-    into its digits): the schema says a string, and so a client sending anything else has
+    into its digits), or longer than their limit with the spaces around them: the schema
+    says a string of at most so many characters, and a client sending anything else has
     made a mistake it should hear about. A null is left to the field (allowed or not)."""
     errors: dict[str, Any] = {}
     if not isinstance(data, dict):
@@ -45,11 +46,18 @@ def _not_text(serializer: serializers.Serializer, data: Any) -> dict[str, Any]:
             continue
         value = data[name]
         if isinstance(field, serializers.Serializer):
-            nested = _not_text(field, value)
+            nested = _text_errors(field, value)
             if nested:
                 errors[name] = nested
         elif isinstance(field, serializers.CharField) and not isinstance(value, str | None):
             errors[name] = ["Not a valid string: give it in quotes."]
+        elif (
+            isinstance(field, serializers.CharField)
+            and isinstance(value, str)
+            and field.max_length is not None
+            and len(value) > field.max_length  # as sent: DRF measures it trimmed
+        ):
+            errors[name] = [f"Ensure this field has no more than {field.max_length} characters."]
     return errors
 
 

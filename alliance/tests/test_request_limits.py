@@ -97,3 +97,32 @@ def test_an_empty_page_or_filter_is_refused_not_taken_as_left_out(client, conven
         client.get(f"/api/v1/collectives/{slug}/contacts/", {"until": "2026-12-01"}).status_code
         == 200
     )
+
+
+def test_text_over_the_limit_only_with_its_spaces_is_still_refused(client, convenor):
+    # Found by `make fuzz`: DRF measured the text after trimming it, the schema as sent.
+    client.force_login(convenor.user)
+    url = f"/api/v1/collectives/{convenor.collective.slug}/who-we-are/"
+    response = client.put(url, {"text": " " + "x" * TEXT_MAX}, content_type="application/json")
+    assert (response.status_code, response.json()) == (
+        400,
+        {"text": [f"Ensure this field has no more than {TEXT_MAX} characters."]},
+    )
+
+
+def test_a_query_parameter_the_operation_does_not_have_is_refused_naming_it(client, convenor):
+    # Found by `make fuzz`: unknown parameters were ignored, so a mistyped filter
+    # (?stauts=open) gave the whole list as if it were the filtered one.
+    client.force_login(convenor.user)
+    slug = convenor.collective.slug
+    response = client.get(f"/api/v1/collectives/{slug}/asks/", {"stauts": "open"})
+    assert (response.status_code, response.json()) == (
+        400,
+        {"stauts": ["This operation has no such parameter. It takes: format, page, status."]},
+    )
+    response = client.get(f"/api/v1/collectives/{slug}/", {"page": "1"})
+    assert response.json() == {"page": ["This operation takes no query parameters."]}
+    assert client.get(f"/api/v1/collectives/{slug}/asks/", {"status": "open"}).status_code == 200
+    client.logout()
+    # Anonymous callers hear that they must sign in, before anything about the query.
+    assert client.get(f"/api/v1/collectives/{slug}/asks/", {"stauts": "open"}).status_code == 401

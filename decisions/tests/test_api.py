@@ -291,9 +291,10 @@ def test_an_outsider_finds_nothing(client, group, outsider, name, method, extra)
     item = _object(group)
     ids = {"proposal": group.proposal.pk, "item": item.pk}
     client.force_login(outsider.user)
+    body = {"stance": "support", "summary": "x", "title": "x", "problem": "x", "text": "x"}
     response = getattr(client, method)(
         _url(group, name, *(ids[e] for e in extra)),
-        {"stance": "support", "summary": "x", "title": "x", "problem": "x", "text": "x"},
+        body if method != "get" else None,  # a GET's data would be its query string
         content_type="application/json",
     )
     assert response.status_code == 404
