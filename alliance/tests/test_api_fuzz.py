@@ -2,11 +2,18 @@
 
 It loads the OpenAPI schema from the application itself (schemathesis's WSGI integration:
 no server), mints a token for each role of the demo collective (convenor, representative,
-deputy, member, observer, guest) and for a convenor of another collective, and sends each
-operation schema-valid and schema-invalid requests with the ids and the slug of real rows,
-checking every answer (CHECKS). In `make test` the examples come from a fixed seed, so a
-failure reproduces; `make fuzz` draws new ones in each round until FUZZ_SECONDS have passed,
-and each failure is reported with the curl command that reproduces it.
+deputy, member, observer, guest) and for a convenor of another collective, and then:
+
+1. walks every operation once as a role allowed to use it (api_walk.py), each step first
+   sent as the outsider, who must be refused; an operation with no step fails the test;
+2. sends each operation schema-valid and schema-invalid requests, often with the slug and
+   the ids of real rows, as every role;
+3. runs schemathesis's stateful scenarios over the schema's links.
+
+Every answer goes through the same checks (CHECKS). In `make test` the examples come from
+a fixed seed, so a failure reproduces; `make fuzz` repeats phases 2 and 3 with new examples
+until FUZZ_SECONDS have passed. Each failure is reported with the curl command that
+reproduces it, and the summary is printed at the end of the run (conftest.py).
 """
 
 from __future__ import annotations
