@@ -126,3 +126,29 @@ def test_a_query_parameter_the_operation_does_not_have_is_refused_naming_it(clie
     client.logout()
     # Anonymous callers hear that they must sign in, before anything about the query.
     assert client.get(f"/api/v1/collectives/{slug}/asks/", {"stauts": "open"}).status_code == 401
+
+
+def test_every_api_route_finds_its_operations_parameters_in_the_schema(db):
+    """The query check (alliance.query) looks each request up by its route: a route it
+    could not find would go unchecked, so every API route must map onto a schema path."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from alliance.query import declared_query_parameters, schema_path
+
+    def routes(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern)
+
+    declared = {path for path, _ in declared_query_parameters()}
+    api = [r for r in routes(get_resolver().url_patterns) if r.startswith("api/v1/")]
+    unmapped = [
+        route
+        for route in api
+        if schema_path(route) not in declared
+        and not route.startswith(("api/v1/schema", "api/v1/docs"))
+    ]
+    assert len(api) > 60
+    assert unmapped == []
