@@ -202,10 +202,6 @@ class Membership(models.Model):
         return self.role == Role.CONVENOR
 
     @property
-    def can_write(self) -> bool:
-        return self.role != Role.OBSERVER
-
-    @property
     def can_record(self) -> bool:
         """Observers and guests read; everyone else records for the collective (contacts,
         people at its organisations)."""

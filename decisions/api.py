@@ -156,7 +156,7 @@ class ProposalVersions(APIView):
 
 class ProposalComments(APIView):
     """The discussion, oldest first. POST adds a comment, or a reply to one: every member
-    but observers; '@' and a member organisation's name mentions it."""
+    but observers and guests; '@' and a member organisation's name mentions it."""
 
     serializer_class = CommentOutput
 

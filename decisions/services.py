@@ -491,8 +491,8 @@ def comment_add(
     """A discussion comment; '@Name' mentions of member organisations are recorded."""
     from decisions.models import Comment
 
-    if membership.collective_id != proposal.collective_id or membership.role == Role.OBSERVER:
-        raise PermissionDenied("Observers read the discussion but do not add to it.")
+    if membership.collective_id != proposal.collective_id or not membership.can_record:
+        raise PermissionDenied("Observers and guests read the discussion but do not add to it.")
     if not text.strip():
         raise ValidationError({"text": "Write something first."})
     if parent is not None and parent.proposal_id != proposal.pk:

@@ -34,6 +34,15 @@ OUTSIDER = "another collective's convenor"
 
 Value = Any
 
+#: Changes a person makes to their own things only, which an observer or a guest may make
+#: too (every other change in a collective is refused to them).
+PERSONAL = frozenset(
+    {
+        "POST /api/v1/collectives/{slug}/notifications/{id}/read/",
+        "POST /api/v1/collectives/{slug}/notifications/read-all/",
+    }
+)
+
 
 @dataclass
 class Step:

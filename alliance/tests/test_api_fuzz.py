@@ -267,10 +267,14 @@ def walk(
             )
         except (KeyError, IndexError) as error:
             raise AssertionError(f"{step.label}: nothing kept for {error}") from error
-        if "{slug}" in operation.path:
-            response = _send(case, OUTSIDER, tokens, tally)
+        refused = [OUTSIDER] if "{slug}" in operation.path else []
+        if refused and case.method != "GET" and step.label not in api_walk.PERSONAL:
+            # Observers read but change nothing; guests (system partners) see what is shared.
+            refused += [str(Role.OBSERVER), str(Role.GUEST)]
+        for role in refused:
+            response = _send(case, role, tokens, tally)
             assert response.status_code in (403, 404), (
-                f"{step.label} answered {response.status_code} to {OUTSIDER}"
+                f"{step.label} answered {response.status_code} to {role}"
             )
         response = _send(case, step.role, tokens, tally)
         assert response.status_code < 300, (

@@ -620,14 +620,25 @@ def test_members_comment_and_reply_mentioning_organisations(client, group, membe
     ]
 
 
-def test_observers_read_the_discussion_but_do_not_comment(client, group):
-    client.force_login(_observer(group).user)
+@pytest.mark.parametrize("role", [Role.OBSERVER, Role.GUEST])
+def test_observers_and_guests_read_the_discussion_but_do_not_comment(client, group, role):
+    # Found by the fuzz test's walk: a guest (a system partner) could add to the discussion.
+    reader = MembershipFactory(
+        collective=group.convenor.collective, role=role, organisation=group.reps[0].organisation
+    )
+    client.force_login(reader.user)
     url = _url(group, "proposal_comments", group.proposal.pk)
     response = _post(client, url, {"text": "Me too."})
     assert response.status_code == 403
-    assert response.json() == {"detail": "Observers read the discussion but do not add to it."}
+    assert response.json() == {
+        "detail": "Observers and guests read the discussion but do not add to it."
+    }
     assert client.get(url).json() == []
     assert not Comment.objects.exists()
+    page = client.get(
+        reverse("decisions:proposal", args=[group.convenor.collective.slug, group.proposal.pk])
+    )
+    assert 'name="text"' not in page.content.decode()  # no comment form to fill in
 
 
 def test_a_reply_to_a_comment_of_another_proposal_is_a_400_naming_the_parent(client, group):
