@@ -9,11 +9,13 @@ first as another collective's convenor (who must be refused). Every answer goes 
 same schemathesis checks as the drawn requests. An operation in the schema that no step
 uses fails the test, so a new endpoint cannot be added without its step here.
 
-Each step names its operation as the schema labels it, the role, and its path parameters,
-query and body; a value may be ``k("name.field")``, read from what an earlier step kept.
-The roles: the demo's convenor (C), its representative (R, a PCN's, in the leadership
-group) and member (M); another leadership-group member's representative (R2); two
-practices' representatives (P, P2); a data steward (a superuser); anyone (no token).
+Each step names its operation as the schema labels it, the role, and its path parameters
+(the demo collective's slug is added to any path that has one) and body; a value may be
+``k("name.field")``, read from what an earlier step kept, and ``the("proposal")`` is the
+path of what an earlier step kept as "proposal". The roles: the demo's convenor (C) and
+representative (R, a PCN's, in the leadership group); another leadership-group member's
+representative (R2); two practices' representatives (P, P2); a data steward (a
+superuser); anyone (no token).
 """
 
 from __future__ import annotations
@@ -50,7 +52,6 @@ class Step:
     role: str
     path: dict[str, Value] = field(default_factory=dict)
     body: Value = None
-    query: dict[str, Value] = field(default_factory=dict)
     keep: Callable[[dict[str, Any], Any], None] | None = None
     media_type: str | None = None
 
@@ -91,6 +92,17 @@ def k(path: str) -> Callable[[dict[str, Any]], Any]:
     return value
 
 
+def the(name: str) -> dict[str, Value]:
+    """The path of what an earlier step kept under ``name``: ``{"id": k("name.id")}``."""
+    return {"id": k(f"{name}.id")}
+
+
+def path_parameters(step: Step, kept: dict[str, Any]) -> dict[str, Any]:
+    """The step's path parameters, with the demo collective's slug where the path has one."""
+    slug = {"slug": S} if "{slug}" in step.label else {}
+    return {**slug, **resolve(step.path, kept)}
+
+
 def resolve(value: Value, kept: dict[str, Any]) -> Any:
     if callable(value):
         return value(kept)
@@ -122,7 +134,6 @@ CALENDAR = (
 
 
 def steps(kept: dict[str, Any]) -> Iterator[Step]:
-    slug = {"slug": S}
     yield from [
         # Who am I, and my collectives.
         Step(f"GET {API}/me/", C),
@@ -138,36 +149,35 @@ def steps(kept: dict[str, Any]) -> Iterator[Step]:
                 "description": "Made by the API walk.",
             },
         ),
-        Step(f"GET {COL}/", C, slug),
-        Step(f"PATCH {COL}/", C, slug, body={"description": "Practices of the Isle of Wight."}),
-        Step(f"GET {COL}/audit/", C, slug),
+        Step(f"GET {COL}/", C),
+        Step(f"PATCH {COL}/", C, body={"description": "Practices of the Isle of Wight."}),
+        Step(f"GET {COL}/audit/", C),
         # Member organisations and their people.
-        Step(f"GET {COL}/organisations/", C, slug, keep=_first("member")),
-        Step(f"GET {COL}/organisations/{{id}}/", C, {**slug, "id": k("member.id")}),
+        Step(f"GET {COL}/organisations/", C, keep=_first("member")),
+        Step(f"GET {COL}/organisations/{{id}}/", C, the("member")),
         Step(
             f"PATCH {COL}/organisations/{{id}}/",
             C,
-            {**slug, "id": k("member.id")},
+            the("member"),
             body={"note": "Walked."},
         ),
-        Step(f"GET {COL}/organisations/{{id}}/people/", C, {**slug, "id": k("member.id")}),
+        Step(f"GET {COL}/organisations/{{id}}/people/", C, the("member")),
         Step(
             f"POST {COL}/organisations/{{id}}/people/",
             C,
-            {**slug, "id": k("member.id")},
+            the("member"),
             body={"name": "Dr Walker", "role": "gp_partner"},
             keep=_as("person"),
         ),
         Step(
             f"PATCH {COL}/organisations/{{id}}/people/{{person}}/",
             C,
-            {**slug, "id": k("member.id"), "person": k("person.id")},
+            {"id": k("member.id"), "person": k("person.id")},
             body={"role_in_collective": "practice_manager"},
         ),
         Step(
             f"POST {COL}/organisations/",
             C,
-            slug,
             body={
                 "new_organisation": {
                     "name": "Walk Community Interest Company",
@@ -176,7 +186,7 @@ def steps(kept: dict[str, Any]) -> Iterator[Step]:
             },
             keep=_as("added"),
         ),
-        Step(f"DELETE {COL}/organisations/{{id}}/", C, {**slug, "id": k("added.id")}),
+        Step(f"DELETE {COL}/organisations/{{id}}/", C, the("added")),
         # The directory.
         Step(f"GET {API}/organisations/", C, keep=_first("organisation")),
         Step(
@@ -213,24 +223,23 @@ def steps(kept: dict[str, Any]) -> Iterator[Step]:
             body={"job_title": "Practice manager"},
         ),
         # Memberships and invitations.
-        Step(f"GET {COL}/memberships/", C, slug),
-        Step(f"GET {COL}/memberships/{{id}}/", C, {**slug, "id": k("guest.id")}),
+        Step(f"GET {COL}/memberships/", C),
+        Step(f"GET {COL}/memberships/{{id}}/", C, the("guest")),
         Step(
             f"PATCH {COL}/memberships/{{id}}/",
             C,
-            {**slug, "id": k("spare.id")},
+            the("spare"),
             body={"role": "observer"},
         ),
-        Step(f"GET {COL}/invitations/", C, slug),
+        Step(f"GET {COL}/invitations/", C),
         Step(
             f"POST {COL}/invitations/",
             C,
-            slug,
             body={"email": "walker@example.org", "role": "member"},
             keep=_as("invitation"),
         ),
-        Step(f"POST {COL}/invitations/{{id}}/resend/", C, {**slug, "id": k("invitation.id")}),
-        Step(f"POST {COL}/invitations/{{id}}/revoke/", C, {**slug, "id": k("invitation.id")}),
+        Step(f"POST {COL}/invitations/{{id}}/resend/", C, the("invitation")),
+        Step(f"POST {COL}/invitations/{{id}}/revoke/", C, the("invitation")),
         Step(
             f"POST {API}/invitations/accept/",
             ANYONE,
@@ -240,12 +249,11 @@ def steps(kept: dict[str, Any]) -> Iterator[Step]:
                 "password": "a long walk by the sea 7",
             },
         ),
-        Step(f"DELETE {COL}/memberships/{{id}}/", C, {**slug, "id": k("spare.id")}),
+        Step(f"DELETE {COL}/memberships/{{id}}/", C, the("spare")),
         # A proposal, from draft to decision.
         Step(
             f"POST {COL}/proposals/",
             R,
-            slug,
             body={
                 "title": "One way to book the visiting team",
                 "problem": "Five ways of booking a home visit.",
@@ -253,51 +261,51 @@ def steps(kept: dict[str, Any]) -> Iterator[Step]:
             },
             keep=_as("proposal"),
         ),
-        Step(f"GET {COL}/proposals/", C, slug),
-        Step(f"GET {COL}/proposals/{{id}}/", C, {**slug, "id": k("proposal.id")}),
+        Step(f"GET {COL}/proposals/", C),
+        Step(f"GET {COL}/proposals/{{id}}/", C, the("proposal")),
         Step(
             f"POST {COL}/proposals/{{id}}/move/",
             C,
-            {**slug, "id": k("proposal.id")},
+            the("proposal"),
             body={"phase": "sense_check"},
         ),
         Step(
             f"POST {COL}/proposals/{{id}}/sense-checks/",
             R2,
-            {**slug, "id": k("proposal.id")},
+            the("proposal"),
             body={"temperature": "concerned", "comment": "What of same-day visits?"},
         ),
-        Step(f"GET {COL}/proposals/{{id}}/sense-checks/", C, {**slug, "id": k("proposal.id")}),
+        Step(f"GET {COL}/proposals/{{id}}/sense-checks/", C, the("proposal")),
         Step(
             f"POST {COL}/proposals/{{id}}/comments/",
             R2,
-            {**slug, "id": k("proposal.id")},
+            the("proposal"),
             body={"text": "Same-day visits need a phone route."},
         ),
-        Step(f"GET {COL}/proposals/{{id}}/comments/", C, {**slug, "id": k("proposal.id")}),
+        Step(f"GET {COL}/proposals/{{id}}/comments/", C, the("proposal")),
         Step(
             f"POST {COL}/proposals/{{id}}/move/",
             C,
-            {**slug, "id": k("proposal.id")},
+            the("proposal"),
             body={"phase": "consent"},
         ),
         # An objection, met by an amendment its author accepts; a concern, withdrawn.
         Step(
             f"POST {COL}/proposals/{{id}}/positions/",
             R2,
-            {**slug, "id": k("proposal.id")},
+            the("proposal"),
             body={"stance": "object", "reason": "No phone route for same-day visits."},
         ),
         Step(
             f"GET {COL}/proposals/{{id}}/items/",
             C,
-            {**slug, "id": k("proposal.id")},
+            the("proposal"),
             keep=_first("objection", lambda item: item["kind"] == "objection"),
         ),
         Step(
             f"POST {COL}/proposals/{{id}}/versions/",
             C,
-            {**slug, "id": k("proposal.id")},
+            the("proposal"),
             body={
                 "text": "Every practice books through the hub's form; same-day visits by phone.",
                 "addresses": [k("objection.id")],
@@ -306,50 +314,49 @@ def steps(kept: dict[str, Any]) -> Iterator[Step]:
         Step(
             f"POST {COL}/proposals/{{id}}/items/{{item_pk}}/accept/",
             R2,
-            {**slug, "id": k("proposal.id"), "item_pk": k("objection.id")},
+            {"id": k("proposal.id"), "item_pk": k("objection.id")},
         ),
         Step(
             f"POST {COL}/proposals/{{id}}/positions/",
             R2,
-            {**slug, "id": k("proposal.id")},
+            the("proposal"),
             body={"stance": "concerns", "reason": "The form is slow on our machines."},
         ),
         Step(
             f"GET {COL}/proposals/{{id}}/items/",
             C,
-            {**slug, "id": k("proposal.id")},
+            the("proposal"),
             keep=_first("concern", lambda item: item["kind"] == "concern"),
         ),
         Step(
             f"POST {COL}/proposals/{{id}}/items/{{item_pk}}/withdraw/",
             R2,
-            {**slug, "id": k("proposal.id"), "item_pk": k("concern.id")},
+            {"id": k("proposal.id"), "item_pk": k("concern.id")},
         ),
         # Every leadership-group member supports the amended text.
         *(
             Step(
                 f"POST {COL}/proposals/{{id}}/positions/",
                 leader,
-                {**slug, "id": k("proposal.id")},
+                the("proposal"),
                 body={"stance": "support"},
             )
             for leader in kept["leaders"]
         ),
-        Step(f"GET {COL}/proposals/{{id}}/positions/", C, {**slug, "id": k("proposal.id")}),
+        Step(f"GET {COL}/proposals/{{id}}/positions/", C, the("proposal")),
         Step(
             f"POST {COL}/proposals/{{id}}/decision/",
             C,
-            {**slug, "id": k("proposal.id")},
+            the("proposal"),
             body={"summary": "Visits are booked through the hub's form.", "review_on": today(90)},
             keep=_as("decision"),
         ),
-        Step(f"GET {COL}/decisions/", C, slug),
-        Step(f"GET {COL}/decisions/{{id}}/", C, {**slug, "id": k("decision.id")}),
+        Step(f"GET {COL}/decisions/", C),
+        Step(f"GET {COL}/decisions/{{id}}/", C, the("decision")),
         # The golden thread: the decision carried to every practice.
         Step(
             f"POST {COL}/briefings/",
             C,
-            slug,
             body={
                 "decision": k("decision.id"),
                 "summary": "Book visits through the hub.",
@@ -359,68 +366,67 @@ def steps(kept: dict[str, Any]) -> Iterator[Step]:
             },
             keep=_as("briefing"),
         ),
-        Step(f"GET {COL}/briefings/", C, slug),
-        Step(f"GET {COL}/briefings/{{id}}/", C, {**slug, "id": k("briefing.id")}),
+        Step(f"GET {COL}/briefings/", C),
+        Step(f"GET {COL}/briefings/{{id}}/", C, the("briefing")),
         Step(
             f"POST {COL}/briefings/{{id}}/publish/",
             C,
-            {**slug, "id": k("briefing.id")},
+            the("briefing"),
             body={"confirm_hard": True},
         ),
         Step(
             f"PUT {COL}/briefings/{{id}}/acknowledgement/",
             P,
-            {**slug, "id": k("briefing.id")},
+            the("briefing"),
             body={"acknowledgement": "understood"},
         ),
         Step(
             f"PUT {COL}/briefings/{{id}}/action/",
             P,
-            {**slug, "id": k("briefing.id")},
+            the("briefing"),
             body={"status": "in_place"},
         ),
         Step(
             f"POST {COL}/briefings/{{id}}/questions/",
             P2,
-            {**slug, "id": k("briefing.id")},
+            the("briefing"),
             body={"text": "Does this cover care homes?"},
         ),
         Step(
             f"GET {COL}/briefings/{{id}}/questions/",
             C,
-            {**slug, "id": k("briefing.id")},
+            the("briefing"),
             keep=_as("questions"),
         ),
         Step(
             f"POST {COL}/briefings/{{id}}/questions/{{item_pk}}/answer/",
             C,
-            {**slug, "id": k("briefing.id"), "item_pk": k("questions.0.id")},
+            {"id": k("briefing.id"), "item_pk": k("questions.0.id")},
             body={"answer": "Yes, care homes too."},
         ),
-        Step(f"GET {COL}/briefings/{{id}}/threads/", C, {**slug, "id": k("briefing.id")}),
+        Step(f"GET {COL}/briefings/{{id}}/threads/", C, the("briefing")),
         Step(
             f"POST {COL}/briefings/{{id}}/touches/",
             C,
-            {**slug, "id": k("briefing.id")},
+            the("briefing"),
             body={
                 "channel": "pcn_meeting",
                 "happened_on": today(),
                 "practices": [k("practice")],
             },
         ),
-        Step(f"GET {COL}/briefings/{{id}}/touches/", C, {**slug, "id": k("briefing.id")}),
-        Step(f"GET {COL}/briefings/figures/", C, slug),
+        Step(f"GET {COL}/briefings/{{id}}/touches/", C, the("briefing")),
+        Step(f"GET {COL}/briefings/figures/", C),
         Step(
             f"POST {COL}/decisions/{{id}}/revisit/",
             R,
-            {**slug, "id": k("decision.id")},
+            the("decision"),
             body={"why": "The hub's form is down too often."},
         ),
         # Relationships between the practices.
         Step(
             f"POST {COL}/contacts/",
             P,
-            slug,
             body={
                 "organisations": [k("practice"), k("other_practice")],
                 "mode": "phone",
@@ -429,19 +435,17 @@ def steps(kept: dict[str, Any]) -> Iterator[Step]:
             },
             keep=_as("contact"),
         ),
-        Step(f"GET {COL}/contacts/", P, slug),
-        Step(f"GET {COL}/contacts/{{id}}/", P, {**slug, "id": k("contact.id")}),
+        Step(f"GET {COL}/contacts/", P),
+        Step(f"GET {COL}/contacts/{{id}}/", P, the("contact")),
         Step(
             f"POST {COL}/contacts/calendar-import/",
             P,
-            slug,
             body={"file": CALENDAR.encode()},
             media_type="multipart/form-data",
         ),
         Step(
             f"PUT {COL}/contacts/email-counts/",
             P,
-            slug,
             body={
                 "other_organisation": k("other_practice"),
                 "week_of": k("monday"),
@@ -451,29 +455,27 @@ def steps(kept: dict[str, Any]) -> Iterator[Step]:
         Step(
             f"POST {COL}/asks/",
             P,
-            slug,
             body={"what": "A nurse for Tuesday's clinic."},
             keep=_as("ask"),
         ),
-        Step(f"GET {COL}/asks/", C, slug),
-        Step(f"GET {COL}/asks/{{id}}/", C, {**slug, "id": k("ask.id")}),
+        Step(f"GET {COL}/asks/", C),
+        Step(f"GET {COL}/asks/{{id}}/", C, the("ask")),
         Step(
             f"POST {COL}/asks/{{id}}/offers/",
             P2,
-            {**slug, "id": k("ask.id")},
+            the("ask"),
             body={"text": "Ours can come from 2pm."},
             keep=_as("offer"),
         ),
         Step(
             f"POST {COL}/asks/{{id}}/answer/",
             P,
-            {**slug, "id": k("ask.id")},
+            the("ask"),
             body={"offer": k("offer.id"), "thanks": "Thank you!"},
         ),
         Step(
             f"POST {COL}/put-it-right/",
             P,
-            slug,
             body={
                 "mistake": "We sent your patient to the wrong hub.",
                 "impact": "A wasted journey.",
@@ -482,18 +484,17 @@ def steps(kept: dict[str, Any]) -> Iterator[Step]:
             },
             keep=_as("put_right"),
         ),
-        Step(f"GET {COL}/put-it-right/", C, slug),
-        Step(f"GET {COL}/put-it-right/{{id}}/", C, {**slug, "id": k("put_right.id")}),
+        Step(f"GET {COL}/put-it-right/", C),
+        Step(f"GET {COL}/put-it-right/{{id}}/", C, the("put_right")),
         Step(
             f"POST {COL}/put-it-right/{{id}}/responses/",
             P2,
-            {**slug, "id": k("put_right.id")},
+            the("put_right"),
             body={"text": "Thank you for saying so."},
         ),
         Step(
             f"POST {COL}/rhythms/",
             C,
-            slug,
             body={
                 "name": "Monthly catch-up",
                 "scope": "pair",
@@ -504,19 +505,18 @@ def steps(kept: dict[str, Any]) -> Iterator[Step]:
             },
             keep=_as("rhythm"),
         ),
-        Step(f"GET {COL}/rhythms/", C, slug),
-        Step(f"GET {COL}/rhythms/{{id}}/", C, {**slug, "id": k("rhythm.id")}),
+        Step(f"GET {COL}/rhythms/", C),
+        Step(f"GET {COL}/rhythms/{{id}}/", C, the("rhythm")),
         Step(
             f"POST {COL}/rhythms/{{id}}/end/",
             C,
-            {**slug, "id": k("rhythm.id")},
+            the("rhythm"),
             body={"ends_on": today(30)},
         ),
         # A trust survey round.
         Step(
             f"POST {COL}/surveys/",
             C,
-            slug,
             body={
                 "title": "Walk round",
                 "opens_on": today(),
@@ -525,64 +525,63 @@ def steps(kept: dict[str, Any]) -> Iterator[Step]:
             },
             keep=_as("round"),
         ),
-        Step(f"GET {COL}/surveys/", C, slug),
-        Step(f"GET {COL}/surveys/{{id}}/", C, {**slug, "id": k("round.id")}),
-        Step(f"GET {COL}/surveys/{{id}}/answers/", P, {**slug, "id": k("round.id")}),
+        Step(f"GET {COL}/surveys/", C),
+        Step(f"GET {COL}/surveys/{{id}}/", C, the("round")),
+        Step(f"GET {COL}/surveys/{{id}}/answers/", P, the("round")),
         Step(
             f"PUT {COL}/surveys/{{id}}/answers/{{organisation}}/",
             P,
-            {**slug, "id": k("round.id"), "organisation": k("other_practice")},
+            {"id": k("round.id"), "organisation": k("other_practice")},
             body=ALL_RATINGS,
         ),
         Step(
             f"PUT {COL}/surveys/{{id}}/answers/{{organisation}}/",
             P,
-            {**slug, "id": k("round.id"), "organisation": k("third_practice")},
+            {"id": k("round.id"), "organisation": k("third_practice")},
             body=ALL_RATINGS,
         ),
-        Step(f"GET {COL}/surveys/{{id}}/self-assessment/", P, {**slug, "id": k("round.id")}),
+        Step(f"GET {COL}/surveys/{{id}}/self-assessment/", P, the("round")),
         Step(
             f"PUT {COL}/surveys/{{id}}/self-assessment/",
             P,
-            {**slug, "id": k("round.id")},
+            the("round"),
             body={"sustainable_alone": 2, "joint_difference": 4, "knows_leadership": 3},
         ),
-        Step(f"GET {COL}/surveys/{{id}}/pair-views/", P, {**slug, "id": k("round.id")}),
+        Step(f"GET {COL}/surveys/{{id}}/pair-views/", P, the("round")),
         Step(
             f"PUT {COL}/surveys/{{id}}/pair-views/{{organisation}}/",
             P,
-            {**slug, "id": k("round.id"), "organisation": k("other_practice")},
+            {"id": k("round.id"), "organisation": k("other_practice")},
             body={"share": True},
         ),
-        Step(f"POST {COL}/surveys/{{id}}/finish/", P, {**slug, "id": k("round.id")}),
+        Step(f"POST {COL}/surveys/{{id}}/finish/", P, the("round")),
         Step(
             f"POST {COL}/surveys/{{id}}/extend/",
             C,
-            {**slug, "id": k("round.id")},
+            the("round"),
             body={"closes_on": today(21)},
         ),
-        Step(f"POST {COL}/surveys/{{id}}/close/", C, {**slug, "id": k("round.id")}),
-        Step(f"GET {COL}/surveys/{{id}}/results/", C, {**slug, "id": k("finished_round")}),
+        Step(f"POST {COL}/surveys/{{id}}/close/", C, the("round")),
+        Step(f"GET {COL}/surveys/{{id}}/results/", C, {"id": k("finished_round")}),
         # Notifications, nudges, who we are.
-        Step(f"GET {COL}/notifications/", P, slug, keep=_first("notification")),
-        Step(f"POST {COL}/notifications/{{id}}/read/", P, {**slug, "id": k("notification.id")}),
-        Step(f"POST {COL}/notifications/read-all/", P, slug),
-        Step(f"GET {COL}/nudge-thresholds/", C, slug),
-        Step(f"PATCH {COL}/nudge-thresholds/", C, slug, body={"weeks": 6}),
-        Step(f"GET {COL}/nudges/", C, slug, keep=_as("nudges")),
+        Step(f"GET {COL}/notifications/", P, keep=_first("notification")),
+        Step(f"POST {COL}/notifications/{{id}}/read/", P, the("notification")),
+        Step(f"POST {COL}/notifications/read-all/", P),
+        Step(f"GET {COL}/nudge-thresholds/", C),
+        Step(f"PATCH {COL}/nudge-thresholds/", C, body={"weeks": 6}),
+        Step(f"GET {COL}/nudges/", C, keep=_as("nudges")),
         Step(
             f"POST {COL}/nudges/{{id}}/snooze/",
             C,
-            {**slug, "id": k("nudges.results.0.id")},
+            {"id": k("nudges.results.0.id")},
             body={"days": 7},
         ),
-        Step(f"POST {COL}/nudges/{{id}}/dismiss/", C, {**slug, "id": k("nudges.results.0.id")}),
-        Step(f"GET {COL}/who-we-are/", C, slug),
+        Step(f"POST {COL}/nudges/{{id}}/dismiss/", C, {"id": k("nudges.results.0.id")}),
+        Step(f"GET {COL}/who-we-are/", C),
         Step(
             f"PUT {COL}/who-we-are/",
             C,
-            slug,
             body={"text": "We are the practices of the Isle of Wight."},
         ),
-        Step(f"POST {COL}/who-we-are/publish/", C, slug, body={"confirm_hard": True}),
+        Step(f"POST {COL}/who-we-are/publish/", C, body={"confirm_hard": True}),
     ]

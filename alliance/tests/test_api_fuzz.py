@@ -259,8 +259,7 @@ def walk(
         assert operation is not None, f"the walk's step {step.label} is not in the schema"
         try:
             case = operation.Case(
-                path_parameters=api_walk.resolve(step.path, kept),
-                query=api_walk.resolve(step.query, kept) or None,
+                path_parameters=api_walk.path_parameters(step, kept),
                 body=api_walk.resolve(step.body, kept) if step.body is not None else NOT_SET,
                 media_type=step.media_type
                 or ("application/json" if step.body is not None else None),
