@@ -110,42 +110,43 @@ def _returned(response: dict[str, Any], components: dict[str, Any]) -> tuple[str
 
 def link_objects_to_their_operations(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """OpenAPI links from an operation that returns an object (a POST's 201, a list's first
-    row, a GET of one) to each operation on that object: `POST .../proposals/` links to
+    row) to each operation on that object: `POST .../proposals/` links to
     `GET .../proposals/{id}/`, `.../move/` and so on, the new path parameter taken from the
     returned object and the others from the request. A client generator (and schemathesis's
     stateful phase) follows them from creation to reading, changing and deleting."""
     components = result.get("components", {}).get("schemas", {})
     paths = result.get("paths", {})
     for path, operations in paths.items():
-        for method, operation in operations.items():
-            if method not in {"get", "post"}:
-                continue
-            status = "201" if method == "post" else "200"
-            response = operation.get("responses", {}).get(status)
-            if not response:
-                continue
-            where, fields = _returned(response, components)
-            links = response.setdefault("links", {})
-            for child, child_operations in paths.items():
-                if child == path or not child.startswith(path + "{"):
-                    continue
-                parameter = child[len(path) + 1 :].split("}", 1)[0]
-                field = LINKED_FIELDS.get(parameter)
-                if field is None or field not in fields:
-                    continue
-                known = {parameter, *(name[1:-1] for name in path.split("/") if name[:1] == "{")}
-                for target in child_operations.values():
-                    wanted = {
-                        p["name"] for p in target.get("parameters", []) if p.get("in") == "path"
-                    }
-                    if not wanted <= known or "operationId" not in target:
-                        continue
-                    values = {name: f"$request.path.{name}" for name in wanted - {parameter}}
-                    values[parameter] = f"$response.body#{where}/{field}"
-                    links.setdefault(
-                        target["operationId"],
-                        {"operationId": target["operationId"], "parameters": values},
-                    )
-            if not links:
-                del response["links"]
+        for method, status in (("get", "200"), ("post", "201")):
+            response = operations.get(method, {}).get("responses", {}).get(status)
+            if response:
+                links = _links(path, *_returned(response, components), paths)
+                if links:
+                    response["links"] = links
     return result
+
+
+def _links(
+    path: str, where: str, fields: set[str], paths: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """The links from an object returned at ``path`` to the operations under `path{field}/`
+    that need nothing else (an item of a proposal needs the item's id too: not linked)."""
+    links: dict[str, dict[str, Any]] = {}
+    above = {name[1:-1] for name in path.split("/") if name[:1] == "{"}
+    for child, operations in paths.items():
+        if child == path or not child.startswith(path + "{"):
+            continue
+        parameter = child[len(path) + 1 :].split("}", 1)[0]
+        field = LINKED_FIELDS.get(parameter)
+        if field is None or field not in fields:
+            continue
+        for target in operations.values():
+            wanted = {p["name"] for p in target.get("parameters", []) if p.get("in") == "path"}
+            if "operationId" in target and wanted <= above | {parameter}:
+                values = {name: f"$request.path.{name}" for name in wanted - {parameter}}
+                values[parameter] = f"$response.body#{where}/{field}"
+                links.setdefault(
+                    target["operationId"],
+                    {"operationId": target["operationId"], "parameters": values},
+                )
+    return links
