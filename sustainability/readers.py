@@ -100,6 +100,14 @@ PAYMENT_COLUMNS = {
     "locum_allowances": "total locum allowances",
     "total_payments": "total nhs payments to general practice",
 }
+#: PracticeFacts' attributes, from the columns that have them (each optional).
+FACT_COLUMNS = {
+    "name": "practice name",
+    "contract_type": "contract type",
+    "dispensing": "dispensing practice",
+    "practice_type": "practice type",
+    "rurality": "practice rurality",
+}
 _FINANCIAL_YEAR = re.compile(r"(20\d\d)[-_](\d\d)(?!\d)")
 
 
@@ -110,16 +118,8 @@ def _is_payments(header: Sequence[str]) -> bool:
 def _read_payments(name: str, header: list[str], rows: list[CSVRow], period: str) -> PracticeFile:
     period = period or _financial_year(name)
     column = _columns(name, header, ["practice code", *PAYMENT_COLUMNS.values()])
-    optional = {
-        heading: header.index(heading)
-        for heading in (
-            "practice name",
-            "contract type",
-            "dispensing practice",
-            "practice type",
-            "practice rurality",
-        )
-        if heading in header
+    facts = {
+        key: header.index(heading) for key, heading in FACT_COLUMNS.items() if heading in header
     }
     found = PracticeFile(name, "NHS Payments to General Practice", period)
     for row in rows[1:]:
@@ -136,19 +136,8 @@ def _read_payments(name: str, header: list[str], rows: list[CSVRow], period: str
         for measure, heading in PAYMENT_COLUMNS.items():
             value = _number(name, row, heading, row.fields[column[heading]])
             found.figures.append(Figure(code, measure, period, value))
-
-        def text(heading: str, row: CSVRow = row) -> str:
-            return row.fields[optional[heading]].strip() if heading in optional else ""
-
         found.facts.append(
-            PracticeFacts(
-                practice=code,
-                name=text("practice name"),
-                contract_type=text("contract type"),
-                dispensing=text("dispensing practice"),
-                practice_type=text("practice type"),
-                rurality=text("practice rurality"),
-            )
+            PracticeFacts(code, **{key: row.fields[i].strip() for key, i in facts.items()})
         )
     return found
 
