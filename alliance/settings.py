@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "notifications",
     "golden_thread",
     "relationships",
+    "sustainability",
     "home",
     "api",
 ]

@@ -6,9 +6,12 @@ import email
 import email.policy
 import os
 import socket
+import subprocess
+import sys
 import threading
 from email.message import EmailMessage
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import factory
@@ -69,6 +72,29 @@ def production_environment(**variables: str) -> dict[str, str]:
     settings put some there, a developer's shell may have others), then `variables`."""
     kept = {name: value for name, value in os.environ.items() if name not in SERVICE_VARIABLES}
     return {**kept, **variables}
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def own_database_env(folder: Path) -> dict[str, str]:
+    """The environment for `manage.py` on a SQLite database of its own in ``folder``."""
+    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run `manage.py` as a person would, in another process, and return what it printed."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=check,
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -2,26 +2,33 @@
 (`../shared/data/practice/README.md` describes them): each file is recognised by its
 header, and read into figures per practice, measure and period.
 
-This is the first part of issue 15's importer: NHS Payments to General Practice (both
-column sets) and Patients Registered at a GP Practice (the totals file). The workforce and
-Fingertips files come next. A file that cannot be read raises the directory's file error,
-which names the file, the row and the column (the byte and CSV handling is the ODS
-readers', `directory/ods/text.py`).
+Four publications: NHS Payments to General Practice (both column sets), Patients
+Registered at a GP Practice (the totals file), GP Workforce at practice level (the
+"Detailed" layout, the long "High level" layout, and the shared subset's layout) and OHID
+Fingertips exports (any indicator, GP area type). A file that cannot be read raises the
+directory's file error, which names the file, the row and the column (the byte and CSV
+handling is the ODS readers', `directory/ods/text.py`).
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.utils.text import slugify
+
 from directory.ods.records import ODSFileError as DataFileError
 from directory.ods.text import CSVRow, check_field_count, csv_rows, decode_text, read_bytes
 
 #: Values that mean "not published", never zero (the 2019-20 payments file writes N/A).
 MISSING = frozenset({"", "ND", "NA", "N/A"})
+#: No practice figure reaches 10¹³ (a year's payments are under a million pounds or so); a
+#: larger number is a broken file, and would not fit the stored figure's 14 digits.
+LARGEST = Decimal(10) ** 13
 
 
 @dataclass(frozen=True)
@@ -48,10 +55,18 @@ class PracticeFacts:
 class PracticeFile:
     name: str
     publication: str  # what the file is, in words
-    period: str
+    period: str  # the file's period; a Fingertips export may hold several ("2019", ...)
     rows: int = 0
     figures: list[Figure] = field(default_factory=list)
     facts: list[PracticeFacts] = field(default_factory=list)
+    #: Measures the file names itself (a Fingertips indicator), key to label.
+    measures: dict[str, str] = field(default_factory=dict)
+    #: Area codes that are not practices (England's E92000001 in a Fingertips export).
+    areas: frozenset[str] = frozenset()
+
+    @property
+    def practices(self) -> int:
+        return len({figure.practice for figure in self.figures} - self.areas)
 
 
 MEASURES = {
@@ -61,7 +76,17 @@ MEASURES = {
     "payments_per_weighted_patient": "Payments per weighted patient (£)",
     "locum_allowances": "Locum allowances (£)",
     "total_payments": "Total NHS payments (£)",
+    "workforce_patients": "Patients (workforce census)",
+    "gp_fte": "GP FTE",
+    "gp_fte_excluding_trainees": "GP FTE, excluding trainees",
+    "nurses_fte": "Nurse FTE",
+    "dpc_fte": "Direct patient care FTE",
+    "admin_fte": "Admin and non-clinical FTE",
 }
+#: A Fingertips indicator's measure is "fingertips-<indicator id>" (93553: IMD 2019).
+FINGERTIPS = "fingertips-"
+DEPRIVATION = "fingertips-93553"
+ENGLAND = "E92000001"
 
 
 def read_practice_file(path: Path, *, period: str = "") -> PracticeFile:
@@ -80,7 +105,8 @@ def read_practice_file(path: Path, *, period: str = "") -> PracticeFile:
         file=name,
         row=1,
         message="this is not a file Alliance recognises: expected NHS Payments to General "
-        "Practice, or the totals file of Patients Registered at a GP Practice",
+        "Practice, the totals file of Patients Registered at a GP Practice, GP Workforce at "
+        "practice level, or a Fingertips export for GP practices",
     )
 
 
@@ -124,14 +150,7 @@ def _read_payments(name: str, header: list[str], rows: list[CSVRow], period: str
     found = PracticeFile(name, "NHS Payments to General Practice", period)
     for row in rows[1:]:
         check_field_count(name, row, len(header))
-        code = row.fields[column["practice code"]].strip().upper()
-        if not code:
-            raise DataFileError(
-                file=name,
-                row=row.number,
-                column="Practice Code",
-                message="the practice code is empty",
-            )
+        code = _practice_code(name, row, row.fields[column["practice code"]], "Practice Code")
         found.rows += 1
         for measure, heading in PAYMENT_COLUMNS.items():
             value = _number(name, row, heading, row.fields[column[heading]])
@@ -193,7 +212,7 @@ def _read_registrations(
                 column="EXTRACT_DATE",
                 message=f"the file mixes months ({found.period} and {month})",
             )
-        code = row.fields[column["code"]].strip().upper()
+        code = _practice_code(name, row, row.fields[column["code"]], "CODE")
         value = _number(name, row, "NUMBER_OF_PATIENTS", row.fields[column["number_of_patients"]])
         found.rows += 1
         found.figures.append(Figure(code, "registered_patients", month, value))
@@ -220,6 +239,198 @@ def _extract_month(name: str, row: CSVRow, value: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# General Practice Workforce, practice level: the wide layouts (the published "Detailed" file,
+# upper or lower case, and the shared subset with its `year` column) and the long "High level"
+
+
+WORKFORCE_COLUMNS = {
+    "workforce_patients": "total_patients",
+    "gp_fte": "total_gp_fte",
+    "gp_fte_excluding_trainees": "total_gp_exl_fte",
+    "nurses_fte": "total_nurses_fte",
+    "dpc_fte": "total_dpc_fte",
+    "admin_fte": "total_admin_fte",
+}
+#: The long layout's staff groups, and the measure each one's FTE is.
+STAFF_GROUPS = {
+    "gp": "gp_fte",
+    "nurses": "nurses_fte",
+    "direct patient care": "dpc_fte",
+    "admin/non-clinical": "admin_fte",
+}
+LONG_WORKFORCE_COLUMNS = ["prac_code", "staff_group", "detailed_staff_role", "measure", "value"]
+WORKFORCE = "GP Workforce, practice level"
+_MONTH_NAMES = [month.lower() for month in calendar.month_name[1:]]
+_NAMED_MONTH = re.compile(r"(?<![a-z])([a-z]{3,9})[-_ ]*(20\d\d)(?!\d)")
+_NUMBERED_MONTH = re.compile(r"(?<!\d)(20\d\d)[-_](0[1-9]|1[0-2])(?!\d)")
+
+
+def _is_workforce(header: Sequence[str]) -> bool:
+    return "prac_code" in header and "total_gp_fte" in header
+
+
+def _read_workforce(name: str, header: list[str], rows: list[CSVRow], period: str) -> PracticeFile:
+    """Each row is a practice at a census; the subset says the year of its September census
+    in its `year` column, the published files say their month in their name (or give period)."""
+    wanted = [heading for heading in WORKFORCE_COLUMNS.values() if heading in header]
+    column = _columns(name, header, ["prac_code", "total_gp_fte", *wanted])
+    year_column = header.index("year") if "year" in header else None
+    file_period = period if year_column is not None else (period or _census_month(name))
+    found = PracticeFile(name, WORKFORCE, file_period)
+    periods = set()
+    for row in rows[1:]:
+        check_field_count(name, row, len(header))
+        code = _practice_code(name, row, row.fields[column["prac_code"]], "PRAC_CODE")
+        row_period = file_period
+        if year_column is not None:
+            year = row.fields[year_column].strip()
+            if not re.fullmatch(r"20\d\d", year):
+                raise DataFileError(
+                    file=name, row=row.number, column="year", message=f"{year!r} is not a year"
+                )
+            row_period = f"{year}-09"
+        periods.add(row_period)
+        found.rows += 1
+        for measure, heading in WORKFORCE_COLUMNS.items():
+            if heading in column:
+                value = _number(name, row, heading.upper(), row.fields[column[heading]])
+                found.figures.append(Figure(code, measure, row_period, value))
+    found.period = found.period or ", ".join(sorted(periods))
+    return found
+
+
+def _is_long_workforce(header: Sequence[str]) -> bool:
+    return "prac_code" in header and "staff_group" in header and "measure" in header
+
+
+def _read_long_workforce(
+    name: str, header: list[str], rows: list[CSVRow], period: str
+) -> PracticeFile:
+    """Rows by practice, staff group, role and measure: each group's FTE is the sum of its
+    roles' (a role named "Total ..." is already a sum, so it is left out)."""
+    column = _columns(name, header, LONG_WORKFORCE_COLUMNS)
+    period = period or _census_month(name)
+    found = PracticeFile(name, WORKFORCE, period)
+    totals: dict[tuple[str, str], Decimal | None] = {}
+    for row in rows[1:]:
+        check_field_count(name, row, len(header))
+        found.rows += 1
+        code = _practice_code(name, row, row.fields[column["prac_code"]], "PRAC_CODE")
+        group, role, measure = (
+            _words(row.fields[column[heading]])
+            for heading in ("staff_group", "detailed_staff_role", "measure")
+        )
+        target = STAFF_GROUPS.get(group)
+        if measure != "fte" or target is None or role.startswith("total"):
+            continue
+        value = _number(name, row, "VALUE", row.fields[column["value"]])
+        key = (code, target)
+        if value is not None:
+            totals[key] = (totals.get(key) or Decimal(0)) + value
+        else:
+            totals.setdefault(key, None)
+    found.figures = [
+        Figure(code, measure, period, value) for (code, measure), value in totals.items()
+    ]
+    return found
+
+
+def _census_month(name: str) -> str:
+    """A published workforce file's month from its name: 2023-09, or September 2023."""
+    lowered = name.lower()
+    numbered = _NUMBERED_MONTH.search(lowered)
+    if numbered:
+        return f"{numbered.group(1)}-{numbered.group(2)}"
+    for word, year in _NAMED_MONTH.findall(lowered):
+        months = [i for i, month in enumerate(_MONTH_NAMES, 1) if month.startswith(word)]
+        if len(months) == 1 and (len(word) == 3 or word == _MONTH_NAMES[months[0] - 1]):
+            return f"{year}-{months[0]:02d}"
+    raise DataFileError(
+        file=name,
+        message="the file does not say the month of its census: name it like "
+        "gp-workforce-practice-level-2023-09.csv, or give the period (2023-09)",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# OHID Fingertips exports (the one layout of every indicator), for GP practices and England
+
+
+FINGERTIPS_COLUMNS = [
+    "indicator id",
+    "indicator name",
+    "area code",
+    "area type",
+    "sex",
+    "age",
+    "category type",
+    "time period",
+    "value",
+]
+_AREA_TYPES = {"gp", "gps", "england"}
+
+
+def _is_fingertips(header: Sequence[str]) -> bool:
+    return "indicator id" in header and "area code" in header and "time period" in header
+
+
+def _read_fingertips(name: str, header: list[str], rows: list[CSVRow], period: str) -> PracticeFile:
+    """Rows for GP practices and England; rows broken down by a category (deprivation decile,
+    ethnicity) and other area types (PCN, ICB) are not practice figures and are passed over.
+    An indicator for one sex or age band is its own measure."""
+    column = _columns(name, header, FINGERTIPS_COLUMNS)
+    found = PracticeFile(name, "OHID Fingertips", period, areas=frozenset({ENGLAND}))
+    seen: dict[tuple[str, str, str], tuple[int, Decimal | None]] = {}
+
+    def field_(row: CSVRow, heading: str) -> str:
+        return row.fields[column[heading]].strip()
+
+    for row in rows[1:]:
+        check_field_count(name, row, len(header))
+        found.rows += 1
+        if _words(field_(row, "area type")) not in _AREA_TYPES or field_(row, "category type"):
+            continue
+        indicator = field_(row, "indicator id")
+        if not indicator.isdigit():
+            raise DataFileError(
+                file=name,
+                row=row.number,
+                column="Indicator ID",
+                message=f"{indicator!r} is not an indicator number",
+            )
+        measure, label = FINGERTIPS + indicator, field_(row, "indicator name")
+        sex, age = field_(row, "sex"), field_(row, "age")
+        if (sex.lower(), age.lower()) != ("persons", "all ages"):
+            measure += "-" + slugify(f"{sex} {age}")[:80]
+            label += f" ({sex}, {age})"
+        found.measures[measure] = label
+        code = _practice_code(name, row, field_(row, "area code"), "Area Code")
+        when = field_(row, "time period")
+        if not when or len(when) > 32:
+            raise DataFileError(
+                file=name,
+                row=row.number,
+                column="Time period",
+                message="the period is empty" if not when else f"{when[:40]!r} is not a period",
+            )
+        value = _number(name, row, "Value", field_(row, "value"))
+        key = (code, measure, when)
+        if key in seen:  # England comes twice, with and without its parent
+            if seen[key][1] != value:
+                raise DataFileError(
+                    file=name,
+                    row=row.number,
+                    column="Value",
+                    message=f"{code} has two values for {when} (the other on row {seen[key][0]})",
+                )
+            continue
+        seen[key] = (row.number, value)
+        found.figures.append(Figure(code, measure, when, value))
+    found.period = period or ", ".join(sorted({figure.period for figure in found.figures}))
+    return found
+
+
+# --------------------------------------------------------------------------------------------
 # Shared
 
 
@@ -236,19 +447,51 @@ def _columns(name: str, header: list[str], wanted: Sequence[str]) -> dict[str, i
     return {heading: header.index(heading) for heading in wanted}
 
 
+_CODE = re.compile(r"[A-Z0-9]{3,12}")
+
+
+def _practice_code(name: str, row: CSVRow, value: str, heading: str) -> str:
+    code = value.strip().upper()
+    if not code:
+        raise DataFileError(
+            file=name, row=row.number, column=heading, message="the practice code is empty"
+        )
+    if not _CODE.fullmatch(code):
+        raise DataFileError(
+            file=name,
+            row=row.number,
+            column=heading,
+            message=f"{value.strip()[:40]!r} is not an ODS code (letters and digits, like A81001)",
+        )
+    return code
+
+
 def _number(name: str, row: CSVRow, heading: str, value: str) -> Decimal | None:
     value = value.strip()
     if value.upper() in MISSING:
         return None
     try:
-        return Decimal(value.replace(",", "").lstrip("£"))
-    except InvalidOperation as error:
+        number = Decimal(value.replace(",", "").lstrip("£"))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
         raise DataFileError(
             file=name, row=row.number, column=heading, message=f"{value!r} is not a number"
-        ) from error
+        )
+    if abs(number) >= LARGEST:
+        raise DataFileError(
+            file=name,
+            row=row.number,
+            column=heading,
+            message=f"{value} is too large to be a practice's figure",
+        )
+    return number
 
 
 READERS: list[tuple[Callable[[Sequence[str]], bool], Callable[..., PracticeFile]]] = [
     (_is_payments, _read_payments),
     (_is_registrations, _read_registrations),
+    (_is_workforce, _read_workforce),
+    (_is_long_workforce, _read_long_workforce),
+    (_is_fingertips, _read_fingertips),
 ]

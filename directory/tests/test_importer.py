@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from alliance.testing import UserFactory
+from alliance.testing import UserFactory, manage, own_database_env
 from directory.importer import ImportRefused, ods_import
 from directory.models import (
     ImportRun,
@@ -332,12 +329,8 @@ def test_the_command_names_a_missing_file(db):
 @pytest.fixture(scope="module")
 def command_env(tmp_path_factory):
     """A migrated database of its own, for running manage.py as a person would."""
-    folder = tmp_path_factory.mktemp("command")
-    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
-    )
+    env = own_database_env(tmp_path_factory.mktemp("command"))
+    manage(env, "migrate", "-v0")
     return env
 
 
@@ -370,33 +363,16 @@ def test_a_broken_file_exits_non_zero_with_a_clear_message_and_no_traceback(
     command_env, args, expected
 ):
     args = [str(FIXTURES / a) if not a.startswith("--") else a for a in args]
-    result = subprocess.run(
-        [sys.executable, "manage.py", "import_ods", *args],
-        cwd=ROOT,
-        env=command_env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = manage(command_env, "import_ods", *args, check=False)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert expected in result.stderr, result.stderr
     assert "Nothing was imported." in result.stderr
-    count = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-c",
-            "from directory.models import Organisation; print(Organisation.objects.count())",
-        ],
-        cwd=ROOT,
-        env=command_env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
+    count = manage(
+        command_env,
+        "shell",
+        "-c",
+        "from directory.models import Organisation; print(Organisation.objects.count())",
     )
     assert count.stdout.strip().splitlines()[-1] == "0"
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from alliance.progress import end_progress, terminal_progress
 from directory.importer import ImportRefused, ods_import
 from directory.ods.readers import ODSFileError
 
@@ -47,24 +48,14 @@ class Command(BaseCommand):
         for path in [practices, *pcns]:
             if not path.is_file():
                 raise CommandError(f"{path}: no such file.")
-        tty = sys.stderr.isatty()
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if tty:
-                share = min(done, total) / total if total else 1
-                bar = "#" * int(share * 30)
-                sys.stderr.write(f"\r{stage:<24} [{bar:<30}] {share:4.0%}")
-                sys.stderr.flush()
-
+        progress = terminal_progress(sys.stderr)
         try:
             summary = ods_import(
                 practices_path=practices, pcn_paths=pcns, force=force, progress=progress
             )
         except (ODSFileError, ImportRefused) as error:
-            if tty:
-                sys.stderr.write("\n")
+            end_progress(sys.stderr)
             raise CommandError(f"{str(error).rstrip('.')}. Nothing was imported.") from None
-        if tty:
-            sys.stderr.write("\n")
+        end_progress(sys.stderr)
         for line in summary.lines():
             self.stdout.write(line)
