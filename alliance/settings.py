@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "golden_thread",
     "relationships",
     "sustainability",
+    "shared_services",
     "home",
     "api",
 ]

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("decisions.urls")),
     path("", include("golden_thread.urls")),
     path("", include("relationships.urls")),
+    path("", include("shared_services.urls")),
+    path("", include("sustainability.urls")),
     path("", include("notifications.urls")),
     path("", include("accounts.urls")),
     path("", include("collectives.invitation_urls")),

@@ -2,7 +2,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from api import docs
@@ -33,7 +33,7 @@ HN = "collectives/<slug:slug>/nudges/"
 HA = "collectives/<slug:slug>/asks/"
 HP = "collectives/<slug:slug>/put-it-right/"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path(S, _api(surveys_api.RoundList.as_view()), name="surveys"),
     path(S + "<id:pk>/", _api(surveys_api.RoundDetail.as_view()), name="survey"),
     path(S + "<id:pk>/answers/", _api(surveys_api.OwnAnswers.as_view()), name="survey_answers"),
@@ -301,4 +301,6 @@ urlpatterns += [
         _api(relationships_api.NudgeThresholds.as_view()),
         name="nudge_thresholds",
     ),
+    path("", include("shared_services.api.urls")),
+    path("", include("sustainability.api_urls")),
 ]

@@ -1,0 +1,36 @@
+"""What the shared services pages share: breadcrumbs and the search form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse
+
+from collectives.models import Membership
+from shared_services.models import Stage
+
+PAGE_SIZE = 25
+
+
+def crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
+    """The collective, the register of shared services, then (text, href) pairs."""
+    slug = membership.collective.slug
+    return [
+        {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
+        {"text": "Shared services", "href": reverse("shared_services:services", args=[slug])},
+        *({"text": text, "href": href} for text, href in extra),
+    ]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+
+
+class ServiceSearchForm(SearchForm):
+    stage = forms.ChoiceField(
+        label="Stage", required=False, choices=[("", "Any stage"), *Stage.choices]
+    )
+
+
+def search_text(data: object) -> str:
+    form = SearchForm(data or None)  # type: ignore[arg-type]
+    return form.cleaned_data["q"].strip() if form.is_valid() else ""
