@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -61,11 +62,16 @@ def csv_response(filename: str, rows: Iterable[Row]) -> HttpResponse:
     return _attachment(response, filename)
 
 
+def sheet_title(title: str) -> str:
+    """A worksheet's title as Excel allows it: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "Sheet"
+
+
 def xlsx_response(filename: str, sheets: Mapping[str, Iterable[Row]]) -> HttpResponse:
     """An XLSX download with one worksheet per entry (title -> rows)."""
     workbook = Workbook(write_only=True)
     for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title=title[:31])
+        sheet = workbook.create_sheet(title=sheet_title(title))
         for row in rows:
             cells = []
             for value in row:

@@ -12,6 +12,10 @@
   must not grow with the number of contacts.
 - Calendar import (bench/calendar_import.py): a generated 5 MB export with 150,000
   attendees, over parsing the same bytes with icalendar alone; with the seconds.
+- National practice figures (bench/practice_figures.py): import_practice_data of every shared
+  file, over merely reading them; and the collective sustainability page for 150 practices
+  with 5 years of figures over the trivial view, with its query count for 3 practices and
+  1 year and for 150 and 5, which must be the same.
 - Page load (bench/page_load.py): the demo member's pages under gunicorn (2 workers,
   production settings) on SQLite and PostgreSQL, driven by wrk, over a trivial view served
   by the same processes; requests per second, the ratio and p50/p99 latency.
@@ -128,6 +132,7 @@ def bench_search(repeat: int) -> None:
 def main() -> None:
     import page_load  # bench/page_load.py
     from calendar_import import bench_calendar_import  # bench/calendar_import.py
+    from practice_figures import bench_sustainability  # bench/practice_figures.py
 
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
         call_command("migrate", verbosity=0)
@@ -146,6 +151,7 @@ def main() -> None:
         bench_golden_thread(repeat=30)
         bench_relationships(repeat=30)
         bench_calendar_import(median_time, repeat=3)
+        bench_sustainability(median_time)
     print(f"(database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
     # Its own processes and databases: gunicorn on production settings (bench/page_load.py).
     page_load.main()

@@ -11,24 +11,31 @@ from collectives.models import Role
 from collectives.selectors import memberships_for_user
 from home.attention import attention_for_request
 
-# (section, label, route, convenors only), in the order the header shows them: the day's work
-# first (deciding, telling every practice, relationships), then the people and the records.
-# NHS.UK's header folds the items that do not fit into "More".
+#: Who sees a section in the header: everyone, members but not guests (system partners), or
+#: convenors only.
+EVERYONE, MEMBERS, CONVENORS = "everyone", "members", "convenors"
+
+# (section, label, route, who sees it), in the order the header shows them: the day's work
+# first (deciding, telling every practice, relationships, shared services), then the people
+# and the records. NHS.UK's header folds the items that do not fit into "More".
 SECTIONS = [
-    ("home", "Home", "home:collective", False),
-    ("proposals", "Proposals", "decisions:proposals", False),
-    ("decisions", "Decisions", "decisions:log", False),
-    ("briefings", "Golden thread", "golden_thread:briefings", False),
-    ("relationships", "Relationships", "relationships:overview", False),
-    ("surveys", "Trust surveys", "surveys:rounds", False),
-    ("members", "Members", "collectives:members", False),
-    ("organisations", "Organisations", "collectives:organisations", False),
-    ("about", "Who we are", "golden_thread:about", False),
-    ("notifications", "Notifications", "notifications:inbox", False),
-    ("directory", "Directory", "directory:search", False),
-    ("invitations", "Invitations", "collectives:invitations", True),
-    ("audit", "Audit log", "audit:log", True),
-    ("settings", "Settings", "collectives:settings", True),
+    ("home", "Home", "home:collective", EVERYONE),
+    ("proposals", "Proposals", "decisions:proposals", EVERYONE),
+    ("decisions", "Decisions", "decisions:log", EVERYONE),
+    ("briefings", "Golden thread", "golden_thread:briefings", EVERYONE),
+    ("relationships", "Relationships", "relationships:overview", EVERYONE),
+    ("surveys", "Trust surveys", "surveys:rounds", EVERYONE),
+    ("shared_services", "Shared services", "shared_services:services", MEMBERS),
+    ("who_does_what", "Who does what", "shared_services:matrix", MEMBERS),
+    ("sustainability", "Sustainability", "sustainability:overview", MEMBERS),
+    ("members", "Members", "collectives:members", EVERYONE),
+    ("organisations", "Organisations", "collectives:organisations", EVERYONE),
+    ("about", "Who we are", "golden_thread:about", EVERYONE),
+    ("notifications", "Notifications", "notifications:inbox", EVERYONE),
+    ("directory", "Directory", "directory:search", EVERYONE),
+    ("invitations", "Invitations", "collectives:invitations", CONVENORS),
+    ("audit", "Audit log", "audit:log", CONVENORS),
+    ("settings", "Settings", "collectives:settings", CONVENORS),
 ]
 
 
@@ -51,8 +58,10 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             if count
             else ""
         )
-        for key, label, route, convenor_only in SECTIONS:
-            if convenor_only and current.role != Role.CONVENOR:
+        for key, label, route, audience in SECTIONS:
+            if audience == CONVENORS and current.role != Role.CONVENOR:
+                continue
+            if audience == MEMBERS and current.role == Role.GUEST:
                 continue
             href = url(route) if key == "directory" else url(route, slug)
             item = {"href": href, "active": section == key}

@@ -563,6 +563,94 @@ def steps(kept: dict[str, Any]) -> Iterator[Step]:
         ),
         Step(f"POST {COL}/surveys/{{id}}/close/", C, the("round")),
         Step(f"GET {COL}/surveys/{{id}}/results/", C, {"id": k("finished_round")}),
+        # Shared services: the register and its ledger of ways of working.
+        Step(
+            f"POST {COL}/shared-services/",
+            C,
+            body={
+                "name": "Walk hub",
+                "kind": "documents",
+                "host": k("practice"),
+                "practices": [k("practice")],
+            },
+            keep=_as("service"),
+        ),
+        Step(f"GET {COL}/shared-services/", C),
+        Step(f"GET {COL}/shared-services/settings/", C),
+        Step(
+            f"PATCH {COL}/shared-services/settings/",
+            C,
+            body={"may_run_before_all_agree": False, "locum_centile": 90},
+        ),
+        Step(f"GET {COL}/shared-services/{{id}}/", C, the("service")),
+        Step(f"PATCH {COL}/shared-services/{{id}}/", C, the("service"), body={"purpose": "Walk."}),
+        Step(
+            f"POST {COL}/shared-services/{{id}}/practices/",
+            C,
+            the("service"),
+            body={"organisation": k("other_practice")},
+        ),
+        Step(
+            f"POST {COL}/shared-services/{{id}}/practices/{{organisation}}/leave/",
+            C,
+            {"id": k("service.id"), "organisation": k("other_practice")},
+            body={},
+        ),
+        Step(
+            f"POST {COL}/shared-services/{{id}}/ways/",
+            C,
+            the("service"),
+            body={"title": "Coding", "text": "Protocol v2 within 2 working days."},
+            keep=_as("way"),
+        ),
+        Step(f"GET {COL}/shared-services/ways/{{id}}/", C, the("way")),
+        Step(
+            f"PUT {COL}/shared-services/ways/{{id}}/answer/",
+            P,
+            the("way"),
+            body={"answer": "agreed"},
+        ),
+        Step(
+            f"POST {COL}/shared-services/ways/{{id}}/versions/",
+            C,
+            the("way"),
+            body={"text": "Protocol v3 within 2 working days.", "change_note": "Version 3."},
+        ),
+        Step(
+            f"POST {COL}/shared-services/{{id}}/stage/",
+            C,
+            the("service"),
+            body={"stage": "exploring", "reason": "The walk explores it."},
+        ),
+        Step(
+            f"POST {COL}/shared-services/{{id}}/decisions/",
+            C,
+            the("service"),
+            body={"decision": k("decision.id")},
+        ),
+        Step(
+            f"POST {COL}/shared-services/{{id}}/measures/",
+            C,
+            the("service"),
+            body={"name": "Turnaround", "unit": "days", "better": "down"},
+            keep=_as("measure"),
+        ),
+        Step(
+            f"PUT {COL}/shared-services/measures/{{id}}/values/",
+            C,
+            the("measure"),
+            body={"values": [{"month": "2026-01", "value": 3}]},
+        ),
+        Step(f"GET {COL}/shared-services/measures/{{id}}/", C, the("measure")),
+        Step(
+            f"GET {COL}/shared-services/agreed/{{organisation}}/",
+            C,
+            {"organisation": k("practice")},
+        ),
+        # Readiness: the practice's own, shared with the service's lead and taken back.
+        Step(f"GET {COL}/shared-services/{{id}}/readiness/", P, the("service")),
+        Step(f"PUT {COL}/shared-services/{{id}}/readiness/share/", P, the("service")),
+        Step(f"DELETE {COL}/shared-services/{{id}}/readiness/share/", P, the("service")),
         # Notifications, nudges, who we are.
         Step(f"GET {COL}/notifications/", P, keep=_first("notification")),
         Step(f"POST {COL}/notifications/{{id}}/read/", P, the("notification")),
@@ -584,4 +672,108 @@ def steps(kept: dict[str, Any]) -> Iterator[Step]:
             body={"text": "We are the practices of the Isle of Wight."},
         ),
         Step(f"POST {COL}/who-we-are/publish/", C, body={"confirm_hard": True}),
+    ]
+    yield from who_does_what(kept)
+    yield from practice_figures(kept)
+
+
+def who_does_what(kept: dict[str, Any]) -> Iterator[Step]:
+    """The responsibility matrix: its functions, the first version set directly, then a
+    change drafted, proposed, decided by the leadership group and applied (told to every
+    practice), and another withdrawn. The demo must not have agreed a change yet: setting
+    the matrix directly is allowed only until then."""
+    W = f"{COL}/who-does-what"
+    fn, body = k("matrix.rows.0.function.name"), k("matrix.bodies.0.key")
+    proposal = {"id": k("matrix_change.proposal.id")}
+    yield from [
+        Step(f"GET {W}/", C, keep=_as("matrix")),
+        Step(f"GET {W}/functions/", C),
+        Step(f"POST {W}/functions/", C, body={"name": "Walk function"}, keep=_as("function")),
+        Step(f"GET {W}/functions/{{id}}/", C, the("function")),
+        Step(f"PATCH {W}/functions/{{id}}/", C, the("function"), body={"name": "Walked"}),
+        Step(f"DELETE {W}/functions/{{id}}/", C, the("function")),
+        Step(f"PUT {W}/", C, body={"cells": [{"function": fn, "body": body, "roles": "R"}]}),
+        Step(
+            f"POST {W}/changes/",
+            C,
+            body={
+                "summary": "Walk change",
+                "cells": [{"function": fn, "body": body, "roles": "RA"}],
+            },
+            keep=_as("matrix_change"),
+        ),
+        Step(f"GET {W}/changes/", C),
+        Step(f"GET {W}/changes/{{id}}/", C, the("matrix_change")),
+        Step(
+            f"PATCH {W}/changes/{{id}}/",
+            C,
+            the("matrix_change"),
+            body={"summary": "Walk change, amended"},
+        ),
+        Step(
+            f"POST {W}/changes/{{id}}/propose/",
+            C,
+            the("matrix_change"),
+            body={"problem": "Nobody answers for it."},
+            keep=_as("matrix_change"),
+        ),
+        Step(f"POST {COL}/proposals/{{id}}/move/", C, proposal, body={"phase": "consent"}),
+        *(
+            Step(
+                f"POST {COL}/proposals/{{id}}/positions/",
+                leader,
+                proposal,
+                body={"stance": "support"},
+            )
+            for leader in kept["leaders"]
+        ),
+        Step(
+            f"POST {COL}/proposals/{{id}}/decision/",
+            C,
+            proposal,
+            body={"summary": "The first body answers for the first function."},
+        ),
+        Step(
+            f"POST {W}/changes/{{id}}/apply/",
+            C,
+            the("matrix_change"),
+            body={"confirm_hard": True},
+        ),
+        Step(
+            f"POST {W}/changes/",
+            C,
+            body={
+                "summary": "Walk change to withdraw",
+                "functions": [k("matrix.rows.0.function.id")],
+            },
+            keep=_as("spare_change"),
+        ),
+        Step(f"DELETE {W}/changes/{{id}}/", C, the("spare_change")),
+    ]
+
+
+#: A one-practice totals file of Patients Registered at a GP Practice (January 2021's row
+#: for A84002, from sustainability/tests/fixtures/registrations-2021-01.csv).
+REGISTRATIONS = (
+    "PUBLICATION,EXTRACT_DATE,TYPE,CCG_CODE,ONS_CCG_CODE,CODE,POSTCODE,SEX,AGE,"
+    "NUMBER_OF_PATIENTS\r\nGP_PRAC_PAT_LIST,01JAN2021,GP,00L,E38000130,A84002,NE65 7UW,ALL,ALL,"
+    "5903\r\n"
+)
+
+
+def practice_figures(kept: dict[str, Any]) -> Iterator[Step]:
+    """The national practice figures: the collective's practices, one practice against its
+    PCN, the collective and England, and a convenor's import of a national file."""
+    yield from [
+        Step(f"GET {COL}/practice-figures/", R),
+        Step(f"GET {COL}/practice-figures/{{organisation}}/", P, {"organisation": k("practice")}),
+        Step(
+            f"POST {COL}/practice-data-imports/",
+            C,
+            body={"file": REGISTRATIONS.encode(), "period": ""},
+            media_type="multipart/form-data",
+            keep=_as("practice_import"),
+        ),
+        Step(f"GET {COL}/practice-data-imports/", C),
+        Step(f"GET {COL}/practice-data-imports/{{id}}/", C, the("practice_import")),
     ]

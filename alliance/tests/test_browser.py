@@ -21,6 +21,7 @@ from collectives.models import CollectiveOrganisation, Invitation, Membership
 from directory.models import Organisation, Person
 from golden_thread.models import Briefing
 from relationships.models import Ask, Contact, PutItRight, Rhythm
+from shared_services.models import BenefitMeasure, SharedService, WayOfWorking
 
 pytestmark = pytest.mark.browser
 
@@ -185,6 +186,17 @@ def _pages_for(convenor_pk_lookup: dict[str, int]) -> list[str]:
                 f"put-it-right/{convenor_pk_lookup['put_it_right']}/",
             )
         ),
+        # Shared services, with the demo's document hub, who does what and the national
+        # figures of the demo's practices (their forms are checked in their apps' own
+        # browser tests, with data of their own).
+        f"/c/{slug}/shared-services/",
+        f"/c/{slug}/shared-services/{convenor_pk_lookup['hub']}/",
+        f"/c/{slug}/shared-services/ways/{convenor_pk_lookup['way']}/",
+        f"/c/{slug}/shared-services/measures/{convenor_pk_lookup['measure']}/",
+        f"/c/{slug}/shared-services/agreed/{convenor_pk_lookup['practice']}/",
+        f"/c/{slug}/who-does-what/",
+        f"/c/{slug}/sustainability/",
+        f"/c/{slug}/sustainability/practices/{convenor_pk_lookup['practice']}/",
     ]
 
 
@@ -236,6 +248,9 @@ def test_every_page_passes_axe_and_the_csp(browser, site, demo, mailbox):
         "rhythm": Rhythm.objects.get().pk,
         "ask": Ask.objects.filter(status="answered").get().pk,
         "put_it_right": PutItRight.objects.get().pk,
+        "hub": SharedService.objects.get(name="Document management hub").pk,
+        "way": WayOfWorking.objects.get(title="One document naming rule").pk,
+        "measure": BenefitMeasure.objects.get(name="Documents waiting to be coded").pk,
     }
     User.objects.filter(email="convenor@example.org").update(is_superuser=True)
     found: list[str] = []

@@ -44,7 +44,24 @@ def _export_routes(resolver: URLResolver | None = None, prefix: str = "") -> lis
 
 def test_it_knows_every_export_view():
     names = {name for name, _ in _export_routes()}
-    assert names == {"round_csv", "round_xlsx"}
+    assert names == {
+        "round_csv",
+        "round_xlsx",
+        "services_csv",
+        "services_xlsx",
+        "service_csv",
+        "service_xlsx",
+        "measure_csv",
+        "measure_xlsx",
+        "agreed_csv",
+        "agreed_xlsx",
+        "service_readiness_export",
+        "matrix_export",
+        "pressure_csv",
+        "pressure_xlsx",
+        "overview_csv",
+        "overview_xlsx",
+    }
 
 
 def test_no_view_writes_a_spreadsheet_without_the_helper():
@@ -96,18 +113,64 @@ def test_every_export_neutralises_formula_cells(client, survey):  # noqa: F811
     survey.close()
     assert RoundParticipant.objects.filter(round=survey.round).count() == 4
     client.force_login(survey.convenor.user)
-    kwargs = {"slug": survey.round.collective.slug, "pk": survey.round.pk}
+    pks = _shared_services_named_like_formulas(survey)
+    pks["round"] = survey.round.pk
+    # Exports that list only what a threshold or a flag lets through may hold no name.
+    may_be_empty = {"pressure_csv", "pressure_xlsx"}
     checked = 0
-    for _name, route in _export_routes():
-        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route)
-        response = client.get(url)
-        assert response.status_code == 200, url
-        assert "attachment" in response["Content-Disposition"]
-        cells = [str(value) for row in _rows(response) for value in row]
-        for hostile in HOSTILE[:4]:
-            assert "'" + hostile in cells, (url, hostile)
-        for cell in cells:
-            if cell.startswith(DANGEROUS_STARTS):
-                float(cell)  # only numbers (a negative gap) may start so
-        checked += 1
-    assert checked == 2
+    for name, route in _export_routes():
+        kwargs = {
+            "slug": survey.round.collective.slug,
+            "organisation": survey.reps[0].organisation.pk,
+            "pk": next((pk for word, pk in pks.items() if name.startswith(word)), 0),
+        }
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m, k=kwargs: str(k[m.group(1)]), route)
+        one_route = not url.endswith((".csv", ".xlsx"))  # ?format=csv|xlsx
+        for address in [url + "?format=csv", url + "?format=xlsx"] if one_route else [url]:
+            response = client.get(address)
+            assert response.status_code == 200, address
+            assert "attachment" in response["Content-Disposition"]
+            cells = [str(value) for row in _rows(response) for value in row]
+            if name not in may_be_empty:
+                assert any(
+                    cell.startswith("'" + hostile) for cell in cells for hostile in HOSTILE[:4]
+                ), (address, cells)
+            for cell in cells:
+                if cell.startswith(DANGEROUS_STARTS):
+                    float(cell)  # only numbers (a negative gap) may start so
+            checked += 1
+    assert checked == 18
+
+
+def _shared_services_named_like_formulas(survey) -> dict[str, int]:  # noqa: F811
+    """A shared service, a way of working, a benefit measure, who does what and a shared
+    readiness, all among the organisations named like formulas; the ids their exports
+    take, by the first word of the export's name."""
+    from shared_services import services, services_matrix, services_readiness
+
+    survey.pcn.name = HOSTILE[0]
+    survey.pcn.save()
+    service = services.service_create(
+        actor_membership=survey.convenor,
+        name=HOSTILE[1],
+        kind="documents",
+        host=survey.reps[0].organisation.pk,
+        practices=[rep.organisation.pk for rep in survey.reps],
+    )
+    way = services.way_add(
+        actor_membership=survey.convenor, service=service, title=HOSTILE[2], text="One way."
+    )
+    services.way_answer(actor_membership=survey.reps[0], way=way, answer="agreed")
+    measure = services.measure_add(
+        actor_membership=survey.convenor, service=service, name=HOSTILE[3], unit="-days"
+    )
+    services.measure_values_set(
+        actor_membership=survey.convenor, measure=measure, values=[("2025-01", -2)]
+    )
+    services_readiness.readiness_share(actor_membership=survey.reps[1], service=service)
+    services_matrix.matrix_functions_ensure(actor_membership=survey.convenor)
+    services_matrix.matrix_first_version_set(
+        actor_membership=survey.convenor,
+        cells=[{"function": "Estates", "body": f"org:{survey.pcn.pk}", "roles": "RA"}],
+    )
+    return {"service": service.pk, "measure": measure.pk, "round": 0}

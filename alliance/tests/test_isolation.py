@@ -128,6 +128,30 @@ def _habits_model(name: str) -> Any:
     return None
 
 
+# Which shared services or sustainability model a route's <pk> names, by the first word of
+# its bare name ("shared_services:way_answer", "api:shared_way"): pages and API alike.
+SHARED_PK_MODELS = {
+    "service": "SharedService",
+    "way": "WayOfWorking",
+    "measure": "BenefitMeasure",
+    "function": "Function",
+    "change": "MatrixChange",
+    "import": "PracticeDataImport",
+}
+
+
+def _shared_services_model(name: str) -> Any:
+    from shared_services import models
+    from sustainability.models import PracticeDataImport
+
+    # "api:practice_import" is a PracticeDataImport, like "sustainability:import_run".
+    bare = name.split(":")[-1].removeprefix("shared_").removeprefix("practice_")
+    for word, model in SHARED_PK_MODELS.items():
+        if bare.startswith(word):
+            return PracticeDataImport if word == "import" else getattr(models, model)
+    raise AssertionError(f"{name}: name it after its model (SHARED_PK_MODELS)")
+
+
 def _pk_model(name: str) -> Any:
     if name.startswith("relationships:") or (name.startswith("api:") and _habits_model(name)):
         found = _habits_model(name)
@@ -161,6 +185,8 @@ def _pk_model(name: str) -> Any:
         from decisions.models import Proposal
 
         return Proposal
+    if name.startswith(("shared_services:", "api:shared_", "sustainability:", "api:practice")):
+        return _shared_services_model(name)
     if name.startswith("surveys:") or name.startswith("api:survey"):
         from surveys.models import SurveyRound
 
@@ -272,7 +298,27 @@ def collective_b(outsider):
         will_do="Check the rota.",
         apologises_to=[practice_b.pk],
     )
+    from shared_services import models as shared
+
+    service = shared.SharedService.objects.create(
+        collective=b, name="B's hub", kind=shared.ServiceKind.DOCUMENTS, host=org.organisation
+    )
+    shared.Participation.objects.create(service=service, organisation=practice_b)
+    way = shared.WayOfWorking.objects.create(service=service, title="B's way")
+    shared.WayOfWorkingVersion.objects.create(way=way, number=1, text="B's text")
+    measure = shared.BenefitMeasure.objects.create(service=service, name="B's measure", unit="days")
+    function = shared.Function.objects.create(collective=b, name="B's function")
+    change = shared.MatrixChange.objects.create(collective=b, summary="B's change")
+    from sustainability.models import PracticeDataImport
+
+    data_import = PracticeDataImport.objects.create(collective=b)
     return {
+        shared.SharedService: service.pk,
+        shared.WayOfWorking: way.pk,
+        shared.BenefitMeasure: measure.pk,
+        shared.Function: function.pk,
+        shared.MatrixChange: change.pk,
+        PracticeDataImport: data_import.pk,
         habits_models.Contact: contact.pk,
         habits_models.Rhythm: rhythm.pk,
         habits_models.Nudge: nudge.pk,
@@ -298,9 +344,33 @@ def _snapshot() -> tuple[int, ...]:
     from golden_thread.models import AboutPage, Briefing, Question, Thread, Touch
     from notifications.models import Notification
     from relationships.models import Ask, Contact, Nudge, Offer, PutItRightResponse, Rhythm
+    from shared_services import models as shared
     from surveys.models import Response, SurveyRound
+    from sustainability.models import PracticeDataImport, PracticeFigure
 
     return (
+        tuple(
+            model.objects.count()
+            for model in (
+                shared.SharedService,
+                shared.Participation,
+                shared.StageMove,
+                shared.BenefitMeasure,
+                shared.BenefitValue,
+                shared.WayOfWorking,
+                shared.WayOfWorkingVersion,
+                shared.WayAnswer,
+                shared.ReadinessShare,
+                shared.Function,
+                shared.MatrixCell,
+                shared.MatrixChange,
+                shared.SharedServicesSettings,
+                PracticeDataImport,
+                PracticeFigure,
+            )
+        ),
+        tuple(shared.SharedService.objects.values_list("name", "stage", "lead_id")),
+        tuple(shared.MatrixChange.objects.values_list("status", "proposal_id")),
         Contact.objects.count(),
         Rhythm.objects.filter(ends_on__isnull=True).count(),
         Nudge.objects.filter(dismissed_at__isnull=True, snoozed_until__isnull=True).count(),

@@ -116,35 +116,44 @@ def _stored(env: dict[str, str]) -> str:
     ).stdout.strip()
 
 
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("payments-2022-23-truncated.csv", "payments-2022-23-truncated.csv, row 4: the row has"),
-        (
-            "payments-2022-23-no-practice-code.csv",
-            "payments-2022-23-no-practice-code.csv, row 1: the header lacks `practice code`",
-        ),
-        (
-            "registrations-by-age.csv",
-            "registrations-by-age.csv, row 2, column SEX: this file is broken down by sex or "
-            "age (MALE, 0), so it is not the totals file",
-        ),
-        ("binary.csv", "binary.csv: this is not a CSV text file"),
-        ("empty.csv", "empty.csv: the file is empty"),
-    ],
-)
-def test_a_broken_file_exits_non_zero_with_a_clear_message_no_traceback_and_no_change(
-    command_env, name, expected
-):
+BROKEN = [
+    ("payments-2022-23-truncated.csv", "payments-2022-23-truncated.csv, row 4: the row has"),
+    (
+        "payments-2022-23-no-practice-code.csv",
+        "payments-2022-23-no-practice-code.csv, row 1: the header lacks `practice code`",
+    ),
+    (
+        "registrations-by-age.csv",
+        "registrations-by-age.csv, row 2, column SEX: this file is broken down by sex or "
+        "age (MALE, 0), so it is not the totals file",
+    ),
+    ("binary.csv", "binary.csv: this is not a CSV text file"),
+    ("empty.csv", "empty.csv: the file is empty"),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), BROKEN)
+def test_a_broken_file_is_refused_with_a_clear_message_and_changes_nothing(db, name, expected):
+    _import(*GOOD)
+    before = list(PracticeFigure.objects.order_by("pk").values_list())
+    with pytest.raises(CommandError) as refused:  # a good file first: the broken one stops it
+        call_command("import_practice_data", str(GOOD[0]), str(FIXTURES / name))
+    assert expected in str(refused.value)
+    assert str(refused.value).endswith("Nothing was imported.")
+    assert list(PracticeFigure.objects.order_by("pk").values_list()) == before
+
+
+def test_a_broken_file_exits_non_zero_with_no_traceback_and_no_change(command_env):
+    """As a person runs it: every broken file at once, in another process."""
     before = _stored(command_env)
-    # A good file first: the broken one must stop it too.
-    result = manage(
-        command_env, "import_practice_data", str(GOOD[0]), str(FIXTURES / name), check=False
-    )
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    assert expected in result.stderr, result.stderr
-    assert "Nothing was imported." in result.stderr
+    for name, expected in BROKEN:
+        result = manage(
+            command_env, "import_practice_data", str(GOOD[0]), str(FIXTURES / name), check=False
+        )
+        assert result.returncode != 0, name
+        assert "Traceback" not in result.stderr
+        assert expected in result.stderr, result.stderr
+        assert "Nothing was imported." in result.stderr
     assert _stored(command_env) == before
 
 
