@@ -12,6 +12,7 @@ from django.conf import settings
 
 from sustainability.importer import practice_data_import
 from sustainability.models import PracticeFigure
+from sustainability.selectors import england_refresh
 
 SHARED = Path(settings.BASE_DIR).parent / "shared" / "data" / "practice"
 
@@ -21,3 +22,4 @@ def load_practice_data_demo() -> None:
     if not files or PracticeFigure.objects.exists():
         return
     practice_data_import(paths=files)
+    england_refresh()

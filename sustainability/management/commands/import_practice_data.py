@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from alliance.progress import end_progress, terminal_progress
 from sustainability.importer import practice_data_import
 from sustainability.readers import DataFileError
+from sustainability.selectors import england_refresh
 
 
 class Command(BaseCommand):
@@ -39,5 +40,6 @@ class Command(BaseCommand):
             end_progress(sys.stderr)
             raise CommandError(f"{str(error).rstrip('.')}. Nothing was imported.") from None
         end_progress(sys.stderr)
+        england_refresh()  # England's spread, kept for the pages: the first need not wait
         for line in summary.lines():
             self.stdout.write(line)
