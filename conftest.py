@@ -155,3 +155,24 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
                 if name == "schemathesis" and report.when == "call":
                     terminalreporter.write_sep("-", f"schemathesis ({outcome})")
                     terminalreporter.write_line(str(value))
+
+
+#: Tests that take tens of seconds each (real Chromium, the API fuzzing, the adversary's
+#: random collectives): run first, so that two workers share them instead of one worker
+#: finishing them alone after the other has run out of work.
+SLOW_FIRST = (
+    "test_api_fuzz.py",
+    "test_api_parity.py",
+    "test_app_renames.py",
+    "test_confidentiality.py",
+    "test_readiness_confidentiality.py",
+    "test_production.py",
+)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django, which puts transactional tests last
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    def slow(item: Any) -> bool:
+        return item.get_closest_marker("browser") is not None or item.path.name in SLOW_FIRST
+
+    items.sort(key=lambda item: not slow(item))  # stable: the rest keep their order

@@ -40,6 +40,12 @@ if not ALLOWED_HOSTS:
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+#: The national practice figures the demo imports, if the folder is there (beside the
+#: repository, as ../shared/data/practice); empty for none.
+DEMO_PRACTICE_DATA = env_str(
+    "DEMO_PRACTICE_DATA", str(BASE_DIR.parent / "shared" / "data" / "practice")
+)
+
 INSTALLED_APPS = [
     "alliance.apps.AllianceAdminConfig",
     "django.contrib.auth",

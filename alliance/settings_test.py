@@ -18,3 +18,6 @@ WHITENOISE_AUTOREFRESH = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Lets the test runner's `flush` empty the append-only audit log (see audit/flush_for_tests).
 INSTALLED_APPS = [*INSTALLED_APPS, "audit.flush_for_tests"]  # noqa: F405
+
+# The demo's national practice figures (95,650 rows) are not imported on every demo load.
+DEMO_PRACTICE_DATA = ""

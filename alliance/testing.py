@@ -41,6 +41,7 @@ SERVICE_VARIABLES = frozenset(
         "DATABASE_URL",
         "DEBUG",
         "DEFAULT_FROM_EMAIL",
+        "DEMO_PRACTICE_DATA",
         "EMAIL_URL",
         "HUEY_IMMEDIATE",
         "HUEY_SQLITE_PATH",
