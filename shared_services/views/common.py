@@ -1,12 +1,20 @@
-"""What the shared services pages share: breadcrumbs and the search form."""
+"""What the shared services pages share: breadcrumbs, the search form, and running a
+service for a form."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
 from django.urls import reverse
 
+from alliance.forms import add_service_errors
 from collectives.models import Membership
-from shared_services.models import Stage
+from shared_services.models import SharedService, Stage
 
 PAGE_SIZE = 25
 
@@ -34,3 +42,29 @@ class ServiceSearchForm(SearchForm):
 def search_text(data: object) -> str:
     form = SearchForm(data or None)  # type: ignore[arg-type]
     return form.cleaned_data["q"].strip() if form.is_valid() else ""
+
+
+def slug_of(membership: Membership) -> str:
+    return membership.collective.slug
+
+
+def service_crumbs(membership: Membership, service: SharedService) -> list[dict[str, str]]:
+    href = reverse("shared_services:service", args=[slug_of(membership), service.pk])
+    return crumbs(membership, (service.name, href))
+
+
+def attempt(
+    request: HttpRequest, form: forms.Form, act: Callable[[], Any], done: str, renames: Any = None
+) -> bool:
+    """Run a service for a valid form: True if it succeeded (a message is shown), else its
+    errors are on the form."""
+    try:
+        act()
+    except ValidationError as error:
+        add_service_errors(form, error, renames)
+        return False
+    except PermissionDenied as error:
+        form.add_error(None, str(error))
+        return False
+    messages.success(request, done)
+    return True

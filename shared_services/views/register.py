@@ -8,20 +8,17 @@ shared_services.selectors reads, shared_services.access says who may.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils import timezone
 
 from alliance.exports import csv_response, export_view, xlsx_response
-from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
 from shared_services import access, selectors, services, spc
@@ -38,34 +35,15 @@ from shared_services.forms import (
     ValueForm,
 )
 from shared_services.models import BenefitMeasure, SharedService, Stage
-from shared_services.views.common import PAGE_SIZE, ServiceSearchForm, crumbs, search_text
-
-
-def _slug(membership: Membership) -> str:
-    return membership.collective.slug
-
-
-def _service_crumbs(membership: Membership, service: SharedService) -> list[dict[str, str]]:
-    href = reverse("shared_services:service", args=[_slug(membership), service.pk])
-    return crumbs(membership, (service.name, href))
-
-
-def _attempt(
-    request: HttpRequest, form: Form, act: Callable[[], Any], done: str, renames: Any = None
-) -> bool:
-    """Run a service for a valid form: True if it succeeded (a message is shown), else its
-    errors are on the form."""
-    try:
-        act()
-    except ValidationError as error:
-        add_service_errors(form, error, renames)
-        return False
-    except PermissionDenied as error:
-        form.add_error(None, str(error))
-        return False
-    messages.success(request, done)
-    return True
-
+from shared_services.views.common import (
+    PAGE_SIZE,
+    ServiceSearchForm,
+    attempt,
+    crumbs,
+    search_text,
+    service_crumbs,
+    slug_of,
+)
 
 # ------------------------------------------------------------------------------------------
 # The list
@@ -112,7 +90,7 @@ def _service_rows(services_: Iterable[SharedService]) -> list[list[Any]]:
 def services_export(request: HttpRequest, membership: Membership, fmt: str) -> HttpResponse:
     access.require_reader(membership)
     rows = _service_rows(selectors.service_list(membership.collective_id))
-    name = f"shared-services-{_slug(membership)}"
+    name = f"shared-services-{slug_of(membership)}"
     if fmt == "xlsx":
         return xlsx_response(f"{name}.xlsx", {"Shared services": rows})
     return csv_response(f"{name}.csv", rows)
@@ -136,13 +114,13 @@ def service_new(request: HttpRequest, membership: Membership) -> HttpResponse:
     created: list[SharedService] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             request,
             form,
             lambda: created.append(services.service_create(actor_membership=membership, **data)),
             f"{data['name']} is on the register, at the idea stage.",
         ):
-            return redirect("shared_services:service", _slug(membership), created[0].pk)
+            return redirect("shared_services:service", slug_of(membership), created[0].pk)
     return render(
         request,
         "shared_services/form.html",
@@ -235,7 +213,7 @@ def service_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpR
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             request,
             form,
             lambda: services.service_update(
@@ -244,7 +222,7 @@ def service_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpR
             "The service is changed.",
         )
     ):
-        return redirect("shared_services:service", _slug(membership), service.pk)
+        return redirect("shared_services:service", slug_of(membership), service.pk)
     return render(
         request,
         "shared_services/form.html",
@@ -253,7 +231,7 @@ def service_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpR
             "membership": membership,
             "form": form,
             "submit": "Save the changes",
-            "breadcrumbs": _service_crumbs(membership, service),
+            "breadcrumbs": service_crumbs(membership, service),
         },
     )
 
@@ -265,7 +243,7 @@ def service_stage(request: HttpRequest, membership: Membership, pk: int) -> Http
     form = StageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             request,
             form,
             lambda: services.stage_move(
@@ -276,7 +254,7 @@ def service_stage(request: HttpRequest, membership: Membership, pk: int) -> Http
             ),
             f"{service.name} has moved to {Stage(data['stage']).label.lower()}.",
         ):
-            return redirect("shared_services:service", _slug(membership), service.pk)
+            return redirect("shared_services:service", slug_of(membership), service.pk)
     return render(
         request,
         "shared_services/form.html",
@@ -287,7 +265,7 @@ def service_stage(request: HttpRequest, membership: Membership, pk: int) -> Http
             "membership": membership,
             "form": form,
             "submit": "Move it",
-            "breadcrumbs": _service_crumbs(membership, service),
+            "breadcrumbs": service_crumbs(membership, service),
         },
     )
 
@@ -308,7 +286,7 @@ def service_practices(request: HttpRequest, membership: Membership, pk: int) -> 
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             request,
             form,
             lambda: services.participant_add(
@@ -319,7 +297,7 @@ def service_practices(request: HttpRequest, membership: Membership, pk: int) -> 
             ),
             "The practice is in the service; it is asked to answer every way of working.",
         ):
-            return redirect("shared_services:service", _slug(membership), service.pk)
+            return redirect("shared_services:service", slug_of(membership), service.pk)
     return render(
         request,
         "shared_services/form.html",
@@ -329,7 +307,7 @@ def service_practices(request: HttpRequest, membership: Membership, pk: int) -> 
             "form": form,
             "submit": "Add the practice",
             "empty": None if choices else "Every member practice is already in the service.",
-            "breadcrumbs": _service_crumbs(membership, service),
+            "breadcrumbs": service_crumbs(membership, service),
         },
     )
 
@@ -351,7 +329,7 @@ def service_practice_leave(
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             request,
             form,
             lambda: services.participant_leave(
@@ -363,7 +341,7 @@ def service_practice_leave(
             f"{row.practice.name} has left {service.name}.",
         )
     ):
-        return redirect("shared_services:service", _slug(membership), service.pk)
+        return redirect("shared_services:service", slug_of(membership), service.pk)
     return render(
         request,
         "shared_services/form.html",
@@ -375,7 +353,7 @@ def service_practice_leave(
             "form": form,
             "submit": "It leaves the service",
             "warning": True,
-            "breadcrumbs": _service_crumbs(membership, service),
+            "breadcrumbs": service_crumbs(membership, service),
         },
     )
 
@@ -391,7 +369,7 @@ def service_decisions(request: HttpRequest, membership: Membership, pk: int) -> 
     )
     if request.method == "POST" and form.is_valid():
         linked = request.POST.get("unlink") is None
-        if _attempt(
+        if attempt(
             request,
             form,
             lambda: services.service_decision_link(
@@ -402,7 +380,7 @@ def service_decisions(request: HttpRequest, membership: Membership, pk: int) -> 
             ),
             "The decision is linked to the service." if linked else "The decision is unlinked.",
         ):
-            return redirect("shared_services:service", _slug(membership), service.pk)
+            return redirect("shared_services:service", slug_of(membership), service.pk)
     return render(
         request,
         "shared_services/form.html",
@@ -412,7 +390,7 @@ def service_decisions(request: HttpRequest, membership: Membership, pk: int) -> 
             "membership": membership,
             "form": form,
             "submit": "Link the decision",
-            "breadcrumbs": _service_crumbs(membership, service),
+            "breadcrumbs": service_crumbs(membership, service),
         },
     )
 
@@ -430,7 +408,7 @@ def service_measure_new(request: HttpRequest, membership: Membership, pk: int) -
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             request,
             form,
             lambda: created.append(
@@ -441,7 +419,7 @@ def service_measure_new(request: HttpRequest, membership: Membership, pk: int) -
             "The measure is added: enter its monthly values, or upload them.",
         )
     ):
-        return redirect("shared_services:measure", _slug(membership), created[0].pk)
+        return redirect("shared_services:measure", slug_of(membership), created[0].pk)
     return render(
         request,
         "shared_services/form.html",
@@ -450,7 +428,7 @@ def service_measure_new(request: HttpRequest, membership: Membership, pk: int) -
             "membership": membership,
             "form": form,
             "submit": "Add the measure",
-            "breadcrumbs": _service_crumbs(membership, service),
+            "breadcrumbs": service_crumbs(membership, service),
         },
     )
 
@@ -471,7 +449,7 @@ def measure_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
             raise PermissionDenied("Only the service's lead or a convenor enters its values.")
         if "value" in request.POST and value_form.is_valid():
             data = value_form.cleaned_data
-            if _attempt(
+            if attempt(
                 request,
                 value_form,
                 lambda: services.measure_values_set(
@@ -482,11 +460,11 @@ def measure_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
                 "The value is saved.",
                 {"values[0].month": "month", "values[0].value": "value"},
             ):
-                return redirect("shared_services:measure", _slug(membership), measure.pk)
+                return redirect("shared_services:measure", slug_of(membership), measure.pk)
         if "upload" in request.POST and upload_form.is_valid():
             upload = upload_form.cleaned_data["file"]
             changed: list[int] = []
-            if _attempt(
+            if attempt(
                 request,
                 upload_form,
                 lambda: changed.append(
@@ -498,7 +476,7 @@ def measure_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
                 ),
                 "The file is read.",
             ):
-                return redirect("shared_services:measure", _slug(membership), measure.pk)
+                return redirect("shared_services:measure", slug_of(membership), measure.pk)
     chart = selectors.run_chart(measure)
     return render(
         request,
@@ -514,7 +492,7 @@ def measure_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
             "runs": runs,
             "value_form": value_form,
             "upload_form": upload_form,
-            "breadcrumbs": _service_crumbs(membership, measure.service),
+            "breadcrumbs": service_crumbs(membership, measure.service),
         },
     )
 
@@ -530,7 +508,7 @@ def measure_export(request: HttpRequest, membership: Membership, pk: int, fmt: s
         rows.append([point.label, point.value, signals, point.kind])
     name = f"measure-{measure.pk}"
     if fmt == "xlsx":
-        return xlsx_response(f"{name}.xlsx", {measure.name[:31] or "Measure": rows})
+        return xlsx_response(f"{name}.xlsx", {measure.name: rows})
     return csv_response(f"{name}.csv", rows)
 
 
@@ -546,14 +524,14 @@ def settings_page(request: HttpRequest, membership: Membership) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             request,
             form,
             lambda: services.settings_update(actor_membership=membership, **form.cleaned_data),
             "The settings are saved.",
         )
     ):
-        return redirect("shared_services:services", _slug(membership))
+        return redirect("shared_services:services", slug_of(membership))
     return render(
         request,
         "shared_services/form.html",

@@ -17,16 +17,15 @@ from collectives.models import Membership
 from shared_services import access, selectors, services
 from shared_services.forms import AnswerForm, ReviseForm, WayForm
 from shared_services.models import WayOfWorking
-from shared_services.views.common import crumbs
-from shared_services.views.register import _attempt, _service_crumbs, _slug
+from shared_services.views.common import attempt, crumbs, service_crumbs, slug_of
 
 
 def _way_crumbs(membership: Membership, way: WayOfWorking) -> list[dict[str, str]]:
     return [
-        *_service_crumbs(membership, way.service),
+        *service_crumbs(membership, way.service),
         {
             "text": way.title,
-            "href": reverse("shared_services:way", args=[_slug(membership), way.pk]),
+            "href": reverse("shared_services:way", args=[slug_of(membership), way.pk]),
         },
     ]
 
@@ -40,7 +39,7 @@ def service_way_new(request: HttpRequest, membership: Membership, pk: int) -> Ht
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             request,
             form,
             lambda: created.append(
@@ -49,7 +48,7 @@ def service_way_new(request: HttpRequest, membership: Membership, pk: int) -> Ht
             "The way of working is written, at version 1: every practice in the service is asked.",
         )
     ):
-        return redirect("shared_services:way", _slug(membership), created[0].pk)
+        return redirect("shared_services:way", slug_of(membership), created[0].pk)
     return render(
         request,
         "shared_services/form.html",
@@ -60,7 +59,7 @@ def service_way_new(request: HttpRequest, membership: Membership, pk: int) -> Ht
             "membership": membership,
             "form": form,
             "submit": "Add it",
-            "breadcrumbs": _service_crumbs(membership, service),
+            "breadcrumbs": service_crumbs(membership, service),
         },
     )
 
@@ -94,7 +93,7 @@ def way_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
             else "",
             "runs": access.can_run(membership, way.service),
             "answers_for": practice if in_service else None,
-            "breadcrumbs": _service_crumbs(membership, way.service),
+            "breadcrumbs": service_crumbs(membership, way.service),
         },
     )
 
@@ -112,14 +111,14 @@ def way_revise(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             request,
             form,
             lambda: services.way_revise(actor_membership=membership, way=way, **form.cleaned_data),
             "The new version is out: every practice is asked again.",
         )
     ):
-        return redirect("shared_services:way", _slug(membership), way.pk)
+        return redirect("shared_services:way", slug_of(membership), way.pk)
     return render(
         request,
         "shared_services/form.html",
@@ -160,14 +159,14 @@ def way_answer(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             request,
             form,
             lambda: services.way_answer(actor_membership=membership, way=way, **form.cleaned_data),
             f"{practice.name}'s answer is recorded.",
         )
     ):
-        return redirect("shared_services:way", _slug(membership), way.pk)
+        return redirect("shared_services:way", slug_of(membership), way.pk)
     return render(
         request,
         "shared_services/answer.html",
