@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from collectives.models import CollectiveOrganisation
 from directory.models import OrganisationKind
+from golden_thread.models import Briefing
 from shared_services import matrix_rules as rules
 from shared_services.models import (
     BodyGroup,
@@ -196,6 +197,13 @@ def decision_of(change: MatrixChange) -> Any:
         return change.proposal.decision
     except ObjectDoesNotExist:
         return None
+
+
+def briefing_of(decision: Any) -> Any:
+    """The golden-thread briefing of a change's decision, if one was written."""
+    if decision is None:
+        return None
+    return Briefing.objects.filter(decision=decision).first()
 
 
 def change_cells(change: MatrixChange) -> dict[str, dict[str, str]]:

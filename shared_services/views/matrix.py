@@ -22,7 +22,6 @@ from alliance.exports import csv_response, export_view, xlsx_response
 from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
-from golden_thread.models import Briefing
 from shared_services import access
 from shared_services import matrix_rules as rules
 from shared_services import selectors_matrix as selectors
@@ -274,7 +273,7 @@ def change_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 def _detail_context(membership: Membership, change: MatrixChange) -> dict[str, Any]:
     found = selectors.change_view(change, collective_id=membership.collective_id)
-    briefing = Briefing.objects.filter(decision=found.decision).first() if found.decision else None
+    briefing = selectors.briefing_of(found.decision)
     return {
         "membership": membership,
         "change": change,
