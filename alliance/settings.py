@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "relationships",
     "sustainability",
     "shared_services",
+    "system",
     "home",
     "api",
 ]

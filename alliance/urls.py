@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("golden_thread.urls")),
     path("", include("relationships.urls")),
     path("", include("shared_services.urls")),
+    path("", include("system.urls")),
     path("", include("sustainability.urls")),
     path("", include("notifications.urls")),
     path("", include("accounts.urls")),

@@ -302,5 +302,6 @@ urlpatterns += [
         name="nudge_thresholds",
     ),
     path("", include("shared_services.api.urls")),
+    path("", include("system.api.urls")),
     path("", include("sustainability.api_urls")),
 ]

@@ -1,0 +1,5 @@
+"""Whole-system API: stakeholders (filled in by its builder)."""
+
+from django.urls import URLPattern
+
+routes: list[URLPattern] = []

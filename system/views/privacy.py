@@ -1,0 +1,5 @@
+"""Whole-system pages: privacy (filled in by its builder)."""
+
+from django.urls import URLPattern
+
+routes: list[URLPattern] = []
