@@ -127,7 +127,7 @@ class Stakeholder(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.erased_at or self.person_id is None:
+        if self.erased_at or self.person is None:
             return "An erased stakeholder"
         return f"{self.person.name}, {self.organisation.name}"
 
