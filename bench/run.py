@@ -345,6 +345,7 @@ def _golden_thread(practices: int, pcns: int, decisions: int, prefix: str) -> An
         Briefing(
             collective=collective,
             decision=d,
+            title=d.title,
             summary="We agreed to do the thing.",
             meaning="Your practice does the thing from next month.",
             action="Do the thing." if i % 2 else "",

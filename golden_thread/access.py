@@ -29,10 +29,13 @@ PRACTICE_ROLES = (Role.REPRESENTATIVE, Role.DEPUTY, Role.MEMBER, Role.CONVENOR)
 
 
 def facilitates(membership: Membership, briefing: Briefing) -> bool:
-    """The decision's facilitator (or a convenor) of the briefing's collective."""
-    return membership.collective_id == briefing.collective_id and decisions_access.facilitates(
-        membership, briefing.decision.proposal
-    )
+    """The decision's facilitator (or a convenor) of the briefing's collective; for a notice
+    (a briefing with no decision), its author or a convenor."""
+    if membership.collective_id != briefing.collective_id:
+        return False
+    if briefing.decision is None:
+        return membership.is_convenor or membership.user_id == briefing.author_id
+    return decisions_access.facilitates(membership, briefing.decision.proposal)
 
 
 def require_facilitator(membership: Membership, briefing: Briefing) -> None:

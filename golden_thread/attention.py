@@ -44,7 +44,7 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
             if t.acknowledged_at is None:
                 items.append(
                     AttentionItem(
-                        title=f"Acknowledge: {t.briefing.decision.title}",
+                        title=f"Acknowledge: {t.briefing.title}",
                         description="The leadership group decided this. Tell it the decision "
                         "reached your practice: discussed, understood, or you have questions.",
                         href=href,
@@ -55,7 +55,7 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
                 by = t.briefing.action_by
                 items.append(
                     AttentionItem(
-                        title=f"Is it in place? {t.briefing.decision.title}",
+                        title=f"Is it in place? {t.briefing.title}",
                         description="Tell the group whether the action is in place"
                         + (f" (due {by:%d %B %Y})." if by else "."),
                         href=href,
@@ -79,7 +79,7 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
                 pcn_id=organisation_id,
                 acknowledged_at__isnull=True,
             )
-            .values("briefing_id", "briefing__decision__title")
+            .values("briefing_id", "briefing__title")
             .annotate(n=Count("id"))
             .order_by("briefing_id")[: SHOWN + 1]
         )
@@ -97,7 +97,7 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
             items.append(
                 AttentionItem(
                     title=f"{n} practice{'s' if n != 1 else ''} of your PCN not reached: "
-                    f"{row['briefing__decision__title']}",
+                    f"{row['briefing__title']}",
                     description="Take it to your next PCN meeting and record it, so every "
                     "practice hears it.",
                     href=reverse("golden_thread:briefing_thread", args=[slug, row["briefing_id"]]),
@@ -111,10 +111,14 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
     )
     if not membership.is_convenor:
         asked = asked.filter(
-            thread__briefing__decision__proposal__facilitator_id=membership.user_id
+            Q(thread__briefing__decision__proposal__facilitator_id=membership.user_id)
+            | Q(
+                thread__briefing__decision__isnull=True,
+                thread__briefing__author_id=membership.user_id,
+            )
         )
     open_questions = (
-        asked.values("thread__briefing_id", "thread__briefing__decision__title")
+        asked.values("thread__briefing_id", "thread__briefing__title")
         .annotate(n=Count("id"))
         .order_by("thread__briefing_id")
     )
@@ -123,7 +127,7 @@ def briefings_needing_you(membership: Membership) -> list[AttentionItem]:
         items.append(
             AttentionItem(
                 title=f"{n} question{'s' if n != 1 else ''} to answer: "
-                f"{question_row['thread__briefing__decision__title']}",
+                f"{question_row['thread__briefing__title']}",
                 description="Practices asked about this decision. Your answer shows on the "
                 "briefing for every practice.",
                 href=reverse(

@@ -51,7 +51,7 @@ def chasers_send(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 def _chase_briefing(threads: list[Thread], now: dt.datetime) -> dict[str, int]:
     briefing = threads[0].briefing
-    collective, title = briefing.collective, briefing.decision.title
+    collective, title = briefing.collective, briefing.title
     assert briefing.published_at is not None
     age = now - briefing.published_at
     leads = access.pcn_leads(collective.pk, sorted({t.pcn_id for t in threads if t.pcn_id}))

@@ -21,7 +21,22 @@ class Briefing(models.Model):
         "collectives.Collective", on_delete=models.CASCADE, related_name="briefings"
     )
     decision = models.OneToOneField(
-        "decisions.Decision", on_delete=models.PROTECT, related_name="briefing"
+        "decisions.Decision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="briefing",
+        help_text="The decision it carries; empty for a notice from another part of Alliance "
+        "(a system meeting's outcome, a negotiation's).",
+    )
+    title = models.CharField(
+        max_length=200, help_text="The decision's title, or the notice's: what practices see."
+    )
+    source_label = models.CharField(
+        max_length=200, blank=True, help_text="For a notice: where it comes from, e.g. a meeting."
+    )
+    source_path = models.CharField(
+        max_length=300, blank=True, help_text="For a notice: the page it comes from."
     )
     summary = models.TextField("In plain English", help_text="What the group decided.")
     meaning = models.TextField(
@@ -64,7 +79,7 @@ class Briefing(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Briefing: {self.decision.title}"
+        return f"Briefing: {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("golden_thread:briefing", args=[self.collective.slug, self.pk])

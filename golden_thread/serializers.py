@@ -63,14 +63,21 @@ class FiguresOutput(serializers.Serializer):
 
 
 class BriefingOutput(serializers.ModelSerializer):
-    decision = DecisionRefOutput()
+    decision = DecisionRefOutput(
+        allow_null=True, help_text="The decision it carries; null for a notice."
+    )
+    source_label = serializers.CharField(help_text="For a notice: where it comes from.")
+    source_path = serializers.CharField(help_text="For a notice: the page it comes from.")
     figures = serializers.SerializerMethodField()
 
     class Meta:
         model = Briefing
         fields = [
             "id",
+            "title",
             "decision",
+            "source_label",
+            "source_path",
             "summary",
             "meaning",
             "action",

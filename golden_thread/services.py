@@ -84,6 +84,7 @@ def briefing_save(
         )
     _check_text(summary, meaning, action, action_by)
     adding = briefing.pk is None
+    briefing.title = decision.title
     briefing.summary, briefing.meaning = summary.strip(), meaning.strip()
     briefing.action = action.strip()
     briefing.action_by = action_by if briefing.action else None
@@ -113,7 +114,6 @@ def briefing_publish(
     """Send the briefing to every practice of the collective, through its PCN's Clinical
     Director and directly. A briefing that reads harder than the collective's threshold
     needs `confirm_hard`."""
-    now = now or timezone.now()
     briefing = (
         Briefing.objects.select_for_update(of=("self",))
         .select_related("collective", "decision__proposal")
@@ -122,6 +122,58 @@ def briefing_publish(
     require_facilitator(actor_membership, briefing)
     if briefing.is_published:
         raise ValidationError("This briefing is already published.")
+    return _send(actor_membership, briefing, confirm_hard=confirm_hard, now=now or timezone.now())
+
+
+@transaction.atomic
+def notice_publish(
+    *,
+    actor_membership: Membership,
+    title: str,
+    summary: str,
+    meaning: str,
+    source_label: str,
+    source_path: str,
+    confirm_hard: bool = False,
+    now: dt.datetime | None = None,
+) -> Briefing:
+    """Carry something that is not a decision (a system meeting's outcome, a negotiation's)
+    to every practice of the collective, as a briefing is carried: the same threads,
+    acknowledgements, questions and chasers. The caller's own rule says who may publish it;
+    its author answers its questions. Readability is checked as for a decision's briefing."""
+    now = now or timezone.now()
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": "Give the notice a title."})
+    if len(title) > Briefing._meta.get_field("title").max_length:  # type: ignore[operator]
+        raise ValidationError({"title": "Keep the title under 200 characters."})
+    _check_text(summary, meaning, "", None)
+    briefing = Briefing.objects.create(
+        collective=actor_membership.collective,
+        decision=None,
+        title=title,
+        summary=summary.strip(),
+        meaning=meaning.strip(),
+        source_label=source_label.strip()[:200],
+        source_path=source_path[:300],
+        author=actor_membership.user,
+        created_at=now,
+    )
+    audit_record(
+        actor=actor_membership.user,
+        action="briefing.created",
+        obj=briefing,
+        collective=actor_membership.collective,
+        after={"notice": True, "source": source_path[:300]},
+    )
+    return _send(actor_membership, briefing, confirm_hard=confirm_hard, now=now)
+
+
+def _send(
+    actor_membership: Membership, briefing: Briefing, *, confirm_hard: bool, now: dt.datetime
+) -> Briefing:
+    """Publish a locked, unpublished briefing: a thread and a touch for every practice, the
+    notifications, the audit entry."""
     figures = readability_of(briefing, briefing.collective)
     if figures.below_threshold and not confirm_hard:
         raise ValidationError(
@@ -160,8 +212,10 @@ def briefing_publish(
             if contacts.get(t.practice_id)
         ]
     )
-    title = briefing.decision.title
+    title = briefing.title
     collective = briefing.collective
+    # A decision's briefing, or a notice (a system meeting's outcome, a negotiation's).
+    news, said = ("New decision", "has decided") if briefing.decision_id else ("News", "tells you")
     need = (
         f"\n\nWhat you need to do, by {briefing.action_by:%d %B %Y}: {briefing.action}"
         if briefing.action_needed and briefing.action_by
@@ -171,8 +225,8 @@ def briefing_publish(
         users=[u for users in contacts.values() for u in users],
         collective=collective,
         key=f"briefing:{briefing.pk}:published",
-        subject=f"New decision for your practice: {title}",
-        body=f"{collective.name} has decided: {title}.\n\n{briefing.summary}\n\n"
+        subject=f"{news} for your practice: {title}",
+        body=f"{collective.name} {said}: {title}.\n\n{briefing.summary}\n\n"
         f"What it means for your practice: {briefing.meaning}{need}\n\n"
         "Please acknowledge it: tell us it was discussed at your practice meeting, that "
         "you understood it, or that you have questions.",
@@ -189,7 +243,7 @@ def briefing_publish(
             collective=collective,
             key=f"briefing:{briefing.pk}:pcn:{pcn_id}",
             subject=f"Please take to your next PCN meeting: {title}",
-            body=f"{collective.name} has decided: {title}.\n\n{briefing.summary}\n\n"
+            body=f"{collective.name} {said}: {title}.\n\n{briefing.summary}\n\n"
             f"Please take it to your next PCN meeting and record that you did, so that its "
             f"{len(names)} practice{'s' if len(names) != 1 else ''} ({', '.join(names)}) "
             "hear it from you too.",
@@ -386,12 +440,12 @@ def acknowledge(
 def _ask(membership: Membership, thread: Thread, text: str) -> Question:
     question = Question.objects.create(thread=thread, text=text.strip(), asked_by=membership.user)
     briefing = thread.briefing
-    facilitator = briefing.decision.proposal.facilitator
+    facilitator = briefing.decision.proposal.facilitator if briefing.decision else briefing.author
     notify(
         users=[facilitator] if facilitator else [],
         collective=briefing.collective,
         key=f"question:{question.pk}:asked",
-        subject=f"A question on {briefing.decision.title}",
+        subject=f"A question on {briefing.title}",
         body=f"{thread.practice.name} asks: {question.text}\n\nAnswer it on the briefing; "
         "the answer shows there for every practice.",
         path=briefing.get_absolute_url() + f"#question-{question.pk}",
@@ -437,7 +491,7 @@ def question_answer(*, actor_membership: Membership, question: Question, answer:
             users=[question.asked_by] if question.asked_by else [],
             collective=briefing.collective,
             key=f"question:{question.pk}:answered",
-            subject=f"Your question on {briefing.decision.title} is answered",
+            subject=f"Your question on {briefing.title} is answered",
             body=f"You asked: {question.text}\n\nThe answer: {question.answer}",
             path=briefing.get_absolute_url() + f"#question-{question.pk}",
         )

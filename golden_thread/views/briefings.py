@@ -36,7 +36,7 @@ def briefings(request: HttpRequest, membership: Membership) -> HttpResponse:
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     published = selectors.briefings_for_collective(collective=membership.collective, published=True)
     if query:
-        published = published.filter(decision__title__icontains=query)
+        published = published.filter(title__icontains=query)
     cid = membership.collective_id
     # What depends on the collective alone (the published briefings and their figures), and
     # the drafts this person may publish, are kept until the collective changes
@@ -174,7 +174,7 @@ def briefing_publish(request: HttpRequest, membership: Membership, pk: int) -> H
         request,
         "golden_thread/publish.html",
         {
-            "title": f"Publish the briefing: {briefing.decision.title}",
+            "title": f"Publish the briefing: {briefing.title}",
             "membership": membership,
             "briefing": briefing,
             "form": form,
@@ -198,7 +198,7 @@ def briefing_detail(request: HttpRequest, membership: Membership, pk: int) -> Ht
         request,
         "golden_thread/briefing.html",
         {
-            "title": briefing.decision.title,
+            "title": briefing.title,
             "membership": membership,
             "briefing": briefing,
             "thread": thread,
@@ -228,16 +228,14 @@ def briefing_thread(request: HttpRequest, membership: Membership, pk: int) -> Ht
         request,
         "golden_thread/thread.html",
         {
-            "title": f"Where the thread stands: {briefing.decision.title}",
+            "title": f"Where the thread stands: {briefing.title}",
             "membership": membership,
             "briefing": briefing,
             "f": figures,
             "groups": groups,
             "facilitates": access.facilitates(membership, briefing),
             "leads": [g for g in groups if access.leads_pcn(membership, g.pcn_id)],
-            "breadcrumbs": crumbs(
-                membership, (briefing.decision.title, url_of(membership, briefing))
-            ),
+            "breadcrumbs": crumbs(membership, (briefing.title, url_of(membership, briefing))),
         },
     )
 

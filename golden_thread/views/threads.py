@@ -49,14 +49,12 @@ def _practice_form(
         request,
         template,
         {
-            "title": f"{title}: {briefing.decision.title}",
+            "title": f"{title}: {briefing.title}",
             "membership": membership,
             "briefing": briefing,
             "thread": thread,
             "form": form,
-            "breadcrumbs": crumbs(
-                membership, (briefing.decision.title, url_of(membership, briefing))
-            ),
+            "breadcrumbs": crumbs(membership, (briefing.title, url_of(membership, briefing))),
         },
     )
 
@@ -130,14 +128,12 @@ def question_answer(
         request,
         "golden_thread/answer.html",
         {
-            "title": f"Answer a question: {briefing.decision.title}",
+            "title": f"Answer a question: {briefing.title}",
             "membership": membership,
             "briefing": briefing,
             "question": question,
             "form": form,
-            "breadcrumbs": crumbs(
-                membership, (briefing.decision.title, url_of(membership, briefing))
-            ),
+            "breadcrumbs": crumbs(membership, (briefing.title, url_of(membership, briefing))),
         },
     )
 
@@ -186,12 +182,10 @@ def touches(request: HttpRequest, membership: Membership, pk: int) -> HttpRespon
         request,
         "golden_thread/touches.html",
         {
-            "title": f"Record how it reached practices: {briefing.decision.title}",
+            "title": f"Record how it reached practices: {briefing.title}",
             "membership": membership,
             "briefing": briefing,
             "form": form,
-            "breadcrumbs": crumbs(
-                membership, (briefing.decision.title, url_of(membership, briefing))
-            ),
+            "breadcrumbs": crumbs(membership, (briefing.title, url_of(membership, briefing))),
         },
     )
