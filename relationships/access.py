@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from collectives.models import Membership
@@ -57,8 +57,10 @@ def rhythm_organisations(
 
 
 def get_nudge_in_collective(membership: Membership, pk: int) -> Nudge:
+    """A nudge of the collective; one for another person alone is not found."""
     found = (
         Nudge.objects.filter(collective_id=membership.collective_id, pk=pk)
+        .filter(Q(user__isnull=True) | Q(user_id=membership.user_id))
         .prefetch_related("organisations")
         .first()
     )

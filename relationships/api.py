@@ -268,8 +268,8 @@ class NudgeDismiss(APIView):
 
 
 class NudgeSnooze(APIView):
-    """Someone of one of the nudge's organisations (or a convenor) snoozes it for 1 to 90
-    days (7 unless told)."""
+    """Someone of one of the nudge's organisations (or a convenor; for a nudge for one person,
+    that person) snoozes it for 1 to 90 days (7 unless told), or until a date."""
 
     serializer_class = NudgeOutput
 
@@ -278,7 +278,9 @@ class NudgeSnooze(APIView):
         membership = get_membership_for_user(request.user, slug)
         nudge = access.get_nudge_in_collective(membership, pk)
         data = valid_input(SnoozeInput, request)
-        services.nudge_snooze(actor_membership=membership, nudge=nudge, days=data["days"])
+        services.nudge_snooze(
+            actor_membership=membership, nudge=nudge, days=data["days"], until=data["until"]
+        )
         return Response(NudgeOutput(access.get_nudge_in_collective(membership, pk)).data)
 
 

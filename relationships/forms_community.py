@@ -17,6 +17,12 @@ class SnoozeForm(forms.Form):
     days = forms.TypedChoiceField(
         label="Snooze for", choices=SNOOZE_CHOICES, coerce=int, initial="7", required=False
     )
+    until = forms.DateField(
+        label="Or until a date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date to snooze until, like 2025-03-20."},
+    )
 
 
 def _others(collective: Any, own: int | None) -> Any:

@@ -184,7 +184,8 @@ class CalendarFeed(models.Model):
 
 class Nudge(models.Model):
     """A prompt from a rule, e.g. 'nine e-mails and no conversation in six weeks'. One per
-    rule, subject and period (`key`); it can be dismissed or snoozed."""
+    rule, subject and period (`key`); it can be dismissed or snoozed. A nudge with a `user`
+    is for that person alone (whole-system working's cold key relationships)."""
 
     collective = models.ForeignKey(
         "collectives.Collective", on_delete=models.CASCADE, related_name="nudges"
@@ -192,6 +193,15 @@ class Nudge(models.Model):
     key = models.CharField(max_length=200)
     rule = models.CharField(max_length=40)
     organisations = models.ManyToManyField("directory.Organisation", related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The one person the nudge is for (e.g. a cold key relationship's owner), "
+        "who alone sees it; empty for a nudge about organisations, seen by their people.",
+    )
     text = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
     snoozed_until = models.DateTimeField(null=True, blank=True)

@@ -202,10 +202,22 @@ class NudgeOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
     snoozed_until = serializers.DateTimeField(allow_null=True)
     dismissed_at = serializers.DateTimeField(allow_null=True)
+    for_you_alone = serializers.SerializerMethodField(
+        help_text="True for a nudge for the caller alone (a cold key relationship of theirs)."
+    )
+
+    def get_for_you_alone(self, nudge: Any) -> bool:
+        return nudge.user_id is not None
 
 
 class SnoozeInput(serializers.Serializer):
     days = serializers.IntegerField(required=False, default=7, min_value=1, max_value=90)
+    until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Snooze until the start of this date instead (within 90 days).",
+    )
 
 
 # Asks and offers --------------------------------------------------------------------------

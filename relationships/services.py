@@ -23,6 +23,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from collectives.access import require_convenor
 from collectives.models import CollectiveOrganisation, Membership, Role
+from directory.models import Person
 from directory.selectors import people_seen_by
 from relationships.models import (
     Ask,
@@ -95,11 +96,22 @@ def contact_add(
     duration_minutes: int | None = None,
     participants: Iterable[Any] = (),
     note: str = "",
+    people: Iterable[Any] = (),
 ) -> Contact:
-    """Log a contact between two or more member organisations."""
+    """Log a contact between two or more member organisations. ``people`` are directory
+    people from outside the collective who took part (a stakeholder in a system
+    organisation, system.services_stakeholders.contact_log): each is a participant, and
+    their organisations are in the contact without having to be members."""
     collective_id = actor_membership.collective_id
     organisation_ids = _members(collective_id, organisations)
     _require_acting(actor_membership, organisation_ids)
+    outside_people = list(people)
+    for person in outside_people:
+        if person.owner_id not in (None, collective_id):
+            raise ValidationError({"people": "Choose people the collective knows."})
+    organisation_ids = list(
+        dict.fromkeys([*organisation_ids, *(p.organisation_id for p in outside_people)])
+    )
     errors = {}
     if len(organisation_ids) < 2:
         errors["organisations"] = "A contact is between at least two organisations."
@@ -109,9 +121,9 @@ def contact_add(
         errors["happened_at"] = "The date cannot be in the future."
     if duration_minutes is not None and not 0 < duration_minutes <= 24 * 60:
         errors["duration_minutes"] = "Give the length in minutes, between 1 and 1,440."
-    people = {p.pk: p for p in participants}
-    outside = set(people) - set(
-        Membership.objects.filter(collective_id=collective_id, user_id__in=people).values_list(
+    users = {p.pk: p for p in participants}
+    outside = set(users) - set(
+        Membership.objects.filter(collective_id=collective_id, user_id__in=users).values_list(
             "user_id", flat=True
         )
     )
@@ -128,9 +140,12 @@ def contact_add(
         recorded_by=actor_membership.user,
     )
     contact.organisations.set(organisation_ids)
-    people.setdefault(actor_membership.user_id, actor_membership.user)
+    users.setdefault(actor_membership.user_id, actor_membership.user)
     ContactParticipant.objects.bulk_create(
-        [ContactParticipant(contact=contact, user_id=pk) for pk in people]
+        [
+            *(ContactParticipant(contact=contact, user_id=pk) for pk in users),
+            *(ContactParticipant(contact=contact, person_id=p.pk) for p in outside_people),
+        ]
     )
     audit_record(
         actor=actor_membership.user,
@@ -214,17 +229,23 @@ class CalendarImport:
 def _directory(collective_id: int) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
     """By lower-cased e-mail address, in two queries: the collective's members who work for
     an organisation (organisation, user), and the people it sees (organisation, person):
-    shared people and its own, never another collective's."""
+    shared people at its member organisations and its own anywhere, never another
+    collective's."""
     users = {
         email.lower(): (organisation_id, user_id)
         for email, organisation_id, user_id in Membership.objects.filter(
             collective_id=collective_id, organisation__isnull=False
         ).values_list("user__email", "organisation_id", "user_id")
     }
+    # Its own people anywhere too: the stakeholders it added at system organisations
+    # (system.services_stakeholders), so a meeting with the ICB's director is matched.
+    seen = people_seen_by(collective_id=collective_id) | Person.objects.filter(
+        owner_id=collective_id
+    )
     people = {
         email.lower(): (organisation_id, pk)
-        for email, organisation_id, pk in people_seen_by(collective_id=collective_id)
-        .exclude(email="")
+        for email, organisation_id, pk in seen.exclude(email="")
+        .distinct()
         .values_list("email", "organisation_id", "pk")
     }
     return users, people
@@ -582,6 +603,10 @@ def calendar_feed_for_token(token: str) -> CalendarFeed | None:
 def _nudge_for(membership: Membership, nudge: Nudge) -> Nudge:
     if nudge.collective_id != membership.collective_id:
         raise PermissionDenied("That nudge belongs to another collective.")
+    if nudge.user_id is not None:  # for one person alone: only they act on it
+        if nudge.user_id != membership.user_id:
+            raise PermissionDenied("That nudge is for someone else.")
+        return nudge
     _require_acting(membership, nudge.organisations.values_list("pk", flat=True))
     return nudge
 
@@ -600,12 +625,35 @@ def nudge_dismiss(*, actor_membership: Membership, nudge: Nudge) -> Nudge:
     return nudge
 
 
+#: The longest a nudge can be snoozed for.
+MOST_SNOOZE_DAYS = 90
+
+
 @transaction.atomic
-def nudge_snooze(*, actor_membership: Membership, nudge: Nudge, days: int = 7) -> Nudge:
-    if not 1 <= days <= 90:
-        raise ValidationError({"days": "Snooze for between 1 and 90 days."})
+def nudge_snooze(
+    *,
+    actor_membership: Membership,
+    nudge: Nudge,
+    days: int = 7,
+    until: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Nudge:
+    """Snooze a nudge for `days`, or until the start of the date `until` (the day it shows
+    again), at most MOST_SNOOZE_DAYS ahead."""
+    now = now or timezone.now()
+    if until is not None:
+        today = timezone.localdate(now)
+        if not today < until <= today + dt.timedelta(days=MOST_SNOOZE_DAYS):
+            raise ValidationError(
+                {"until": f"Snooze until a date after today and within {MOST_SNOOZE_DAYS} days."}
+            )
+        snoozed_until = timezone.make_aware(dt.datetime.combine(until, dt.time.min))
+    else:
+        if not 1 <= days <= MOST_SNOOZE_DAYS:
+            raise ValidationError({"days": f"Snooze for between 1 and {MOST_SNOOZE_DAYS} days."})
+        snoozed_until = now + dt.timedelta(days=days)
     nudge = _nudge_for(actor_membership, Nudge.objects.select_for_update().get(pk=nudge.pk))
-    nudge.snoozed_until = timezone.now() + dt.timedelta(days=days)
+    nudge.snoozed_until = snoozed_until
     nudge.save(update_fields=["snoozed_until"])
     audit_record(
         actor=actor_membership.user,

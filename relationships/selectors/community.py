@@ -16,21 +16,28 @@ from relationships.nudges import open_nudges_for
 def open_nudges_visible_to(
     membership: Membership, *, now: dt.datetime | None = None
 ) -> QuerySet[Nudge]:
-    """The open nudges (neither dismissed nor snoozed now) about the member's organisation,
-    newest first; every open nudge for a convenor; none for someone of no organisation."""
+    """The open nudges (neither dismissed nor snoozed now) the member sees, newest first:
+    those about their organisation (every one about organisations for a convenor; none for
+    someone of no organisation), and those for them alone (a nudge with a `user` is seen
+    by that person only, convenors included)."""
+    now = now or timezone.now()
     if membership.is_convenor:
-        nudges = (
-            Nudge.objects.filter(collective_id=membership.collective_id, dismissed_at__isnull=True)
-            .exclude(snoozed_until__gt=now or timezone.now())
-            .order_by("-created_at", "-id")
-        )
+        about = Nudge.objects.filter(
+            collective_id=membership.collective_id, dismissed_at__isnull=True, user__isnull=True
+        ).exclude(snoozed_until__gt=now)
     elif membership.organisation_id is None:
-        nudges = Nudge.objects.none()
+        about = Nudge.objects.none()
     else:
-        nudges = open_nudges_for(
+        about = open_nudges_for(
             collective=membership.collective, organisation_id=membership.organisation_id, now=now
-        )
-    return nudges.prefetch_related("organisations")
+        ).filter(user__isnull=True)
+    mine = Nudge.objects.filter(
+        collective_id=membership.collective_id,
+        user_id=membership.user_id,
+        dismissed_at__isnull=True,
+    ).exclude(snoozed_until__gt=now)
+    nudges = Nudge.objects.filter(Q(pk__in=about.values("pk")) | Q(pk__in=mine.values("pk")))
+    return nudges.order_by("-created_at", "-id").prefetch_related("organisations")
 
 
 def asks_visible_to(membership: Membership) -> QuerySet[Ask]:

@@ -55,6 +55,7 @@ def nudges(request: HttpRequest, membership: Membership) -> HttpResponse:
             "membership": membership,
             "nudges": list(community.open_nudges_visible_to(membership)[:100]),
             "can_act": membership.is_convenor or _acts(membership),
+            "tomorrow": timezone.localdate() + dt.timedelta(days=1),
             "snooze_form": SnoozeForm(),
             "breadcrumbs": _crumbs(membership, ("Nudges", "relationships:nudges")),
         },
@@ -74,14 +75,22 @@ def nudge_action(
         messages.success(request, "Nudge dismissed.")
     else:
         form = SnoozeForm(request.POST)
-        days = (form.cleaned_data.get("days") if form.is_valid() else None) or 7
+        valid = form.is_valid()
+        days = (form.cleaned_data.get("days") if valid else None) or 7
         try:
-            nudge = services.nudge_snooze(actor_membership=membership, nudge=nudge, days=days)
+            if not valid and "until" in form.errors:
+                raise ValidationError(list(form.errors["until"]))
+            nudge = services.nudge_snooze(
+                actor_membership=membership,
+                nudge=nudge,
+                days=days,
+                until=form.cleaned_data.get("until") if valid else None,
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            until = timezone.localtime(nudge.snoozed_until)
-            messages.success(request, f"Nudge snoozed until {until:%-d %B %Y}.")
+            shows_again = timezone.localtime(nudge.snoozed_until)
+            messages.success(request, f"Nudge snoozed until {shows_again:%-d %B %Y}.")
     return redirect(reverse("relationships:nudges", args=[membership.collective.slug]))
 
 
