@@ -133,6 +133,7 @@ def main() -> None:
     import page_load  # bench/page_load.py
     from calendar_import import bench_calendar_import  # bench/calendar_import.py
     from practice_figures import bench_sustainability  # bench/practice_figures.py
+    from whole_system import bench_whole_system  # bench/whole_system.py
 
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
         call_command("migrate", verbosity=0)
@@ -152,6 +153,7 @@ def main() -> None:
         bench_relationships(repeat=30)
         bench_calendar_import(median_time, repeat=3)
         bench_sustainability(median_time)
+        bench_whole_system(median_time)
     print(f"(database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
     # Its own processes and databases: gunicorn on production settings (bench/page_load.py).
     page_load.main()

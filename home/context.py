@@ -28,6 +28,7 @@ SECTIONS = [
     ("shared_services", "Shared services", "shared_services:services", MEMBERS),
     ("who_does_what", "Who does what", "shared_services:matrix", MEMBERS),
     ("sustainability", "Sustainability", "sustainability:overview", MEMBERS),
+    ("system", "Whole system", "system:overview", MEMBERS),
     ("members", "Members", "collectives:members", EVERYONE),
     ("organisations", "Organisations", "collectives:organisations", EVERYONE),
     ("about", "Who we are", "golden_thread:about", EVERYONE),

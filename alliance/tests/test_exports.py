@@ -61,6 +61,16 @@ def test_it_knows_every_export_view():
         "pressure_xlsx",
         "overview_csv",
         "overview_xlsx",
+        "stakeholders_csv",
+        "stakeholders_xlsx",
+        "meetings_csv",
+        "meetings_xlsx",
+        "needs_csv",
+        "needs_xlsx",
+        "mandates_csv",
+        "mandates_xlsx",
+        "coverage_export",
+        "grid_export",
     }
 
 
@@ -114,6 +124,7 @@ def test_every_export_neutralises_formula_cells(client, survey):  # noqa: F811
     assert RoundParticipant.objects.filter(round=survey.round).count() == 4
     client.force_login(survey.convenor.user)
     pks = _shared_services_named_like_formulas(survey)
+    _whole_system_named_like_formulas(survey)
     pks["round"] = survey.round.pk
     # Exports that list only what a threshold or a flag lets through may hold no name.
     may_be_empty = {"pressure_csv", "pressure_xlsx"}
@@ -139,7 +150,7 @@ def test_every_export_neutralises_formula_cells(client, survey):  # noqa: F811
                 if cell.startswith(DANGEROUS_STARTS):
                     float(cell)  # only numbers (a negative gap) may start so
             checked += 1
-    assert checked == 18
+    assert checked == 30
 
 
 def _shared_services_named_like_formulas(survey) -> dict[str, int]:  # noqa: F811
@@ -174,3 +185,36 @@ def _shared_services_named_like_formulas(survey) -> dict[str, int]:  # noqa: F81
         cells=[{"function": "Estates", "body": f"org:{survey.pcn.pk}", "roles": "RA"}],
     )
     return {"service": service.pk, "measure": measure.pk, "round": 0}
+
+
+def _whole_system_named_like_formulas(survey) -> None:  # noqa: F811
+    """A system organisation, a stakeholder there, a system meeting and a practice's need
+    turned into a mandate, each named like a formula."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from alliance.testing import OrganisationFactory
+    from system import services_meetings, services_stakeholders, services_voice
+
+    icb = OrganisationFactory(name=HOSTILE[1], kind="icb")
+    stakeholder = services_stakeholders.stakeholder_add(
+        actor_membership=survey.convenor, organisation=icb.pk, name=HOSTILE[2], role=HOSTILE[3]
+    )
+    services_stakeholders.assessment_add(
+        actor_membership=survey.convenor, stakeholder=stakeholder, warmth=4, sway=4
+    )
+    services_meetings.series_create(
+        actor_membership=survey.convenor,
+        name=HOSTILE[3],
+        starts_at=timezone.now() + dt.timedelta(days=7),
+    )
+    need = services_voice.need_raise(actor_membership=survey.reps[0], title=HOSTILE[0])
+    services_voice.mandate_create(
+        actor_membership=survey.convenor,
+        need=need,
+        ask=HOSTILE[2],
+        of_whom=icb,
+        opening_position=HOSTILE[3],
+        limits=HOSTILE[1],
+    )

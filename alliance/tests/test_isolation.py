@@ -99,8 +99,11 @@ def _collective_routes() -> list[tuple[str, str]]:
     return found
 
 
-def _fill(route: str, slug: str, pk: int | None, organisation: int = 0, person: int = 0) -> str:
+def _fill(
+    route: str, slug: str, pk: int | None, organisation: int = 0, person: int = 0, note: int = 0
+) -> str:
     path = "/" + route.replace("<slug:slug>", slug).lstrip("^").rstrip("$")
+    path = path.replace("<id:note>", str(note))
     path = path.replace("<id:organisation>", str(organisation))
     path = path.replace("<id:person>", str(person))
     path = path.replace("<id:number>", "1").replace("<str:action>", "withdraw")
@@ -152,7 +155,40 @@ def _shared_services_model(name: str) -> Any:
     raise AssertionError(f"{name}: name it after its model (SHARED_PK_MODELS)")
 
 
+# Which whole-system model a route's <pk> names, by the start of its bare name
+# ("system:need_support", "api:system_need"), the first that matches: pages and API alike.
+SYSTEM_PK_MODELS = [
+    ("stakeholder", "Stakeholder"),
+    ("subject_access", "Stakeholder"),
+    ("erase", "Stakeholder"),
+    ("series", "MeetingSeries"),
+    ("meeting", "SystemMeeting"),
+    ("prep_sheet", "SystemMeeting"),
+    ("item", "AgendaItem"),
+    ("conversation", "PrepConversation"),
+    ("mandate_new", "Need"),  # a mandate is made from a need
+    ("need", "Need"),
+    ("mandate", "Mandate"),
+    ("priority", "Priority"),
+    ("overlap", "Overlap"),
+]
+
+
+def _system_model(name: str) -> Any:
+    from system import models
+
+    bare = name.split(":")[-1].removeprefix("system_")
+    for word, model in SYSTEM_PK_MODELS:
+        if bare.startswith(word):
+            return getattr(models, model)
+    return None
+
+
 def _pk_model(name: str) -> Any:
+    if name.startswith("system:") or (name.startswith("api:") and _system_model(name)):
+        found = _system_model(name)
+        assert found is not None, f"{name}: add the model its <pk> names to SYSTEM_PK_MODELS"
+        return found
     if name.startswith("relationships:") or (name.startswith("api:") and _habits_model(name)):
         found = _habits_model(name)
         assert found is not None, f"{name}: add the model its <pk> names to HABITS_PK_MODELS"
@@ -312,7 +348,51 @@ def collective_b(outsider):
     from sustainability.models import PracticeDataImport
 
     data_import = PracticeDataImport.objects.create(collective=b)
+    from system import models as system
+
+    stakeholder = system.Stakeholder.objects.create(
+        collective=b, person=own_person, organisation=own_person.organisation, role="B's director"
+    )
+    system.Assessment.objects.create(
+        stakeholder=stakeholder, warmth=4, sway=4, assessed_on=timezone.localdate()
+    )
+    system.KeyRelationship.objects.create(
+        collective=b, stakeholder=stakeholder, owner=outsider.user
+    )
+    note = system.StakeholderNote.objects.create(stakeholder=stakeholder, text="B's note")
+    series = system.MeetingSeries.objects.create(collective=b, name="B's board")
+    meeting = system.SystemMeeting.objects.create(
+        series=series, collective=b, starts_at=timezone.now()
+    )
+    need = system.Need.objects.create(collective=b, practice=practice_b, title="B's need")
+    mandate = system.Mandate.objects.create(
+        collective=b,
+        need=need,
+        ask="B asks",
+        of_whom=org.organisation,
+        opening_position="B opens",
+        limits="B's limits",
+    )
+    item = system.AgendaItem.objects.create(meeting=meeting, title="B's item", mandate=mandate)
+    conversation = system.PrepConversation.objects.create(
+        item=item, stakeholder=stakeholder, by=outsider.user
+    )
+    ours = system.Priority.objects.create(collective=b, whose="collective", text="B's priority")
+    theirs = system.Priority.objects.create(
+        collective=b, whose="stakeholder", stakeholder=stakeholder, text="B's stakeholder's"
+    )
+    overlap = system.Overlap.objects.create(ours=ours, theirs=theirs)
     return {
+        system.Stakeholder: stakeholder.pk,
+        system.MeetingSeries: series.pk,
+        system.SystemMeeting: meeting.pk,
+        system.AgendaItem: item.pk,
+        system.PrepConversation: conversation.pk,
+        system.Need: need.pk,
+        system.Mandate: mandate.pk,
+        system.Priority: ours.pk,
+        system.Overlap: overlap.pk,
+        "note": note.pk,
         shared.SharedService: service.pk,
         shared.WayOfWorking: way.pk,
         shared.BenefitMeasure: measure.pk,
@@ -347,8 +427,36 @@ def _snapshot() -> tuple[int, ...]:
     from shared_services import models as shared
     from surveys.models import Response, SurveyRound
     from sustainability.models import PracticeDataImport, PracticeFigure
+    from system import models as system
 
     return (
+        tuple(
+            model.objects.count()
+            for model in (
+                system.Stakeholder,
+                system.Assessment,
+                system.KeyRelationship,
+                system.StakeholderNote,
+                system.KeyOrganisation,
+                system.Priority,
+                system.Overlap,
+                system.MeetingSeries,
+                system.SystemMeeting,
+                system.AgendaItem,
+                system.PrepConversation,
+                system.Need,
+                system.NeedSupport,
+                system.Mandate,
+                system.NegotiationEvent,
+                system.SystemSettings,
+            )
+        ),
+        tuple(system.Stakeholder.objects.values_list("role", "agenda_learned", "erased_at")),
+        tuple(system.Need.objects.values_list("status", "priority", "outcome")),
+        tuple(system.Mandate.objects.values_list("status", "outcome", "limits")),
+        tuple(system.AgendaItem.objects.values_list("title", "outcome", "briefing_id")),
+        tuple(system.PrepConversation.objects.values_list("stance", "done")),
+        tuple(system.StakeholderNote.objects.values_list("text", "reviewed_at")),
         tuple(
             model.objects.count()
             for model in (
@@ -405,7 +513,14 @@ def test_a_member_of_another_collective_gets_404(client, convenor, collective_b,
     for method in ("get", "post", "patch", "delete"):
         # B's own URL, and B's objects under A's URL.
         for url in {
-            _fill(route, b, pk, collective_b["organisation"], collective_b["person"])
+            _fill(
+                route,
+                b,
+                pk,
+                collective_b["organisation"],
+                collective_b["person"],
+                collective_b["note"],
+            )
             for b in (collective_b["slug"], convenor.collective.slug)
         }:
             if url == _fill(route, convenor.collective.slug, None) and pk is None:
@@ -426,7 +541,12 @@ def test_a_member_of_another_collective_gets_404(client, convenor, collective_b,
 def test_anonymous_visitors_are_sent_to_sign_in(client, collective_b, name, route):
     pk = collective_b[_pk_model(name)] if "<id:pk>" in route else None
     url = _fill(
-        route, collective_b["slug"], pk, collective_b["organisation"], collective_b["person"]
+        route,
+        collective_b["slug"],
+        pk,
+        collective_b["organisation"],
+        collective_b["person"],
+        collective_b["note"],
     )
     response = client.get(url)
     if route.startswith("api/"):
