@@ -22,6 +22,7 @@ from directory.models import Organisation, Person
 from golden_thread.models import Briefing
 from relationships.models import Ask, Contact, PutItRight, Rhythm
 from shared_services.models import BenefitMeasure, SharedService, WayOfWorking
+from system.models import Mandate, Need, Stakeholder, SystemMeeting
 
 pytestmark = pytest.mark.browser
 
@@ -197,6 +198,26 @@ def _pages_for(convenor_pk_lookup: dict[str, int]) -> list[str]:
         f"/c/{slug}/who-does-what/",
         f"/c/{slug}/sustainability/",
         f"/c/{slug}/sustainability/practices/{convenor_pk_lookup['practice']}/",
+        # Whole-system working, with the demo's stakeholders, meeting, needs and mandate
+        # (its forms are checked in the app's own browser tests and its journey).
+        *(
+            f"/c/{slug}/system/{path}"
+            for path in (
+                "",
+                "stakeholders/",
+                f"stakeholders/{convenor_pk_lookup['stakeholder']}/",
+                "coverage/",
+                "warmth-and-sway/",
+                "alignment/",
+                "meetings/",
+                f"meetings/{convenor_pk_lookup['system_meeting']}/",
+                f"meetings/{convenor_pk_lookup['system_meeting']}/prep-sheet/",
+                "needs/",
+                f"needs/{convenor_pk_lookup['need']}/",
+                "mandates/",
+                f"mandates/{convenor_pk_lookup['mandate']}/",
+            )
+        ),
     ]
 
 
@@ -251,6 +272,16 @@ def test_every_page_passes_axe_and_the_csp(browser, site, demo, mailbox):
         "hub": SharedService.objects.get(name="Document management hub").pk,
         "way": WayOfWorking.objects.get(title="One document naming rule").pk,
         "measure": BenefitMeasure.objects.get(name="Documents waiting to be coded").pk,
+        "stakeholder": Stakeholder.objects.filter(collective=convenor.collective)
+        .order_by("pk")
+        .first()
+        .pk,
+        "system_meeting": SystemMeeting.objects.filter(collective=convenor.collective)
+        .order_by("starts_at")
+        .first()
+        .pk,
+        "need": Need.objects.filter(collective=convenor.collective).order_by("pk").first().pk,
+        "mandate": Mandate.objects.get(collective=convenor.collective).pk,
     }
     User.objects.filter(email="convenor@example.org").update(is_superuser=True)
     found: list[str] = []

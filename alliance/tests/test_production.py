@@ -220,6 +220,32 @@ def _visit(page: Any, url: str) -> list[str]:
     return found
 
 
+def _one_of_each_page(page: Any, root: str, depth: int) -> list[str]:
+    """The pages under `root` its links reach within `depth` clicks, one of each kind (the
+    same path with other ids counts once), downloads left out."""
+    kinds: set[str] = set()
+    found: list[str] = []
+    level = [root]
+    for _ in range(depth):
+        following = []
+        for url in level:
+            page.goto(url)
+            for link in page.eval_on_selector_all("main a[href]", "els => els.map(e => e.href)"):
+                link = link.split("#")[0]
+                kind = re.sub(r"/\d+/", "/N/", link.split("?")[0])
+                if (
+                    link.startswith(root)
+                    and not re.search(r"(\.csv|\.xlsx|\.json|/export/)$", link.split("?")[0])
+                    and kind not in kinds
+                    and link != root
+                ):
+                    kinds.add(kind)
+                    following.append(link)
+        found += following
+        level = following
+    return found
+
+
 def test_the_service_started_as_operations_says_serves_every_page_and_runs_jobs(
     production, browser, smtp_server
 ):
@@ -292,6 +318,12 @@ def test_the_service_started_as_operations_says_serves_every_page_and_runs_jobs(
     ]
     assert len(pages) >= 15, pages  # the collective's sections and the account menu
     for url in [*pages, *(service.base + path for path in ACCOUNT_PAGES)]:
+        found += _visit(page, url)
+    # Whole-system working's pages beyond its landing page: one of each kind of page the
+    # demo's links reach (a stakeholder, a meeting, its prep sheet, a need, a mandate...).
+    system_pages = _one_of_each_page(page, home + "system/", depth=2)
+    assert len(system_pages) >= 20, system_pages
+    for url in system_pages:
         found += _visit(page, url)
     assert found == [], "\n".join(found) + "\n" + service.logs()
     assert static, "no static file was loaded"
