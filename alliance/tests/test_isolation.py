@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from alliance.testing import MemberOrganisationFactory, MembershipFactory
@@ -245,9 +246,17 @@ def test_every_route_is_either_under_a_collective_or_listed_as_safe():
     assert unlisted == [], "New routes must be checked for tenancy: list them in this test"
 
 
-@pytest.fixture
-def collective_b(outsider):
-    """Collective B, with one of everything."""
+@pytest.fixture(scope="module")
+def collective_b(django_db_setup, django_db_blocker):
+    """Collective B, with one of everything: made once for the module's hundreds of routes,
+    inside a transaction rolled back when the module ends (each test's own changes are
+    rolled back to a savepoint within it, as in a Django TestCase's setUpTestData)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _collective_b(MembershipFactory(role=Role.CONVENOR, user__full_name="Olly Outsider"))
+        transaction.set_rollback(True)
+
+
+def _collective_b(outsider: Membership) -> dict[Any, Any]:
     b = outsider.collective
     org = MemberOrganisationFactory(collective=b)
     person = MembershipFactory(
