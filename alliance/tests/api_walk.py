@@ -675,6 +675,9 @@ def steps(kept: dict[str, Any]) -> Iterator[Step]:
     ]
     yield from who_does_what(kept)
     yield from practice_figures(kept)
+    from alliance.tests.api_walk_system import system_steps  # it imports this module
+
+    yield from system_steps(kept)
 
 
 def who_does_what(kept: dict[str, Any]) -> Iterator[Step]:

@@ -151,7 +151,8 @@ class NeedSupportView(APIView):
         services.need_support(actor_membership=membership, need=need, **data)
         return Response(_need_detail(membership, pk))
 
-    @extend_schema(request=None, responses=NeedDetailOutput)
+    # A DELETE is documented as 204 unless told: this one answers 200 with the need.
+    @extend_schema(request=None, responses={200: NeedDetailOutput})
     def delete(self, request: Request, slug: str, pk: int) -> Response:
         membership = _reader(request, slug)
         need = access.get_need(membership, pk)
