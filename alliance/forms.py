@@ -1,9 +1,15 @@
-"""Helpers shared by every app's views for showing a service's errors on a form."""
+"""Helpers shared by every app's views for running a service for a form and showing its
+errors on the form."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
+from django.http import HttpRequest
 
 
 def add_service_errors(
@@ -18,3 +24,24 @@ def add_service_errors(
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def attempt(
+    request: HttpRequest,
+    form: BaseForm,
+    act: Callable[[], Any],
+    done: str | Callable[[], str],
+    renames: dict[str, str] | None = None,
+) -> bool:
+    """Run a service for a valid form: True if it succeeded (its message, or what `done`
+    returns, is shown), else its errors are on the form."""
+    try:
+        act()
+    except ValidationError as error:
+        add_service_errors(form, error, renames)
+        return False
+    except PermissionDenied as error:
+        form.add_error(None, str(error))
+        return False
+    messages.success(request, done() if callable(done) else done)
+    return True

@@ -14,28 +14,53 @@ the exports. An object of another collective is not found (404), never forbidden
   mandates without their limits.
 - A practice's representative or deputy raises and supports needs for that practice.
   Observers change nothing.
+- Coverage and the grid name stakeholders and how warm they are: the leadership group sees
+  all of them; the owner of a key relationship outside it sees only their own stakeholders.
+  Key organisations: the leadership group reads them; only a convenor sets them.
+- Agenda alignment: the collective's priorities, the system organisations' and each
+  stakeholder's. A stakeholder's own priorities are what we learned of them (personal data):
+  the leadership group and the owners of a key relationship with them. The leadership group
+  keeps our priorities and the organisations'; an owner outside it adds and removes their
+  stakeholder's priorities and marks where ours meet them.
 """
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from collectives.models import CollectiveOrganisation, Membership, Role
+from directory.models import Organisation
 from system.models import (
     AgendaItem,
+    KeyOrganisation,
     KeyRelationship,
     Mandate,
     MeetingSeries,
     Need,
+    Overlap,
+    PrepConversation,
     Priority,
+    PriorityOwner,
     Stakeholder,
     SystemMeeting,
 )
 
 #: The roles that speak for one organisation.
 SPEAKING_ROLES = (Role.REPRESENTATIVE, Role.DEPUTY)
+
+M = TypeVar("M", bound=Model)
+
+
+def _one(found: QuerySet[M], pk: int, what: str) -> M:
+    """The object with `pk` among those the member may see, else 404 ("No such <what>.")."""
+    obj = found.filter(pk=pk).first()
+    if obj is None:
+        raise Http404(f"No such {what}.")
+    return obj
 
 
 def is_leadership(membership: Membership) -> bool:
@@ -108,15 +133,8 @@ def stakeholders_in(membership: Membership) -> QuerySet[Stakeholder]:
 
 
 def get_stakeholder(membership: Membership, pk: int) -> Stakeholder:
-    found = (
-        stakeholders_in(membership)
-        .select_related("person", "organisation")
-        .filter(pk=pk, erased_at__isnull=True)
-        .first()
-    )
-    if found is None:
-        raise Http404("No such stakeholder.")
-    return found
+    found = stakeholders_in(membership).filter(erased_at__isnull=True)
+    return _one(found.select_related("person", "organisation"), pk, "stakeholder")
 
 
 def is_owner(membership: Membership, stakeholder: Stakeholder) -> bool:
@@ -144,18 +162,6 @@ def may_own_key_relationships(membership: Membership) -> bool:
     return is_leadership(membership)
 
 
-def get_priority(membership: Membership, pk: int) -> Priority:
-    require_leadership(membership)
-    found = (
-        Priority.objects.filter(collective_id=membership.collective_id, pk=pk)
-        .select_related("organisation", "stakeholder", "decision")
-        .first()
-    )
-    if found is None:
-        raise Http404("No such priority.")
-    return found
-
-
 # System meetings --------------------------------------------------------------------------
 
 
@@ -165,16 +171,23 @@ def may_see_preparation(membership: Membership) -> bool:
     return membership.role != Role.GUEST and is_leadership(membership)
 
 
+def require_preparation(membership: Membership) -> None:
+    """The conversations before a meeting and the prep sheet: the leadership group only."""
+    require_reader(membership)
+    if not may_see_preparation(membership):
+        raise PermissionDenied(
+            "The preparation for a system meeting (who talks to whom, and what they think) is "
+            "for the leadership group only."
+        )
+
+
 def series_in(membership: Membership) -> QuerySet[MeetingSeries]:
     require_reader(membership)
     return MeetingSeries.objects.filter(collective_id=membership.collective_id)
 
 
 def get_series(membership: Membership, pk: int) -> MeetingSeries:
-    found = series_in(membership).select_related("organisation").filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such meeting series.")
-    return found
+    return _one(series_in(membership).select_related("organisation"), pk, "meeting series")
 
 
 def meetings_in(membership: Membership) -> QuerySet[SystemMeeting]:
@@ -184,22 +197,38 @@ def meetings_in(membership: Membership) -> QuerySet[SystemMeeting]:
 
 def get_meeting(membership: Membership, pk: int) -> SystemMeeting:
     found = meetings_in(membership).select_related("series", "series__organisation")
-    meeting = found.filter(pk=pk).first()
-    if meeting is None:
-        raise Http404("No such system meeting.")
-    return meeting
+    return _one(found, pk, "system meeting")
 
 
 def get_item(membership: Membership, pk: int) -> AgendaItem:
     require_reader(membership)
-    found = (
-        AgendaItem.objects.filter(meeting__collective_id=membership.collective_id, pk=pk)
-        .select_related("meeting", "meeting__series", "decision", "mandate")
-        .first()
+    found = AgendaItem.objects.filter(meeting__collective_id=membership.collective_id)
+    return _one(
+        found.select_related("meeting", "meeting__series", "decision", "mandate"),
+        pk,
+        "agenda item",
     )
-    if found is None:
-        raise Http404("No such agenda item.")
-    return found
+
+
+def get_conversation(membership: Membership, pk: int) -> PrepConversation:
+    """A conversation before a meeting of the member's collective. Someone outside the
+    leadership group is refused (403) before anything is looked up."""
+    require_preparation(membership)
+    return _one(
+        PrepConversation.objects.filter(
+            item__meeting__collective_id=membership.collective_id
+        ).select_related(
+            "item",
+            "item__meeting",
+            "item__meeting__series",
+            "stakeholder",
+            "stakeholder__person",
+            "stakeholder__organisation",
+            "by",
+        ),
+        pk,
+        "conversation",
+    )
 
 
 # The provider voice -----------------------------------------------------------------------
@@ -232,10 +261,7 @@ def needs_in(membership: Membership) -> QuerySet[Need]:
 
 
 def get_need(membership: Membership, pk: int) -> Need:
-    found = needs_in(membership).select_related("practice").filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such need.")
-    return found
+    return _one(needs_in(membership).select_related("practice"), pk, "need")
 
 
 def mandates_in(membership: Membership) -> QuerySet[Mandate]:
@@ -244,7 +270,146 @@ def mandates_in(membership: Membership) -> QuerySet[Mandate]:
 
 
 def get_mandate(membership: Membership, pk: int) -> Mandate:
-    found = mandates_in(membership).select_related("need", "of_whom").filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such mandate.")
-    return found
+    return _one(mandates_in(membership).select_related("need", "of_whom"), pk, "mandate")
+
+
+# Coverage and key organisations -----------------------------------------------------------
+
+
+def require_key_organisations_reader(membership: Membership) -> None:
+    require_leadership(membership)
+
+
+def may_set_key_organisations(membership: Membership) -> bool:
+    return membership.role == Role.CONVENOR
+
+
+# Agenda alignment -------------------------------------------------------------------------
+
+
+def require_sees_alignment(membership: Membership) -> None:
+    """The leadership group, and the owners of a key relationship."""
+    require_reader(membership)
+    if not may_see_stakeholders(membership):
+        raise PermissionDenied(
+            "Agenda alignment is for the leadership group, and for the owners of key "
+            "relationships with their own stakeholders."
+        )
+
+
+def priorities_in(membership: Membership) -> QuerySet[Priority]:
+    """The priorities the member may see: every one of the collective's for the leadership
+    group; for an owner outside it, ours, the organisations' of their stakeholders, and their
+    stakeholders' own. Never those of an erased stakeholder."""
+    require_sees_alignment(membership)
+    found = Priority.objects.filter(collective_id=membership.collective_id).exclude(
+        stakeholder__erased_at__isnull=False
+    )
+    if is_leadership(membership):
+        return found
+    mine = owns_key_relationship(membership)
+    return found.filter(
+        Q(whose=PriorityOwner.COLLECTIVE)
+        | Q(whose=PriorityOwner.ORGANISATION)
+        & Exists(mine.filter(stakeholder__organisation_id=OuterRef("organisation_id")))
+        | Q(whose=PriorityOwner.STAKEHOLDER)
+        & Exists(mine.filter(stakeholder=OuterRef("stakeholder_id")))
+    )
+
+
+def get_priority_for(membership: Membership, pk: int) -> Priority:
+    return _one(
+        priorities_in(membership).select_related(
+            "organisation",
+            "stakeholder",
+            "stakeholder__person",
+            "stakeholder__organisation",
+            "decision",
+        ),
+        pk,
+        "priority",
+    )
+
+
+def may_change_priority(membership: Membership, priority: Priority) -> bool:
+    """Ours and the organisations': the leadership group. A stakeholder's: the leadership
+    group and the owners of a key relationship with them. The same people mark where our
+    priority meets it."""
+    if priority.whose == PriorityOwner.STAKEHOLDER and priority.stakeholder is not None:
+        return may_change_stakeholder(membership, priority.stakeholder)
+    return membership.role not in (Role.GUEST, Role.OBSERVER) and is_leadership(membership)
+
+
+def require_changes_priority(membership: Membership, priority: Priority) -> None:
+    if not may_change_priority(membership, priority):
+        raise PermissionDenied(
+            "Only the leadership group can change our priorities and an organisation's; "
+            "a stakeholder's, the leadership group and their key relationship's owner."
+        )
+
+
+def overlaps_in(membership: Membership) -> QuerySet[Overlap]:
+    """Overlaps whose two priorities the member may both see."""
+    visible = priorities_in(membership)
+    return Overlap.objects.filter(ours__in=visible, theirs__in=visible)
+
+
+def get_overlap_for(membership: Membership, pk: int) -> Overlap:
+    return _one(
+        overlaps_in(membership).select_related(
+            "ours",
+            "theirs",
+            "theirs__organisation",
+            "theirs__stakeholder",
+            "theirs__stakeholder__person",
+            "theirs__stakeholder__organisation",
+            "marked_by",
+        ),
+        pk,
+        "overlap",
+    )
+
+
+def may_mark_overlap(membership: Membership, theirs: Priority) -> bool:
+    """Where our priority meets theirs: whoever may change their priority."""
+    return may_change_priority(membership, theirs)
+
+
+def require_marks_overlap(membership: Membership, theirs: Priority) -> None:
+    if not may_mark_overlap(membership, theirs):
+        raise PermissionDenied(
+            "Only the leadership group, or the owner of the key relationship with the "
+            "stakeholder whose priority it is, can mark where our agendas meet."
+        )
+
+
+def system_organisations_in(membership: Membership) -> QuerySet[Organisation]:
+    """The system organisations the member's agenda pages cover: for the leadership group,
+    the collective's key organisations, its stakeholders' organisations and those it holds
+    priorities of; for an owner outside it, their stakeholders' organisations."""
+    require_sees_alignment(membership)
+    collective_id = membership.collective_id
+    stakeholders = stakeholders_in(membership).filter(erased_at__isnull=True)
+    theirs = Exists(stakeholders.filter(organisation_id=OuterRef("pk")))
+    if not is_leadership(membership):
+        return Organisation.objects.filter(theirs)
+    return Organisation.objects.filter(
+        theirs
+        | Exists(
+            KeyOrganisation.objects.filter(
+                collective_id=collective_id, organisation_id=OuterRef("pk")
+            )
+        )
+        | Exists(
+            Priority.objects.filter(
+                collective_id=collective_id,
+                whose=PriorityOwner.ORGANISATION,
+                organisation_id=OuterRef("pk"),
+            )
+        )
+    )
+
+
+def get_system_organisation(membership: Membership, pk: int) -> Organisation:
+    """One of system_organisations_in: any other organisation is not found."""
+    return _one(system_organisations_in(membership), pk, "system organisation")

@@ -9,15 +9,12 @@ from typing import Any
 from django import forms
 
 from decisions.models import Decision
+from system.forms_common import choice_field
 from system.models import Overlap, Priority, PriorityOwner
 from system.selectors_alignment import AgendaView
 
 TEXT_MAX = Priority._meta.get_field("text").max_length
 NOTE_MAX = Overlap._meta.get_field("note").max_length
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200)
 
 
 class OrganisationSearchForm(forms.Form):
@@ -36,9 +33,7 @@ class GridFilterForm(forms.Form):
         required=False,
         max_length=200,
     )
-    organisation = forms.TypedChoiceField(
-        label="Organisation", required=False, coerce=int, empty_value=None
-    )
+    organisation = choice_field("Organisation", which="an organisation")
 
     def __init__(self, data: Any, *, organisations: Iterable[Any]) -> None:
         super().__init__(data)
@@ -58,12 +53,7 @@ class OurPriorityForm(forms.Form):
         help_text="A short statement, such as “Phlebotomy for housebound patients”.",
         max_length=TEXT_MAX,
     )
-    decision = forms.TypedChoiceField(
-        label="The decision behind it (optional)",
-        required=False,
-        coerce=int,
-        empty_value=None,
-    )
+    decision = choice_field("The decision behind it (optional)", which="the decision")
 
     def __init__(self, data: Any = None, *, decisions: Iterable[Decision] = ()) -> None:
         super().__init__(data)

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from alliance.limits import TEXT_MAX
+from system.forms_common import choice_field, date_field, text_field
 from system.models import Stance
 from system.rules_meetings import (
     NTH,
@@ -23,39 +23,8 @@ from system.rules_meetings import (
 )
 from system.selectors_meetings import WhenFilter, stakeholder_label
 
-DATE_HINT = "For example, 2026-03-17"
 TIME_HINT = "For example, 14:30"
 KEEP = "keep"
-
-
-def _choice(
-    label: str, choices: Sequence[tuple[Any, str]], *, which: str, required: str = ""
-) -> forms.TypedChoiceField:
-    """A choice from a list, as its id; optional unless `required` gives the message."""
-    errors = {"invalid_choice": f"Choose {which} from the list."}
-    if required:
-        errors["required"] = required
-    return forms.TypedChoiceField(
-        label=label,
-        choices=list(choices),
-        coerce=int,
-        required=bool(required),
-        empty_value=None,
-        error_messages=errors,
-    )
-
-
-def _date(label: str, what: str, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=DATE_HINT,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": f"Enter the date of {what}.",
-            "invalid": f"Enter the date of {what} as a real date, for example 2026-03-17.",
-        },
-    )
 
 
 def _time(label: str, what: str, *, required: bool = True) -> forms.TimeField:
@@ -78,17 +47,6 @@ def _place() -> forms.CharField:
         max_length=200,
         help_text="A room, or 'Teams'.",
         error_messages={"max_length": "Keep the place under 200 characters."},
-    )
-
-
-def _text(label: str, *, required: bool, message: str = "", hint: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=TEXT_MAX,
-        help_text=hint,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": message or "This cannot be empty."},
     )
 
 
@@ -129,7 +87,7 @@ class SeriesForm(forms.Form):
             "max_length": "Keep the name under 200 characters.",
         },
     )
-    organisation = _choice("Held by (optional)", [], which="the organisation that holds it")
+    organisation = choice_field("Held by (optional)", which="the organisation that holds it")
     repeats = forms.ChoiceField(
         label="How often it meets",
         widget=forms.RadioSelect,
@@ -180,7 +138,9 @@ class SeriesForm(forms.Form):
             *((o.pk, o.name) for o in holders),
         ]
         if new:
-            self.fields["first_date"] = _date("Date of the first meeting", "the first meeting")
+            self.fields["first_date"] = date_field(
+                "Date of the first meeting", what="the date of the first meeting"
+            )
             self.fields["first_time"] = _time("Time", "the meeting")
             self.fields["place"] = _place()
         else:
@@ -228,7 +188,9 @@ class SeriesForm(forms.Form):
 class ScheduleForm(forms.Form):
     """Schedule a year of the series' meetings from a date (or the one-off's meeting)."""
 
-    first_date = _date("Date of the first meeting to schedule", "the first meeting")
+    first_date = date_field(
+        "Date of the first meeting to schedule", what="the date of the first meeting"
+    )
     first_time = _time("Time", "the meeting")
     place = _place()
 
@@ -242,7 +204,7 @@ class ScheduleForm(forms.Form):
 class MeetingForm(forms.Form):
     """Move one meeting, or change its place."""
 
-    date = _date("Date", "the meeting")
+    date = date_field("Date", what="the date of the meeting")
     time = _time("Time", "the meeting")
     place = _place()
 
@@ -278,13 +240,13 @@ class ItemForm(forms.Form):
             "max_length": "Keep the title under 200 characters.",
         },
     )
-    our_position = _text(
+    our_position = text_field(
         "Our position (optional)",
         required=False,
-        hint="What general practice will say, and what we want from the item.",
+        help_text="What general practice will say, and what we want from the item.",
     )
-    decision = _choice("From a decision of the collective (optional)", [], which="the decision")
-    mandate = _choice("From a negotiation mandate (optional)", [], which="the mandate")
+    decision = choice_field("From a decision of the collective (optional)", which="the decision")
+    mandate = choice_field("From a negotiation mandate (optional)", which="the mandate")
 
     def __init__(
         self,
@@ -307,13 +269,12 @@ class ItemForm(forms.Form):
 
 
 class ConversationForm(forms.Form):
-    stakeholder = _choice(
+    stakeholder = choice_field(
         "With whom",
-        [],
         which="the stakeholder",
         required="Choose the stakeholder to talk to.",
     )
-    by = _choice("By whom", [], which="the GP leader", required="Choose who has the conversation.")
+    by = choice_field("By whom", which="the GP leader", required="Choose who has the conversation.")
     stance = forms.ChoiceField(
         label="What they think",
         widget=forms.RadioSelect,
@@ -345,30 +306,26 @@ class ConversationForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    outcome = _text(
+    outcome = text_field(
         "What came of it",
         required=True,
-        message="Enter what came of the item at the meeting.",
-        hint="What was agreed, and what happens next.",
+        empty="Enter what came of the item at the meeting.",
+        help_text="What was agreed, and what happens next.",
     )
 
 
 class PublishForm(forms.Form):
-    summary = _text(
+    summary = text_field(
         "In plain English",
         required=False,
-        hint="What happened at the meeting. Leave it as the outcome, or say it more simply.",
+        help_text="What happened at the meeting. Leave it as the outcome, or say it more simply.",
     )
-    meaning = _text(
+    meaning = text_field(
         "What it means for your practice",
         required=True,
-        message="Say what the outcome means for a practice.",
-        hint="What changes for a practice, and what does not.",
+        empty="Say what the outcome means for a practice.",
+        help_text="What changes for a practice, and what does not.",
     )
     confirm_hard = forms.BooleanField(
         label="Publish it as it is, although it reads hard", required=False
     )
-
-
-class ConfirmForm(forms.Form):
-    """A destructive action's confirmation: the button is the confirmation."""

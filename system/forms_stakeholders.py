@@ -9,40 +9,14 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from alliance.limits import EMAIL_MAX, TEXT_MAX
+from alliance.limits import EMAIL_MAX
 from directory.models import Organisation, OrganisationKind, Person
 from relationships.models import Mode
+from system.forms_common import SearchForm, choice_field, date_field, text_field
 from system.selectors_stakeholders import SWAY_LABELS, WARMTH_LABELS
 from system.services_stakeholders import NAME_MAX, ROLE_MAX, SYSTEM_KINDS
 
-DATE_HINT = "For example, 2026-03-17"
 NEW_PERSON = ""
-
-
-def _date(label: str, help_text: str = DATE_HINT) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": f"Enter the {label.lower()}.",
-            "invalid": f"Enter the {label.lower()} as a real date, for example 2026-03-17.",
-        },
-    )
-
-
-def _text(label: str, *, required: bool = False, help_text: str = "", rows: int = 4) -> Any:
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": f"Enter {label[0].lower() + label[1:]}.",
-            "max_length": f"Keep this to {TEXT_MAX:,} characters or fewer.",
-        },
-    )
 
 
 def _role() -> forms.CharField:
@@ -55,18 +29,8 @@ def _role() -> forms.CharField:
     )
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200)
-
-
 class StakeholderSearchForm(SearchForm):
-    organisation = forms.TypedChoiceField(
-        label="Organisation",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        error_messages={"invalid_choice": "Choose an organisation from the list."},
-    )
+    organisation = choice_field("Organisation", which="an organisation")
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,14 +53,7 @@ class OrganisationSearchForm(forms.Form):
 class StakeholderForm(forms.Form):
     """Someone already known at the organisation, or someone new."""
 
-    person = forms.TypedChoiceField(
-        label="Who",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose who from the list."},
-    )
+    person = choice_field("Who", which="who", widget=forms.RadioSelect)
     name = forms.CharField(
         label="Their name",
         required=False,
@@ -119,7 +76,7 @@ class StakeholderForm(forms.Form):
         },
     )
     role = _role()
-    agenda_learned = _text(
+    agenda_learned = text_field(
         "What we know of their agenda (optional)",
         help_text="Their organisation's priorities and their own, as far as we know them.",
     )
@@ -153,7 +110,7 @@ class StakeholderForm(forms.Form):
 
 class StakeholderEditForm(forms.Form):
     role = _role()
-    agenda_learned = _text(
+    agenda_learned = text_field(
         "What we know of their agenda (optional)",
         help_text="Their organisation's priorities and their own, as far as we know them.",
     )
@@ -200,7 +157,7 @@ def _scale(label: str, labels: dict[int, str], which: str) -> forms.TypedChoiceF
 class AssessmentForm(forms.Form):
     warmth = _scale("Warmth", WARMTH_LABELS, "warmth")
     sway = _scale("Sway", SWAY_LABELS, "sway")
-    assessed_on = _date("Date of the assessment")
+    assessed_on = date_field("Date of the assessment")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -217,7 +174,7 @@ class AssessmentForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = _text(
+    text = text_field(
         "Note",
         required=True,
         help_text="Personal data: seen only by the leadership group and the owners of a key "
@@ -236,7 +193,7 @@ class ContactForm(forms.Form):
             "invalid_choice": "Choose how you were in contact from the list.",
         },
     )
-    happened_on = _date("Date")
+    happened_on = date_field("Date", what="the date of the contact")
     duration_minutes = forms.IntegerField(
         label="Length in minutes (optional)",
         required=False,
@@ -248,15 +205,12 @@ class ContactForm(forms.Form):
             "max_value": "Give the length in minutes, between 1 and 1,440.",
         },
     )
-    organisation = forms.TypedChoiceField(
-        label="For which member organisation",
-        coerce=int,
-        error_messages={
-            "required": "Choose the member organisation you were there for.",
-            "invalid_choice": "Choose the member organisation from the list.",
-        },
+    organisation = choice_field(
+        "For which member organisation",
+        which="the member organisation",
+        required="Choose the member organisation you were there for.",
     )
-    agenda_learned = _text(
+    agenda_learned = text_field(
         "What did we learn about their agenda?",
         help_text="Their organisation's priorities and their own. Kept on their page.",
         rows=5,

@@ -7,30 +7,12 @@ from typing import Any
 
 from django import forms
 
-from alliance.limits import TEXT_MAX
+from system.forms_common import SearchForm, choice_field, date_field, text_field
 from system.models import EventKind, MandateStatus, NeedStatus
 from system.services_voice import MandateEnding, NeedDecision
 
 TITLE_MAX = 200
 EVIDENCE_MAX = 300
-DATE_HINT = "For example, 2026-03-17"
-
-
-def _text(
-    label: str, *, required: bool = True, help_text: str = "", rows: int = 4, empty: str = ""
-) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": empty or f"Enter {label[0].lower() + label[1:]}."},
-    )
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200)
 
 
 STATUS_FILTERS = [("", "Any status"), ("open", "Still being worked on"), *NeedStatus.choices]
@@ -53,7 +35,7 @@ class NeedForm(forms.Form):
         help_text='For example, "No phlebotomy capacity after 1pm".',
         error_messages={"required": "Say what the need is, in a line."},
     )
-    detail = _text(
+    detail = text_field(
         "More detail (optional)",
         required=False,
         help_text="What happens, how often, and what it costs your patients and your practice.",
@@ -68,10 +50,6 @@ class SupportForm(forms.Form):
         'hospital for bloods".',
         error_messages={"required": "Give one line of evidence: what your practice sees."},
     )
-
-
-class ConfirmForm(forms.Form):
-    """A confirmation with nothing to fill in."""
 
 
 class PrioritiseForm(forms.Form):
@@ -96,8 +74,9 @@ class PrioritiseForm(forms.Form):
             "max_value": "Give its priority as a number from 1 to 999.",
         },
     )
-    reason = _text(
+    reason = text_field(
         "Why",
+        required=True,
         rows=3,
         help_text="The practices behind the need read it.",
         empty="Say why: the practices behind the need will read it.",
@@ -105,14 +84,9 @@ class PrioritiseForm(forms.Form):
 
 
 class MandateForm(forms.Form):
-    ask = _text("What we ask", rows=3, empty="Say what we ask for.")
-    of_whom = forms.TypedChoiceField(
-        label="Of whom",
-        coerce=int,
-        required=False,
-        empty_value=None,
-        help_text="The system organisation we ask.",
-        error_messages={"invalid_choice": "Choose the organisation from the list."},
+    ask = text_field("What we ask", required=True, rows=3, empty="Say what we ask for.")
+    of_whom = choice_field(
+        "Of whom", which="the organisation", help_text="The system organisation we ask."
     )
     ods_code = forms.CharField(
         label="Not listed? Its ODS code",
@@ -120,9 +94,12 @@ class MandateForm(forms.Form):
         max_length=8,
         help_text="For example, QRL. It must be in the directory.",
     )
-    opening_position = _text("Our opening position", rows=3, empty="Give our opening position.")
-    limits = _text(
+    opening_position = text_field(
+        "Our opening position", required=True, rows=3, empty="Give our opening position."
+    )
+    limits = text_field(
         "Our limits",
+        required=True,
         rows=3,
         help_text="How far we may go. Only the leadership group sees this.",
         empty="Give our limits: how far we may go.",
@@ -152,16 +129,8 @@ class EventForm(forms.Form):
             "invalid_choice": "Choose a meeting, an offer or a note.",
         },
     )
-    happened_on = forms.DateField(
-        label="Date",
-        help_text=DATE_HINT,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": "Enter the date.",
-            "invalid": "Enter the date as a real date, for example 2026-03-17.",
-        },
-    )
-    text = _text("What happened", rows=4, empty="Say what happened.")
+    happened_on = date_field("Date")
+    text = text_field("What happened", required=True, rows=4, empty="Say what happened.")
 
 
 class OutcomeForm(forms.Form):
@@ -174,14 +143,16 @@ class OutcomeForm(forms.Form):
             "invalid_choice": "Say whether the negotiation concluded or was abandoned.",
         },
     )
-    outcome = _text(
+    outcome = text_field(
         "The outcome",
+        required=True,
         rows=4,
         help_text="In plain English: every practice reads it through the golden thread.",
         empty="Say what the outcome is.",
     )
-    meaning = _text(
+    meaning = text_field(
         "What it means for a practice",
+        required=True,
         rows=3,
         empty="Say what the outcome means for a practice.",
     )

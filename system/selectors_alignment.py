@@ -1,6 +1,6 @@
 """Reads for agenda alignment: our priorities, the system organisations with theirs, and one
 organisation's page ("Where our agendas meet"). Each in a fixed number of queries; who sees
-what is system.access_alignment (a stakeholder's own priorities only for the leadership
+what is system.access (a stakeholder's own priorities only for the leadership
 group and the owners of a key relationship with them)."""
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from decisions.models import Decision
 from decisions.selectors import decisions_for_collective
 from directory.models import Organisation
 from system import access
-from system import access_alignment as rules
 from system.models import Overlap, Priority, PriorityOwner, Stakeholder
 from system.selectors_coverage import stakeholder_name, stakeholder_role
 
@@ -24,7 +23,7 @@ from system.selectors_coverage import stakeholder_name, stakeholder_role
 def our_priorities(membership: Membership) -> list[Priority]:
     """The collective's own priorities, oldest first, with their decisions: one query."""
     return list(
-        rules.priorities_in(membership)
+        access.priorities_in(membership)
         .filter(whose=PriorityOwner.COLLECTIVE)
         .select_related("decision", "added_by")
         .order_by("added_at", "pk")
@@ -65,11 +64,11 @@ def alignment_overview(membership: Membership, *, q: str = "") -> AlignmentView:
     each has: four queries, and the page of organisations the view takes."""
     ours = our_priorities(membership)
     theirs = (
-        rules.priorities_in(membership)
+        access.priorities_in(membership)
         .exclude(whose=PriorityOwner.COLLECTIVE)
         .values_list("whose", "organisation_id", "stakeholder__organisation_id")
     )
-    overlaps = rules.overlaps_in(membership).values_list(
+    overlaps = access.overlaps_in(membership).values_list(
         "ours_id",
         "theirs__whose",
         "theirs__organisation_id",
@@ -83,7 +82,7 @@ def alignment_overview(membership: Membership, *, q: str = "") -> AlignmentView:
     for ours_id, whose, organisation, stakeholders_organisation in overlaps:
         of_ours[ours_id] += 1
         met[_where(whose, organisation, stakeholders_organisation)] += 1
-    organisations = rules.system_organisations_in(membership)
+    organisations = access.system_organisations_in(membership)
     if q.strip():
         organisations = organisations.filter(name__icontains=q.strip())
     counts = {pk: (priorities[pk], met[pk]) for pk in {*priorities, *met}}
@@ -154,7 +153,7 @@ def organisation_agenda(membership: Membership, organisation: Organisation) -> A
             .values_list("stakeholder_id", flat=True)
         )
     theirs = list(
-        rules.priorities_in(membership)
+        access.priorities_in(membership)
         .filter(
             Q(whose=PriorityOwner.ORGANISATION, organisation=organisation)
             | Q(whose=PriorityOwner.STAKEHOLDER, stakeholder__organisation=organisation)
@@ -167,7 +166,7 @@ def organisation_agenda(membership: Membership, organisation: Organisation) -> A
         if priority.stakeholder_id is not None:
             by_stakeholder.setdefault(priority.stakeholder_id, []).append(priority)
     overlaps = list(
-        rules.overlaps_in(membership)
+        access.overlaps_in(membership)
         .filter(theirs__in=[p.pk for p in theirs])
         .select_related(
             "ours", "theirs", "theirs__stakeholder", "theirs__stakeholder__person", "marked_by"
@@ -207,7 +206,7 @@ def priorities_filtered(
     q: str = "",
 ) -> QuerySet[Priority]:
     """The priorities the member sees, filtered, for the API's list: one query a page."""
-    found = rules.priorities_in(membership).select_related(
+    found = access.priorities_in(membership).select_related(
         "organisation", "stakeholder", "stakeholder__person", "decision"
     )
     if whose:
@@ -226,7 +225,7 @@ def priorities_filtered(
 def overlaps_filtered(
     membership: Membership, *, organisation: int | None = None, ours: int | None = None
 ) -> QuerySet[Overlap]:
-    found = rules.overlaps_in(membership).select_related(
+    found = access.overlaps_in(membership).select_related(
         "ours",
         "theirs",
         "theirs__organisation",

@@ -3,7 +3,7 @@ and the overlaps where ours meet theirs.
 
 Agendas are aligned, not fought: knowing what the ICB or a trust is trying to do, and where
 that meets what general practice wants, is what the first meetings with a new key
-relationship are for. Who may write what is system.access_alignment; every write is audited
+relationship are for. Who may write what is system.access; every write is audited
 (ids and our own words only: a stakeholder's name never goes into the log, so that erasing
 them leaves no trace there).
 """
@@ -16,15 +16,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from audit.services import audit_record
 from collectives.models import Membership
 from decisions.access import get_decision_named
 from directory.models import Organisation
 from directory.selectors import organisations_visible_to
 from system import access
-from system import access_alignment as rules
 from system.models import Overlap, Priority, PriorityOwner, Stakeholder
 from system.selectors_coverage import GENERAL_PRACTICE_KINDS
+from system.services_common import audited
+from system.text import clean_text
 
 TEXT_MAX = Priority._meta.get_field("text").max_length or 300
 NOTE_MAX = Overlap._meta.get_field("note").max_length or 300
@@ -40,15 +40,6 @@ def logged(priority: Priority) -> Priority:
 
 def logged_overlap(overlap: Overlap) -> Overlap:
     return Overlap(pk=overlap.pk, ours=logged(overlap.ours), theirs=logged(overlap.theirs))
-
-
-def _clean_text(text: str, *, field: str, what: str, most: int, required: bool = True) -> str:
-    text = " ".join(str(text or "").split())
-    if required and not text:
-        raise ValidationError({field: [f"Write {what} in a few words."]})
-    if len(text) > most:
-        raise ValidationError({field: [f"Keep {what} to {most} characters: it has {len(text)}."]})
-    return text
 
 
 def _organisation_named(membership: Membership, pk: int) -> Organisation:
@@ -91,8 +82,16 @@ def priority_add(
 ) -> Priority:
     """Add a priority: ours (optionally linked to one of the collective's decisions), a
     system organisation's, or a stakeholder's own as we learned it."""
-    rules.require_sees_alignment(actor_membership)
-    text = _clean_text(text, field="text", what="the priority", most=TEXT_MAX)
+    access.require_sees_alignment(actor_membership)
+    text = clean_text(
+        text,
+        "text",
+        required=True,
+        most=TEXT_MAX,
+        what="the priority",
+        empty="Write the priority in a few words.",
+        one_line=True,
+    )
     found = Priority(
         collective_id=actor_membership.collective_id,
         whose=whose,
@@ -121,13 +120,12 @@ def priority_add(
         )
     if whose != PriorityOwner.COLLECTIVE and decision is not None:
         raise ValidationError({"decision": ["Only our own priorities link to our decisions."]})
-    rules.require_changes_priority(actor_membership, found)
+    access.require_changes_priority(actor_membership, found)
     found.save()
-    audit_record(
-        actor=actor_membership.user,
-        action="system_priority.added",
-        obj=logged(found),
-        collective=actor_membership.collective,
+    audited(
+        actor_membership,
+        "system_priority.added",
+        logged(found),
         after={
             "whose": whose,
             # A stakeholder's own priority is what we learned of them: ids only in the log.
@@ -143,7 +141,7 @@ def priority_add(
 @transaction.atomic
 def priority_delete(*, actor_membership: Membership, priority: Priority) -> None:
     """Delete a priority, and the overlaps marked with it."""
-    rules.require_changes_priority(actor_membership, priority)
+    access.require_changes_priority(actor_membership, priority)
     overlaps = (
         Overlap.objects.filter(ours=priority).count()
         + Overlap.objects.filter(theirs=priority).count()
@@ -155,13 +153,7 @@ def priority_delete(*, actor_membership: Membership, priority: Priority) -> None
         "stakeholder": priority.stakeholder_id,
         "overlaps": overlaps,
     }
-    audit_record(
-        actor=actor_membership.user,
-        action="system_priority.deleted",
-        obj=logged(priority),
-        collective=actor_membership.collective,
-        before=before,
-    )
+    audited(actor_membership, "system_priority.deleted", logged(priority), before=before)
     priority.delete()  # its overlaps go with it
 
 
@@ -188,8 +180,8 @@ def overlap_mark(
         if priority.collective_id != actor_membership.collective_id:
             raise ValidationError({"theirs": ["That priority is not one of this collective's."]})
     _theirs_ok(ours, theirs)
-    rules.require_marks_overlap(actor_membership, theirs)
-    note = _clean_text(note, field="note", what="the note", most=NOTE_MAX, required=False)
+    access.require_marks_overlap(actor_membership, theirs)
+    note = clean_text(note, "note", most=NOTE_MAX, what="the note", one_line=True)
     if Overlap.objects.filter(ours=ours, theirs=theirs).exists():
         raise ValidationError(
             {"theirs": [f"“{ours.text}” is already marked as meeting that priority."]}
@@ -207,11 +199,10 @@ def overlap_mark(
         raise ValidationError(
             {"theirs": [f"“{ours.text}” is already marked as meeting that priority."]}
         ) from None
-    audit_record(
-        actor=actor_membership.user,
-        action="system_overlap.marked",
-        obj=logged_overlap(found),
-        collective=actor_membership.collective,
+    audited(
+        actor_membership,
+        "system_overlap.marked",
+        logged_overlap(found),
         after={"ours": ours.pk, "theirs": theirs.pk},
     )
     return found
@@ -219,12 +210,11 @@ def overlap_mark(
 
 @transaction.atomic
 def overlap_delete(*, actor_membership: Membership, overlap: Overlap) -> None:
-    rules.require_marks_overlap(actor_membership, overlap.theirs)
-    audit_record(
-        actor=actor_membership.user,
-        action="system_overlap.deleted",
-        obj=logged_overlap(overlap),
-        collective=actor_membership.collective,
+    access.require_marks_overlap(actor_membership, overlap.theirs)
+    audited(
+        actor_membership,
+        "system_overlap.deleted",
+        logged_overlap(overlap),
         before={"ours": overlap.ours_id, "theirs": overlap.theirs_id},
     )
     overlap.delete()

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from audit.services import audit_record
 from collectives.models import Collective, Membership
 from directory.selectors import organisations_visible_to
 from system import access
 from system.models import KeyOrganisation
 from system.selectors_coverage import GENERAL_PRACTICE_KINDS, key_organisations
+from system.services_common import audited
 
 #: The most key organisations a collective keeps: influence comes from a few.
 MOST_KEY_ORGANISATIONS = 20
@@ -91,11 +91,10 @@ def key_organisations_set(
             for n, pk in enumerate(ids, start=1)
         ]
     )
-    audit_record(
-        actor=actor_membership.user,
-        action="system_key_organisations.set",
-        obj=collective,
-        collective=collective,
+    audited(
+        actor_membership,
+        "system_key_organisations.set",
+        collective,
         before={"organisations": before},
         after={"organisations": ids},
     )

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.services import audit_record, snapshot
+from audit.services import snapshot
 from collectives.models import Membership
 from decisions.access import get_decision_named
 from golden_thread.models import Briefing
@@ -35,20 +35,13 @@ from system.models import (
     SystemMeeting,
 )
 from system.rules_meetings import RecurrenceError, checked_rule, occurrences
+from system.services_common import audited
+from system.text import clean_text
 
 SERIES_FIELDS = ["name", "organisation", "recurrence"]
 MEETING_FIELDS = ["series", "starts_at", "place"]
 ITEM_FIELDS = ["meeting", "position_in_agenda", "title", "our_position", "decision", "mandate"]
 CONVERSATION_FIELDS = ["item", "stakeholder", "by", "stance", "done"]
-
-
-def _text(value: str | None, field: str, *, required: bool = True, longest: int = 0) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: "This cannot be empty."})
-    if longest and len(value) > longest:
-        raise ValidationError({field: f"Keep it under {longest} characters."})
-    return value
 
 
 def _rule(recurrence: str) -> str:
@@ -106,7 +99,7 @@ def series_create(
     """A new series (recurring, or a one-off with an empty recurrence). With `starts_at`, its
     meetings are scheduled at once: a year of them, or the one-off meeting."""
     access.require_leadership(actor_membership)
-    name = _text(name, "name", longest=200)
+    name = clean_text(name, "name", required=True, most=200)
     holder = _holder(actor_membership, organisation)
     rule = _rule(recurrence)
     with transaction.atomic():
@@ -121,12 +114,8 @@ def series_create(
             recurrence=rule,
             created_at=now or timezone.now(),
         )
-        audit_record(
-            actor=actor_membership.user,
-            action="system_series.created",
-            obj=series,
-            collective=actor_membership.collective,
-            after=snapshot(series, SERIES_FIELDS),
+        audited(
+            actor_membership, "system_series.created", series, after=snapshot(series, SERIES_FIELDS)
         )
         if starts_at is not None:
             series_schedule(
@@ -145,7 +134,7 @@ def series_update(
         series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
         before = snapshot(series, SERIES_FIELDS)
         if "name" in changes:
-            name = _text(changes["name"], "name", longest=200)
+            name = clean_text(changes["name"], "name", required=True, most=200)
             clash = MeetingSeries.objects.filter(
                 collective_id=series.collective_id, name__iexact=name
             ).exclude(pk=series.pk)
@@ -159,11 +148,10 @@ def series_update(
         if "recurrence" in changes:
             series.recurrence = _rule(changes["recurrence"])
         series.save()
-        audit_record(
-            actor=actor_membership.user,
-            action="system_series.changed",
-            obj=series,
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "system_series.changed",
+            series,
             before=before,
             after=snapshot(series, SERIES_FIELDS),
         )
@@ -182,7 +170,7 @@ def series_schedule(
     kept, not doubled. Returns the meetings added."""
     access.require_leadership(actor_membership)
     starts_at = _aware(starts_at)
-    place = _text(place, "place", required=False, longest=200)
+    place = clean_text(place, "place", most=200)
     with transaction.atomic():
         series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
         try:
@@ -211,11 +199,10 @@ def series_schedule(
             ]
         )
         if added:
-            audit_record(
-                actor=actor_membership.user,
-                action="system_meeting.scheduled",
-                obj=series,
-                collective=actor_membership.collective,
+            audited(
+                actor_membership,
+                "system_meeting.scheduled",
+                series,
                 after={
                     "meetings": [m.starts_at.isoformat() for m in added],
                     "place": place,
@@ -234,13 +221,7 @@ def series_delete(*, actor_membership: Membership, series: MeetingSeries) -> Non
             **snapshot(series, SERIES_FIELDS),
             "meetings": SystemMeeting.objects.filter(series=series).count(),
         }
-        audit_record(
-            actor=actor_membership.user,
-            action="system_series.deleted",
-            obj=series,
-            collective=actor_membership.collective,
-            before=before,
-        )
+        audited(actor_membership, "system_series.deleted", series, before=before)
         series.delete()
 
 
@@ -262,18 +243,17 @@ def meeting_update(
         if changes.get("starts_at") is not None:
             meeting.starts_at = _aware(changes["starts_at"])
         if "place" in changes:
-            meeting.place = _text(changes["place"], "place", required=False, longest=200)
+            meeting.place = clean_text(changes["place"], "place", most=200)
         meeting.save()
         attendees = before["attendees"]
         if changes.get("attendees") is not None:
             chosen = _leaders(actor_membership, changes["attendees"], "attendees")
             meeting.attendees.set(chosen)
             attendees = sorted(u.pk for u in chosen)
-        audit_record(
-            actor=actor_membership.user,
-            action="system_meeting.changed",
-            obj=meeting,
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "system_meeting.changed",
+            meeting,
             before=before,
             after={**snapshot(meeting, MEETING_FIELDS), "attendees": attendees},
         )
@@ -285,11 +265,10 @@ def meeting_delete(*, actor_membership: Membership, meeting: SystemMeeting) -> N
     access.require_leadership(actor_membership)
     with transaction.atomic():
         meeting = SystemMeeting.objects.select_for_update().get(pk=meeting.pk)
-        audit_record(
-            actor=actor_membership.user,
-            action="system_meeting.deleted",
-            obj=meeting,
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "system_meeting.deleted",
+            meeting,
             before={
                 **snapshot(meeting, MEETING_FIELDS),
                 "items": AgendaItem.objects.filter(meeting=meeting).count(),
@@ -326,7 +305,7 @@ def item_add(
     """Add an item at the end of the meeting's agenda: its title, our position, and
     optionally the decision or the mandate the position comes from."""
     access.require_leadership(actor_membership)
-    title = _text(title, "title", longest=200)
+    title = clean_text(title, "title", required=True, most=200)
     links = _links(actor_membership, decision, mandate)
     with transaction.atomic():
         meeting = SystemMeeting.objects.select_for_update().get(pk=meeting.pk)
@@ -340,16 +319,10 @@ def item_add(
             meeting=meeting,
             position_in_agenda=(last or 0) + 1,
             title=title,
-            our_position=(our_position or "").strip(),
+            our_position=clean_text(our_position, "our_position"),
             **links,
         )
-        audit_record(
-            actor=actor_membership.user,
-            action="agenda_item.added",
-            obj=item,
-            collective=actor_membership.collective,
-            after=snapshot(item, ITEM_FIELDS),
-        )
+        audited(actor_membership, "agenda_item.added", item, after=snapshot(item, ITEM_FIELDS))
     return item
 
 
@@ -360,19 +333,18 @@ def item_update(*, actor_membership: Membership, item: AgendaItem, **changes: An
         item = AgendaItem.objects.select_for_update().get(pk=item.pk)
         before = snapshot(item, ITEM_FIELDS)
         if "title" in changes:
-            item.title = _text(changes["title"], "title", longest=200)
+            item.title = clean_text(changes["title"], "title", required=True, most=200)
         if "our_position" in changes:
-            item.our_position = (changes["our_position"] or "").strip()
+            item.our_position = clean_text(changes["our_position"], "our_position")
         if "decision" in changes:
             item.decision = _links(actor_membership, changes["decision"], None)["decision"]
         if "mandate" in changes:
             item.mandate = _links(actor_membership, None, changes["mandate"])["mandate"]
         item.save()
-        audit_record(
-            actor=actor_membership.user,
-            action="agenda_item.changed",
-            obj=item,
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "agenda_item.changed",
+            item,
             before=before,
             after=snapshot(item, ITEM_FIELDS),
         )
@@ -398,11 +370,10 @@ def items_reorder(
         for position, pk in enumerate(order, start=1):
             items[pk].position_in_agenda = position
         AgendaItem.objects.bulk_update(list(items.values()), ["position_in_agenda"])
-        audit_record(
-            actor=actor_membership.user,
-            action="agenda_item.reordered",
-            obj=meeting,
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "agenda_item.reordered",
+            meeting,
             before={"order": before},
             after={"order": list(order)},
         )
@@ -425,11 +396,10 @@ def item_delete(*, actor_membership: Membership, item: AgendaItem) -> None:
     access.require_leadership(actor_membership)
     with transaction.atomic():
         item = AgendaItem.objects.select_for_update().get(pk=item.pk)
-        audit_record(
-            actor=actor_membership.user,
-            action="agenda_item.deleted",
-            obj=item,
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "agenda_item.deleted",
+            item,
             before={
                 **snapshot(item, ITEM_FIELDS),
                 "conversations": PrepConversation.objects.filter(item=item).count(),
@@ -480,11 +450,10 @@ def conversation_add(
         conversation = PrepConversation.objects.create(
             item=item, stakeholder=with_whom, by=by_whom, stance=stance, done=bool(done)
         )
-        audit_record(
-            actor=actor_membership.user,
-            action="prep_conversation.added",
-            obj=item,
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "prep_conversation.added",
+            item,
             after={"conversation": conversation.pk, **snapshot(conversation, CONVERSATION_FIELDS)},
         )
     return conversation
@@ -507,11 +476,10 @@ def conversation_update(
         if changes.get("done") is not None:
             conversation.done = bool(changes["done"])
         conversation.save()
-        audit_record(
-            actor=actor_membership.user,
-            action="prep_conversation.changed",
-            obj=conversation.item,
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "prep_conversation.changed",
+            conversation.item,
             before={"conversation": conversation.pk, **before},
             after={"conversation": conversation.pk, **snapshot(conversation, CONVERSATION_FIELDS)},
         )
@@ -522,11 +490,10 @@ def conversation_delete(*, actor_membership: Membership, conversation: PrepConve
     access.require_leadership(actor_membership)
     with transaction.atomic():
         conversation = PrepConversation.objects.select_for_update().get(pk=conversation.pk)
-        audit_record(
-            actor=actor_membership.user,
-            action="prep_conversation.deleted",
-            obj=conversation.item,
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "prep_conversation.deleted",
+            conversation.item,
             before={"conversation": conversation.pk, **snapshot(conversation, CONVERSATION_FIELDS)},
         )
         conversation.delete()
@@ -545,7 +512,7 @@ def outcome_record(
     """Record what came of the item at the meeting. Once published to practices it no longer
     changes: they have it."""
     access.require_leadership(actor_membership)
-    outcome = _text(outcome, "outcome")
+    outcome = clean_text(outcome, "outcome", required=True)
     with transaction.atomic():
         item = AgendaItem.objects.select_for_update().get(pk=item.pk)
         if item.briefing_id is not None:
@@ -555,11 +522,10 @@ def outcome_record(
         before = snapshot(item, ["outcome", "outcome_recorded_at"])
         item.outcome, item.outcome_recorded_at = outcome, now or timezone.now()
         item.save(update_fields=["outcome", "outcome_recorded_at"])
-        audit_record(
-            actor=actor_membership.user,
-            action="agenda_item.outcome_recorded",
-            obj=item,
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "agenda_item.outcome_recorded",
+            item,
             before=before,
             after=snapshot(item, ["outcome", "outcome_recorded_at"]),
         )
@@ -613,11 +579,7 @@ def outcome_publish(
         )
         item.briefing = briefing
         item.save(update_fields=["briefing"])
-        audit_record(
-            actor=actor_membership.user,
-            action="agenda_item.outcome_published",
-            obj=item,
-            collective=actor_membership.collective,
-            after={"briefing": briefing.pk},
+        audited(
+            actor_membership, "agenda_item.outcome_published", item, after={"briefing": briefing.pk}
         )
     return briefing

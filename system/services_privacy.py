@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_record
 from collectives.models import Membership
 from directory.models import Person
 from relationships.models import ContactParticipant
@@ -35,6 +34,7 @@ from system.models import (
 )
 from system.nudges import cold_nudges_forget
 from system.selectors_privacy import SubjectAccess, subject_access
+from system.services_common import audited
 from system.services_stakeholders import audit_ref, notes_read
 
 #: How a subject access export was taken, as the audit log records it.
@@ -51,11 +51,10 @@ def subject_access_read(
         raise ValueError(f"Unknown way of reading: {via}")
     with transaction.atomic():
         notes_read(membership=actor_membership, stakeholder=stakeholder)
-        audit_record(
-            actor=actor_membership.user,
-            action="stakeholder.subject_access_read",
-            obj=audit_ref(stakeholder),
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "stakeholder.subject_access_read",
+            audit_ref(stakeholder),
             after={"stakeholder": stakeholder.pk, "via": via},
         )
     return subject_access(stakeholder)
@@ -109,11 +108,10 @@ def stakeholder_erase(
         found.agenda_learned = ""
         found.erased_at = now
         found.save(update_fields=["person", "role", "agenda_learned", "erased_at"])
-        audit_record(
-            actor=actor_membership.user,
-            action="stakeholder.erased",
-            obj=audit_ref(found),
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "stakeholder.erased",
+            audit_ref(found),
             after={
                 "stakeholder": found.pk,
                 "person": person_id,

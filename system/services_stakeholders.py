@@ -22,8 +22,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from alliance.limits import EMAIL_MAX, TEXT_MAX
-from audit.services import audit_record
+from alliance.limits import EMAIL_MAX
 from collectives.models import Membership
 from directory.models import Organisation, OrganisationKind, Person, PersonRole
 from directory.services import organisation_create
@@ -42,6 +41,8 @@ from system.selectors_stakeholders import (
     organisation_to_pick,
     people_known_to,
 )
+from system.services_common import audited
+from system.text import clean_text
 
 #: The kinds of organisation a collective adds by hand for its stakeholders.
 SYSTEM_KINDS = (
@@ -81,15 +82,6 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 
 
-def _text(value: str | None, field: str, *, limit: int = TEXT_MAX, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: "This cannot be empty."})
-    if len(value) > limit:
-        raise ValidationError({field: f"Keep this to {limit:,} characters or fewer."})
-    return value
-
-
 def _live(stakeholder: Stakeholder) -> None:
     if stakeholder.erased_at is not None or stakeholder.person_id is None:
         raise ValidationError("Their personal data was erased: nothing more can be added.")
@@ -103,7 +95,7 @@ def system_organisation_add(*, actor_membership: Membership, name: str, kind: st
     directorate) as the collective's own, through the directory's own-organisation rule:
     a convenor adds it, and only the collective sees it."""
     access.require_leadership(actor_membership)
-    name = _text(name, "name", limit=200, required=True)
+    name = clean_text(name, "name", most=200, required=True)
     if kind not in SYSTEM_KINDS:
         raise ValidationError({"kind": "Choose what kind of organisation it is from the list."})
     if not actor_membership.is_convenor:
@@ -134,9 +126,9 @@ def _own_person(
     """The collective's own record of someone in a system organisation. The directory adds a
     collective's own people only at its member organisations, so this adds it here, with
     the same owner rule (only the collective sees it) and an audit entry without the name."""
-    name = _text(name, "name", limit=NAME_MAX, required=True)
-    job_title = _text(job_title, "job_title", limit=ROLE_MAX)
-    email = _text(email, "email", limit=EMAIL_MAX).lower()
+    name = clean_text(name, "name", most=NAME_MAX, required=True)
+    job_title = clean_text(job_title, "job_title", most=ROLE_MAX)
+    email = clean_text(email, "email", most=EMAIL_MAX).lower()
     if email:
         try:
             validate_email(email)
@@ -152,11 +144,10 @@ def _own_person(
         organisation=organisation,
         owner_id=actor_membership.collective_id,
     )
-    audit_record(
-        actor=actor_membership.user,
-        action="person.created",
-        obj=audit_ref(person),
-        collective=actor_membership.collective,
+    audited(
+        actor_membership,
+        "person.created",
+        audit_ref(person),
         after={"organisation": organisation.pk, "owner": actor_membership.collective_id},
     )
     return person
@@ -187,8 +178,8 @@ def stakeholder_add(
                 "collective added."
             }
         )
-    role = _text(role, "role", limit=ROLE_MAX)
-    agenda_learned = _text(agenda_learned, "agenda_learned")
+    role = clean_text(role, "role", most=ROLE_MAX)
+    agenda_learned = clean_text(agenda_learned, "agenda_learned")
     known: Person | None = None
     if person is not None:
         known = people_known_to(collective_id).filter(pk=person, organisation=found).first()
@@ -222,11 +213,10 @@ def stakeholder_add(
                 )
         except IntegrityError:
             raise ValidationError({"person": f"{known.name} is already a stakeholder."}) from None
-        audit_record(
-            actor=actor_membership.user,
-            action="stakeholder.added",
-            obj=audit_ref(stakeholder),
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "stakeholder.added",
+            audit_ref(stakeholder),
             after={"organisation": found.pk, "person": known.pk, "new_person": person is None},
         )
     return stakeholder
@@ -244,9 +234,9 @@ def stakeholder_update(
     _live(stakeholder)
     changes: dict[str, str] = {}
     if role is not None:
-        changes["role"] = _text(role, "role", limit=ROLE_MAX)
+        changes["role"] = clean_text(role, "role", most=ROLE_MAX)
     if agenda_learned is not None:
-        changes["agenda_learned"] = _text(agenda_learned, "agenda_learned")
+        changes["agenda_learned"] = clean_text(agenda_learned, "agenda_learned")
     with transaction.atomic():
         locked = Stakeholder.objects.select_for_update().get(pk=stakeholder.pk)
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
@@ -255,11 +245,10 @@ def stakeholder_update(
             setattr(stakeholder, name, changes[name])
         if changed:
             locked.save(update_fields=changed)
-            audit_record(
-                actor=actor_membership.user,
-                action="stakeholder.changed",
-                obj=audit_ref(stakeholder),
-                collective=actor_membership.collective,
+            audited(
+                actor_membership,
+                "stakeholder.changed",
+                audit_ref(stakeholder),
                 after={"changed": changed},
             )
     return stakeholder
@@ -302,11 +291,10 @@ def assessment_add(
             assessed_by=actor_membership.user,
             recorded_at=now,
         )
-        audit_record(
-            actor=actor_membership.user,
-            action="stakeholder.assessed",
-            obj=audit_ref(stakeholder),
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "stakeholder.assessed",
+            audit_ref(stakeholder),
             after={"warmth": warmth, "sway": sway, "assessed_on": assessed_on.isoformat()},
         )
     return assessment
@@ -349,11 +337,10 @@ def key_relationship_mark(
             owner=actor_membership.user,
             since=_now(now),
         )
-        audit_record(
-            actor=actor_membership.user,
-            action="key_relationship.marked",
-            obj=audit_ref(stakeholder),
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "key_relationship.marked",
+            audit_ref(stakeholder),
             after={"owner": actor_membership.user_id},
         )
     return key
@@ -373,11 +360,10 @@ def key_relationship_unmark(
         ).delete()
         if not deleted:
             raise ValidationError("They are not a key relationship of that person.")
-        audit_record(
-            actor=actor_membership.user,
-            action="key_relationship.unmarked",
-            obj=audit_ref(stakeholder),
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "key_relationship.unmarked",
+            audit_ref(stakeholder),
             after={"owner": owner},
         )
 
@@ -392,11 +378,10 @@ def notes_read(*, membership: Membership, stakeholder: Stakeholder) -> None:
     if access.is_owner(membership, stakeholder):
         return
     with transaction.atomic():
-        audit_record(
-            actor=membership.user,
-            action="stakeholder.notes_read",
-            obj=audit_ref(stakeholder),
-            collective=membership.collective,
+        audited(
+            membership,
+            "stakeholder.notes_read",
+            audit_ref(stakeholder),
             after={"stakeholder": stakeholder.pk},
         )
 
@@ -412,16 +397,15 @@ def note_add(
     the owners of a key relationship with them."""
     access.require_changes_stakeholder(actor_membership, stakeholder)
     _live(stakeholder)
-    text = _text(text, "text", required=True)
+    text = clean_text(text, "text", required=True)
     with transaction.atomic():
         note = StakeholderNote.objects.create(
             stakeholder=stakeholder, text=text, author=actor_membership.user, written_at=_now(now)
         )
-        audit_record(
-            actor=actor_membership.user,
-            action="stakeholder_note.added",
-            obj=audit_ref(note),
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "stakeholder_note.added",
+            audit_ref(note),
             after={"stakeholder": stakeholder.pk},
         )
     return note
@@ -435,11 +419,10 @@ def note_keep(
     with transaction.atomic():
         note.reviewed_at = _now(now)
         note.save(update_fields=["reviewed_at"])
-        audit_record(
-            actor=actor_membership.user,
-            action="stakeholder_note.kept",
-            obj=audit_ref(note),
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "stakeholder_note.kept",
+            audit_ref(note),
             after={"stakeholder": note.stakeholder_id},
         )
     return note
@@ -448,11 +431,10 @@ def note_keep(
 def note_delete(*, actor_membership: Membership, note: StakeholderNote) -> None:
     access.require_changes_stakeholder(actor_membership, note.stakeholder)
     with transaction.atomic():
-        audit_record(
-            actor=actor_membership.user,
-            action="stakeholder_note.deleted",
-            obj=audit_ref(note),
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "stakeholder_note.deleted",
+            audit_ref(note),
             after={"stakeholder": note.stakeholder_id},
         )
         note.delete()
@@ -487,7 +469,7 @@ def contact_log(
     given when they are someone's key relationship."""
     access.require_changes_stakeholder(actor_membership, stakeholder)
     _live(stakeholder)
-    agenda_learned = _text(agenda_learned, "agenda_learned")
+    agenda_learned = clean_text(agenda_learned, "agenda_learned")
     first = not has_had_contact(stakeholder)
     errors: dict[str, str] = {}
     if first and not agenda_learned and needs_agenda(stakeholder):
@@ -517,11 +499,10 @@ def contact_log(
         if learned:
             Stakeholder.objects.filter(pk=stakeholder.pk).update(agenda_learned=agenda_learned)
             stakeholder.agenda_learned = agenda_learned
-        audit_record(
-            actor=actor_membership.user,
-            action="stakeholder.contact_logged",
-            obj=audit_ref(stakeholder),
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "stakeholder.contact_logged",
+            audit_ref(stakeholder),
             after={"contact": contact.pk, "first": first, "agenda_learned": learned},
         )
     return contact

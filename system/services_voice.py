@@ -19,8 +19,6 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance.limits import TEXT_MAX
-from audit.services import audit_record
 from collectives.models import Membership
 from directory.models import Organisation
 from golden_thread.access import practice_contacts
@@ -37,6 +35,8 @@ from system.models import (
     NegotiationEvent,
 )
 from system.selectors_voice import member_practice, organisation_for_mandate
+from system.services_common import audited
+from system.text import clean_text
 
 TITLE_MAX = 200
 EVIDENCE_MAX = 300
@@ -74,15 +74,6 @@ def _speaking_practice(membership: Membership) -> Organisation:
     return practice
 
 
-def _text(value: str, field: str, empty: str, most: int = TEXT_MAX) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: empty})
-    if len(value) > most:
-        raise ValidationError({field: f"Keep it under {most:,} characters."})
-    return value
-
-
 def _same_collective(membership: Membership, obj: Need | Mandate) -> None:
     if obj.collective_id != membership.collective_id:
         raise PermissionDenied("That belongs to another collective.")
@@ -96,12 +87,19 @@ def _lock_need(need: Need) -> Need:
     )
 
 
-def _lock_mandate(mandate: Mandate) -> Mandate:
-    return (
+def _open_mandate(membership: Membership, mandate: Mandate, *, ended: str) -> Mandate:
+    """The mandate, locked, for the leadership group to act on while it is negotiated; once
+    the negotiation has ended, a ValidationError saying `ended`."""
+    _same_collective(membership, mandate)
+    access.require_leadership(membership)
+    mandate = (
         Mandate.objects.select_for_update(of=("self",))
         .select_related("need", "of_whom", "collective")
         .get(pk=mandate.pk)
     )
+    if mandate.status != MandateStatus.OPEN:
+        raise ValidationError(ended)
+    return mandate
 
 
 def need_path(need: Need) -> str:
@@ -134,10 +132,10 @@ def need_raise(
 ) -> Need:
     """A member practice raises a need or issue ("No phlebotomy capacity after 1pm")."""
     practice = _speaking_practice(actor_membership)
-    title = _text(title, "title", "Say what the need is, in a line.", TITLE_MAX)
-    detail = (detail or "").strip()
-    if len(detail) > TEXT_MAX:
-        raise ValidationError({"detail": f"Keep it under {TEXT_MAX:,} characters."})
+    title = clean_text(
+        title, "title", required=True, most=TITLE_MAX, empty="Say what the need is, in a line."
+    )
+    detail = clean_text(detail, "detail")
     need = Need.objects.create(
         collective_id=actor_membership.collective_id,
         practice=practice,
@@ -146,13 +144,7 @@ def need_raise(
         raised_by=actor_membership.user,
         raised_at=now or timezone.now(),
     )
-    audit_record(
-        actor=actor_membership.user,
-        action="need.raised",
-        obj=need,
-        collective=actor_membership.collective,
-        after={"practice": practice.pk, "title": title},
-    )
+    audited(actor_membership, "need.raised", need, after={"practice": practice.pk, "title": title})
     return need
 
 
@@ -174,8 +166,12 @@ def need_support(
         )
     if need.status == NeedStatus.CLOSED:
         raise ValidationError("This need is closed with an outcome: it can no longer be supported.")
-    evidence = _text(
-        evidence, "evidence", "Give one line of evidence: what your practice sees.", EVIDENCE_MAX
+    evidence = clean_text(
+        evidence,
+        "evidence",
+        required=True,
+        most=EVIDENCE_MAX,
+        empty="Give one line of evidence: what your practice sees.",
     )
     if NeedSupport.objects.filter(need=need, practice=practice).exists():
         raise ValidationError(f"{practice.name} already supports this need.")
@@ -190,11 +186,10 @@ def need_support(
             )
     except IntegrityError as error:  # another representative of the practice, just now
         raise ValidationError(f"{practice.name} already supports this need.") from error
-    audit_record(
-        actor=actor_membership.user,
-        action="need_support.added",
-        obj=need,
-        collective=actor_membership.collective,
+    audited(
+        actor_membership,
+        "need_support.added",
+        need,
         after={"practice": practice.pk, "evidence": evidence},
     )
     return support
@@ -216,13 +211,7 @@ def need_support_withdraw(*, actor_membership: Membership, need: Need) -> None:
         )
     before = {"practice": practice.pk, "evidence": support.evidence}
     support.delete()
-    audit_record(
-        actor=actor_membership.user,
-        action="need_support.withdrawn",
-        obj=need,
-        collective=actor_membership.collective,
-        before=before,
-    )
+    audited(actor_membership, "need_support.withdrawn", need, before=before)
 
 
 @transaction.atomic
@@ -247,7 +236,12 @@ def need_prioritise(
         raise ValidationError(
             f"This need is {need.get_status_display().lower()}: its priority can no longer change."
         )
-    reason = _text(reason, "reason", "Say why: the practices behind the need will read it.")
+    reason = clean_text(
+        reason,
+        "reason",
+        required=True,
+        empty="Say why: the practices behind the need will read it.",
+    )
     if decision == NeedStatus.PRIORITISED:
         if priority is None or priority < 1 or priority > 999:
             raise ValidationError({"priority": "Give its priority as a number from 1 (first)."})
@@ -260,11 +254,10 @@ def need_prioritise(
     else:
         need.outcome, need.outcome_at = "", None
     need.save(update_fields=["status", "priority", "outcome", "outcome_at"])
-    audit_record(
-        actor=actor_membership.user,
-        action="need.prioritised" if decision == NeedStatus.PRIORITISED else "need.set_aside",
-        obj=need,
-        collective=actor_membership.collective,
+    audited(
+        actor_membership,
+        "need.prioritised" if decision == NeedStatus.PRIORITISED else "need.set_aside",
+        need,
         before=before,
         after={"status": need.status, "priority": need.priority, "reason": reason},
     )
@@ -316,20 +309,23 @@ def mandate_create(
     mandate = Mandate.objects.create(
         collective_id=actor_membership.collective_id,
         need=need,
-        ask=_text(ask, "ask", "Say what we ask for."),
+        ask=clean_text(ask, "ask", required=True, empty="Say what we ask for."),
         of_whom=organisation,
-        opening_position=_text(opening_position, "opening_position", "Give our opening position."),
-        limits=_text(limits, "limits", "Give our limits: how far we may go."),
+        opening_position=clean_text(
+            opening_position, "opening_position", required=True, empty="Give our opening position."
+        ),
+        limits=clean_text(
+            limits, "limits", required=True, empty="Give our limits: how far we may go."
+        ),
         created_by=actor_membership.user,
         created_at=now or timezone.now(),
     )
     need.status = NeedStatus.NEGOTIATING
     need.save(update_fields=["status"])
-    audit_record(
-        actor=actor_membership.user,
-        action="mandate.created",
-        obj=mandate,
-        collective=actor_membership.collective,
+    audited(
+        actor_membership,
+        "mandate.created",
+        mandate,
         after={"need": need.pk, "of_whom": organisation.pk},
     )
     return mandate
@@ -347,11 +343,11 @@ def mandate_update(
 ) -> Mandate:
     """Change a mandate while it is being negotiated (the leadership group). The audit entry
     names the fields changed, never their text."""
-    _same_collective(actor_membership, mandate)
-    access.require_leadership(actor_membership)
-    mandate = _lock_mandate(mandate)
-    if mandate.status != MandateStatus.OPEN:
-        raise ValidationError("This negotiation has ended: its mandate can no longer change.")
+    mandate = _open_mandate(
+        actor_membership,
+        mandate,
+        ended="This negotiation has ended: its mandate can no longer change.",
+    )
     changed = []
     for name, value, empty in (
         ("ask", ask, "Say what we ask for."),
@@ -359,7 +355,7 @@ def mandate_update(
         ("limits", limits, "Give our limits: how far we may go."),
     ):
         if value is not None:
-            text = _text(value, name, empty)
+            text = clean_text(value, name, required=True, empty=empty)
             if text != getattr(mandate, name):
                 setattr(mandate, name, text)
                 changed.append(name)
@@ -372,11 +368,10 @@ def mandate_update(
             changed.append("of_whom")
     if changed:
         mandate.save(update_fields=changed)
-        audit_record(
-            actor=actor_membership.user,
-            action="mandate.changed",
-            obj=mandate,
-            collective=actor_membership.collective,
+        audited(
+            actor_membership,
+            "mandate.changed",
+            mandate,
             before=before or None,
             after={"changed": changed, "of_whom": mandate.of_whom_id},
         )
@@ -395,12 +390,10 @@ def negotiation_event_record(
 ) -> NegotiationEvent:
     """A meeting, an offer or a note in the negotiation, with its date (the leadership
     group, while the negotiation is open)."""
-    _same_collective(actor_membership, mandate)
-    access.require_leadership(actor_membership)
     now = now or timezone.now()
-    mandate = _lock_mandate(mandate)
-    if mandate.status != MandateStatus.OPEN:
-        raise ValidationError("This negotiation has ended: record nothing more in it.")
+    mandate = _open_mandate(
+        actor_membership, mandate, ended="This negotiation has ended: record nothing more in it."
+    )
     if kind not in EventKind.values:
         raise ValidationError({"kind": "Choose a meeting, an offer or a note."})
     if happened_on > timezone.localdate(now):
@@ -411,15 +404,14 @@ def negotiation_event_record(
         mandate=mandate,
         kind=kind,
         happened_on=happened_on,
-        text=_text(text, "text", "Say what happened."),
+        text=clean_text(text, "text", required=True, empty="Say what happened."),
         recorded_by=actor_membership.user,
         recorded_at=now,
     )
-    audit_record(
-        actor=actor_membership.user,
-        action="negotiation_event.recorded",
-        obj=event,
-        collective=actor_membership.collective,
+    audited(
+        actor_membership,
+        "negotiation_event.recorded",
+        event,
         after={"mandate": mandate.pk, "kind": kind, "happened_on": happened_on.isoformat()},
     )
     return event
@@ -441,16 +433,16 @@ def mandate_outcome_record(
     every practice through the golden thread (a briefing with no decision, kept on the
     mandate). `meaning` is what it means for a practice; an outcome that reads harder than
     the collective's threshold needs `confirm_hard`."""
-    _same_collective(actor_membership, mandate)
-    access.require_leadership(actor_membership)
     now = now or timezone.now()
-    mandate = _lock_mandate(mandate)
-    if mandate.status != MandateStatus.OPEN:
-        raise ValidationError("This negotiation has already ended with an outcome.")
+    mandate = _open_mandate(
+        actor_membership, mandate, ended="This negotiation has already ended with an outcome."
+    )
     if status not in MandateEnding.values:
         raise ValidationError({"status": "Say whether the negotiation concluded or was abandoned."})
-    outcome = _text(outcome, "outcome", "Say what the outcome is.")
-    meaning = _text(meaning, "meaning", "Say what the outcome means for a practice.")
+    outcome = clean_text(outcome, "outcome", required=True, empty="Say what the outcome is.")
+    meaning = clean_text(
+        meaning, "meaning", required=True, empty="Say what the outcome means for a practice."
+    )
     need = _lock_need(mandate.need)
     mandate.status, mandate.outcome, mandate.outcome_at = status, outcome, now
     need.status, need.outcome, need.outcome_at = NeedStatus.CLOSED, outcome, now
@@ -478,11 +470,10 @@ def mandate_outcome_record(
     )
     mandate.briefing = briefing
     mandate.save(update_fields=["status", "outcome", "outcome_at", "briefing"])
-    audit_record(
-        actor=actor_membership.user,
-        action=f"mandate.{ended}",
-        obj=mandate,
-        collective=actor_membership.collective,
+    audited(
+        actor_membership,
+        f"mandate.{ended}",
+        mandate,
         after={"need": need.pk, "status": status, "briefing": briefing.pk},
     )
     return mandate

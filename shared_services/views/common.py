@@ -3,16 +3,10 @@ service for a form."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
 from django.urls import reverse
 
-from alliance.forms import add_service_errors
+from alliance.forms import attempt as attempt  # the pages import it from here
 from collectives.models import Membership
 from shared_services.models import SharedService, Stage
 
@@ -51,20 +45,3 @@ def slug_of(membership: Membership) -> str:
 def service_crumbs(membership: Membership, service: SharedService) -> list[dict[str, str]]:
     href = reverse("shared_services:service", args=[slug_of(membership), service.pk])
     return crumbs(membership, (service.name, href))
-
-
-def attempt(
-    request: HttpRequest, form: forms.Form, act: Callable[[], Any], done: str, renames: Any = None
-) -> bool:
-    """Run a service for a valid form: True if it succeeded (a message is shown), else its
-    errors are on the form."""
-    try:
-        act()
-    except ValidationError as error:
-        add_service_errors(form, error, renames)
-        return False
-    except PermissionDenied as error:
-        form.add_error(None, str(error))
-        return False
-    messages.success(request, done)
-    return True

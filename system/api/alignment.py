@@ -2,7 +2,7 @@
 and the overlaps where ours meet theirs.
 
 Thin, like the pages: system.selectors_alignment reads, system.services_alignment writes,
-system.access_alignment says who may. The leadership group sees and changes everything; the
+system.access says who may. The leadership group sees and changes everything; the
 owner of a key relationship outside it sees our priorities, their stakeholders' and those
 stakeholders' organisations', and changes their stakeholders' priorities and overlaps.
 Guests, members and observers: 403. Another collective's priority or overlap: 404.
@@ -27,7 +27,6 @@ from alliance.api import valid_input, valid_query
 from collectives.access import get_membership_for_user
 from collectives.models import Membership
 from system import access, services_alignment
-from system import access_alignment as rules
 from system import selectors_alignment as selectors
 from system.models import Overlap, Priority
 from system.serializers_alignment import (
@@ -43,14 +42,14 @@ from system.serializers_alignment import (
 def _member(request: Request, slug: str) -> Membership:
     membership = get_membership_for_user(request.user, slug)
     access.require_reader(membership)
-    rules.require_sees_alignment(membership)
+    access.require_sees_alignment(membership)
     return membership
 
 
 def _named(membership: Membership, field: str, pk: int) -> Priority:
     """A priority a request names: one the caller sees, or a 400 naming the field."""
     try:
-        return rules.get_priority_for(membership, pk)
+        return access.get_priority_for(membership, pk)
     except Http404:
         raise ValidationError({field: [f"No priority you can see has id {pk}."]}) from None
 
@@ -89,7 +88,7 @@ class PriorityList(generics.ListAPIView):
             stakeholder=data.get("stakeholder"),
             decision=data.get("decision"),
         )
-        found = rules.get_priority_for(membership, priority.pk)
+        found = access.get_priority_for(membership, priority.pk)
         return Response(PriorityOutput(found).data, status=status.HTTP_201_CREATED)
 
 
@@ -103,12 +102,12 @@ class PriorityDetail(APIView):
     @extend_schema(responses=PriorityOutput)
     def get(self, request: Request, slug: str, pk: int) -> Response:
         membership = _member(request, slug)
-        return Response(PriorityOutput(rules.get_priority_for(membership, pk)).data)
+        return Response(PriorityOutput(access.get_priority_for(membership, pk)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, pk: int) -> Response:
         membership = _member(request, slug)
-        priority = rules.get_priority_for(membership, pk)
+        priority = access.get_priority_for(membership, pk)
         services_alignment.priority_delete(actor_membership=membership, priority=priority)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -139,7 +138,7 @@ class OverlapList(generics.ListAPIView):
             theirs=_named(membership, "theirs", data["theirs"]),
             note=data.get("note", ""),
         )
-        found = rules.get_overlap_for(membership, overlap.pk)
+        found = access.get_overlap_for(membership, overlap.pk)
         return Response(OverlapOutput(found).data, status=status.HTTP_201_CREATED)
 
 
@@ -151,12 +150,12 @@ class OverlapDetail(APIView):
     @extend_schema(responses=OverlapOutput)
     def get(self, request: Request, slug: str, pk: int) -> Response:
         membership = _member(request, slug)
-        return Response(OverlapOutput(rules.get_overlap_for(membership, pk)).data)
+        return Response(OverlapOutput(access.get_overlap_for(membership, pk)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, pk: int) -> Response:
         membership = _member(request, slug)
-        overlap = rules.get_overlap_for(membership, pk)
+        overlap = access.get_overlap_for(membership, pk)
         services_alignment.overlap_delete(actor_membership=membership, overlap=overlap)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

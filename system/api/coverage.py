@@ -3,7 +3,7 @@ each against our key relationships, and the warmth × sway grid.
 
 Thin, like the pages: system.selectors_coverage reads, system.coverage decides,
 system.services_coverage writes, and the access rules are system.access and
-system.access_alignment: the leadership group sees everyone, the owner of a key relationship
+system.access: the leadership group sees everyone, the owner of a key relationship
 outside it their own stakeholders, guests, members and observers nothing.
 """
 
@@ -23,7 +23,6 @@ from alliance.api import paged_response, valid_input, valid_query
 from collectives.access import get_membership_for_user
 from collectives.models import Membership
 from system import access, services_coverage
-from system import access_alignment as rules
 from system import selectors_coverage as selectors
 from system.serializers_coverage import (
     CoverageOutput,
@@ -58,7 +57,7 @@ class KeyOrganisations(APIView):
     @extend_schema(responses=KeyOrganisationsOutput)
     def get(self, request: Request, slug: str) -> Response:
         membership = _member(request, slug)
-        rules.require_key_organisations_reader(membership)
+        access.require_key_organisations_reader(membership)
         return Response(_key_organisations(membership))
 
     @extend_schema(request=KeyOrganisationsInput, responses=KeyOrganisationsOutput)

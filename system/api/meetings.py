@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from alliance.api import paged_response, valid_input, valid_query
 from collectives.access import get_membership_for_user
 from collectives.models import Membership
-from system import access, access_meetings
+from system import access
 from system import selectors_meetings as selectors
 from system import services_meetings as services
 from system.models import AgendaItem, MeetingSeries, PrepConversation, SystemMeeting
@@ -182,9 +182,7 @@ def _item(membership: Membership, pk: int) -> dict[str, Any]:
 
 def _conversation(membership: Membership, pk: int) -> dict[str, Any]:
     return dict(
-        PrepConversationOutput(
-            _conversation_row(access_meetings.get_conversation(membership, pk))
-        ).data
+        PrepConversationOutput(_conversation_row(access.get_conversation(membership, pk))).data
     )
 
 
@@ -414,7 +412,7 @@ class ItemConversations(APIView):
     @extend_schema(request=PrepConversationInput, responses={201: PrepConversationOutput})
     def post(self, request: Request, slug: str, pk: int) -> Response:
         membership = _reader(request, slug)
-        access_meetings.require_preparation(membership)
+        access.require_preparation(membership)
         item = access.get_item(membership, pk)
         conversation = services.conversation_add(
             actor_membership=membership, item=item, **valid_input(PrepConversationInput, request)
@@ -470,7 +468,7 @@ class ConversationDetail(APIView):
     @extend_schema(request=PrepConversationChangeInput, responses=PrepConversationOutput)
     def patch(self, request: Request, slug: str, pk: int) -> Response:
         membership = _reader(request, slug)
-        conversation = access_meetings.get_conversation(membership, pk)
+        conversation = access.get_conversation(membership, pk)
         services.conversation_update(
             actor_membership=membership,
             conversation=conversation,
@@ -481,7 +479,7 @@ class ConversationDetail(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, pk: int) -> Response:
         membership = _reader(request, slug)
-        conversation = access_meetings.get_conversation(membership, pk)
+        conversation = access.get_conversation(membership, pk)
         services.conversation_delete(actor_membership=membership, conversation=conversation)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

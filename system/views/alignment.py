@@ -2,70 +2,55 @@
 per organisation showing where our agendas meet.
 
 Thin: system.selectors_alignment reads (a fixed number of queries), system.services_alignment
-writes, system.access_alignment says who may (the leadership group; an owner of a key
+writes, system.access says who may (the leadership group; an owner of a key
 relationship for their own stakeholder)."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 
-from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
 from directory.models import Organisation, OrganisationKind
 from system import access, services_alignment
-from system import access_alignment as rules
 from system import selectors_alignment as selectors
-from system.forms_alignment import OurPriorityForm, OverlapForm, SearchForm, TheirPriorityForm
+from system.forms_alignment import OurPriorityForm, OverlapForm, TheirPriorityForm
+from system.forms_common import SearchForm
 from system.models import Overlap, Priority, PriorityOwner
-from system.views.coverage import crumbs, slug_of
-
-SECTION = "system"
-PER_PAGE = 25
-
-
-def _alignment_url(membership: Membership) -> str:
-    return reverse("system:alignment", args=[slug_of(membership)])
+from system.views.common import (
+    SECTION,
+    attempt,
+    carried,
+    confirm_page,
+    crumbs,
+    page_of,
+    posted,
+    search_text,
+    url,
+)
 
 
 def _agenda_url(membership: Membership, organisation_id: int) -> str:
-    return reverse("system:organisation_agenda", args=[slug_of(membership), organisation_id])
+    return url(membership, "organisation_agenda", organisation_id)
 
 
 def _alignment_crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
-    return crumbs(membership, ("Where our agendas meet", _alignment_url(membership)), *extra)
-
-
-def _attempt(request: HttpRequest, form: Any, act: Any, done: str) -> bool:
-    try:
-        act()
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return False
-    except PermissionDenied as error:
-        form.add_error(None, str(error))
-        return False
-    messages.success(request, done)
-    return True
+    return crumbs(membership, ("Where our agendas meet", url(membership, "alignment")), *extra)
 
 
 @collective_page(SECTION)
 def alignment(request: HttpRequest, membership: Membership) -> HttpResponse:
-    rules.require_sees_alignment(membership)
+    access.require_sees_alignment(membership)
     leadership = access.is_leadership(membership)
     decisions = selectors.decisions_to_link(membership) if leadership else []
-    form = OurPriorityForm(request.POST if request.method == "POST" else None, decisions=decisions)
+    form = OurPriorityForm(posted(request), decisions=decisions)
     if request.method == "POST":
         access.require_leadership(membership)
-        if form.is_valid() and _attempt(
+        if form.is_valid() and attempt(
             request,
             form,
             lambda: services_alignment.priority_add(
@@ -76,11 +61,11 @@ def alignment(request: HttpRequest, membership: Membership) -> HttpResponse:
             ),
             "Our priority is added.",
         ):
-            return redirect(_alignment_url(membership))
+            return redirect(url(membership, "alignment"))
     search = SearchForm(request.GET or None)
-    q = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    q = search_text(search)
     view = selectors.alignment_overview(membership, q=q)
-    page = Paginator(view.organisations, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, view.organisations)
     return render(
         request,
         "system/alignment.html",
@@ -92,7 +77,7 @@ def alignment(request: HttpRequest, membership: Membership) -> HttpResponse:
             "organisation_rows": view.rows(page),
             "q": q,
             "search": search,
-            "query": ("&" + urlencode({"q": q})) if q else "",
+            "query": carried(q=q),
             "form": form,
             "leadership": leadership,
             "kinds": dict(OrganisationKind.choices),
@@ -106,7 +91,7 @@ def _their_priority(
 ) -> bool:
     if not form.is_valid():
         return False
-    return _attempt(
+    return attempt(
         request,
         form,
         lambda: services_alignment.priority_add(
@@ -124,7 +109,7 @@ def _overlap(request: HttpRequest, membership: Membership, form: Any, view: Any)
         return False
     ours = {p.pk: p for p in view.ours}
     theirs = {p.pk: p for p in view.markable()}
-    return _attempt(
+    return attempt(
         request,
         form,
         lambda: services_alignment.overlap_mark(
@@ -141,19 +126,19 @@ def _overlap(request: HttpRequest, membership: Membership, form: Any, view: Any)
 def organisation_agenda(
     request: HttpRequest, membership: Membership, organisation: int
 ) -> HttpResponse:
-    found = rules.get_system_organisation(membership, organisation)
+    found = access.get_system_organisation(membership, organisation)
     view = selectors.organisation_agenda(membership, found)
-    posted = request.POST.get("form") if request.method == "POST" else None
-    their_form = TheirPriorityForm(request.POST if posted == "theirs" else None, view=view)
+    which = request.POST.get("form") if request.method == "POST" else None
+    their_form = TheirPriorityForm(request.POST if which == "theirs" else None, view=view)
     overlap_form = OverlapForm(
-        request.POST if posted == "overlap" else None, view=view, markable=view.markable()
+        request.POST if which == "overlap" else None, view=view, markable=view.markable()
     )
     if request.method == "POST":
         done = (
             _their_priority(request, membership, found, their_form)
-            if posted == "theirs"
+            if which == "theirs"
             else _overlap(request, membership, overlap_form, view)
-            if posted == "overlap"
+            if which == "overlap"
             else False
         )
         if done:
@@ -186,7 +171,7 @@ def _shown_at(priority: Priority) -> Organisation | None:
 def _back_from(membership: Membership, priority: Priority) -> str:
     """Where a priority is shown: our list, or its organisation's page."""
     found = _shown_at(priority)
-    return _alignment_url(membership) if found is None else _agenda_url(membership, found.pk)
+    return url(membership, "alignment") if found is None else _agenda_url(membership, found.pk)
 
 
 def _crumbs_to(membership: Membership, priority: Priority) -> list[dict[str, str]]:
@@ -198,52 +183,52 @@ def _crumbs_to(membership: Membership, priority: Priority) -> list[dict[str, str
 
 @collective_page(SECTION)
 def priority_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    priority = rules.get_priority_for(membership, pk)
-    rules.require_changes_priority(membership, priority)
-    back = _back_from(membership, priority)
-    problem = ""
-    if request.method == "POST":
-        try:
-            services_alignment.priority_delete(actor_membership=membership, priority=priority)
-        except ValidationError as error:
-            problem = " ".join(error.messages)
-        else:
-            messages.success(request, f"“{priority.text}” is deleted.")
-            return redirect(back)
-    return render(
+    priority = access.get_priority_for(membership, pk)
+    access.require_changes_priority(membership, priority)
+    overlaps = selectors.overlaps_of(priority)
+    marks = (
+        f"It is marked as meeting {overlaps} other "
+        + ("priority: that mark goes" if overlaps == 1 else "priorities: those marks go")
+        + " with it. "
+        if overlaps
+        else ""
+    )
+    return confirm_page(
         request,
-        "system/alignment_priority_delete.html",
-        {
-            "title": "Delete a priority",
-            "membership": membership,
-            "priority": priority,
-            "overlaps": selectors.overlaps_of(priority),
-            "back": back,
-            "problem": problem,
-            "breadcrumbs": _crumbs_to(membership, priority),
-        },
+        membership,
+        act=lambda: services_alignment.priority_delete(
+            actor_membership=membership, priority=priority
+        ),
+        done=f"“{priority.text}” is deleted.",
+        to=_back_from(membership, priority),
+        template="system/confirm.html",
+        title=f"Delete “{priority.text}”?",
+        intro=f"{marks}The audit log keeps a record that it was deleted.",
+        submit="Delete the priority",
+        back=_back_from(membership, priority),
+        back_text="Keep it",
+        breadcrumbs=_crumbs_to(membership, priority),
     )
 
 
 @collective_page(SECTION)
 def overlap_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    overlap: Overlap = rules.get_overlap_for(membership, pk)
-    rules.require_marks_overlap(membership, overlap.theirs)
-    back = _back_from(membership, overlap.theirs)
-    if request.method == "POST":
-        services_alignment.overlap_delete(actor_membership=membership, overlap=overlap)
-        messages.success(request, "The overlap is no longer marked.")
-        return redirect(back)
-    return render(
+    overlap: Overlap = access.get_overlap_for(membership, pk)
+    access.require_marks_overlap(membership, overlap.theirs)
+    return confirm_page(
         request,
-        "system/alignment_overlap_delete.html",
-        {
-            "title": "Remove an overlap",
-            "membership": membership,
-            "overlap": overlap,
-            "back": back,
-            "breadcrumbs": _crumbs_to(membership, overlap.theirs),
-        },
+        membership,
+        act=lambda: services_alignment.overlap_delete(actor_membership=membership, overlap=overlap),
+        done="The overlap is no longer marked.",
+        to=_back_from(membership, overlap.theirs),
+        template="system/confirm.html",
+        title="Remove this overlap?",
+        intro=f"“{overlap.ours.text}” will no longer be marked as meeting "
+        f"“{overlap.theirs.text}”. Both priorities stay.",
+        submit="Remove the overlap",
+        back=_back_from(membership, overlap.theirs),
+        back_text="Keep it",
+        breadcrumbs=_crumbs_to(membership, overlap.theirs),
     )
 
 

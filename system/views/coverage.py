@@ -1,51 +1,41 @@
 """Coverage, the warmth × sway grid and the key system organisations.
 
 Thin: system.selectors_coverage reads (a fixed number of queries), system.coverage decides,
-system.services_coverage writes, and system.access / system.access_alignment say who may:
+system.services_coverage writes, and system.access says who may:
 the leadership group sees everyone; the owner of a key relationship outside it sees their own
 stakeholders; only a convenor chooses the key organisations."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.views.decorators.http import require_safe
 
-from alliance.exports import csv_response, export_view, xlsx_response
+from alliance.exports import export_view
 from collectives.decorators import collective_page
 from collectives.models import Membership
 from directory.models import OrganisationKind
 from system import access, services_coverage
-from system import access_alignment as rules
 from system import coverage as coverage_rules
 from system import selectors_coverage as selectors
 from system.forms_alignment import GridFilterForm, OrganisationSearchForm
 from system.models import SWAY, WARM
-
-SECTION = "system"
-PER_PAGE = 25
-
-
-def slug_of(membership: Membership) -> str:
-    return membership.collective.slug
-
-
-def crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
-    """The collective, whole-system working, then (text, href) pairs."""
-    slug = slug_of(membership)
-    return [
-        {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
-        {"text": "Whole-system working", "href": reverse("system:overview", args=[slug])},
-        *({"text": text, "href": href} for text, href in extra),
-    ]
+from system.views.common import (
+    SECTION,
+    carried,
+    confirm_page,
+    crumbs,
+    export,
+    page_of,
+    search_text,
+    url,
+)
 
 
 def _export_kind(request: HttpRequest) -> str:
@@ -92,12 +82,8 @@ def coverage(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_safe
 @collective_page(SECTION)
 def coverage_export(request: HttpRequest, membership: Membership) -> HttpResponse:
-    kind = _export_kind(request)
     rows = selectors.coverage_export_rows(selectors.coverage_for(membership))
-    name = f"coverage-{slug_of(membership)}"
-    if kind == "xlsx":
-        return xlsx_response(f"{name}.xlsx", {"Coverage": rows})
-    return csv_response(f"{name}.csv", rows)
+    return export(membership, _export_kind(request), name="coverage", sheet="Coverage", rows=rows)
 
 
 # The grid ---------------------------------------------------------------------------------
@@ -118,8 +104,7 @@ def _grid(request: HttpRequest, membership: Membership) -> tuple[GridFilterForm,
 def grid(request: HttpRequest, membership: Membership) -> HttpResponse:
     form, view = _grid(request, membership)
     q, organisation = form.filters()
-    query = urlencode({k: v for k, v in (("q", q), ("organisation", organisation or "")) if v})
-    page = Paginator(view.grid.placements, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, view.grid.placements)
     return render(
         request,
         "system/coverage_grid.html",
@@ -130,7 +115,7 @@ def grid(request: HttpRequest, membership: Membership) -> HttpResponse:
             "view": view,
             "page": page,
             "filtered": bool(q or organisation),
-            "query": ("&" + query) if query else "",
+            "query": carried(q=q, organisation=organisation),
             "breadcrumbs": crumbs(membership),
             **_scales(),
         },
@@ -141,13 +126,10 @@ def grid(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_safe
 @collective_page(SECTION)
 def grid_export(request: HttpRequest, membership: Membership) -> HttpResponse:
-    kind = _export_kind(request)
     _, view = _grid(request, membership)
     rows = selectors.grid_export_rows(view)
-    name = f"warmth-and-sway-{slug_of(membership)}"
-    if kind == "xlsx":
-        return xlsx_response(f"{name}.xlsx", {"Warmth and sway": rows})
-    return csv_response(f"{name}.csv", rows)
+    kind = _export_kind(request)
+    return export(membership, kind, name="warmth-and-sway", sheet="Warmth and sway", rows=rows)
 
 
 # Key organisations ------------------------------------------------------------------------
@@ -159,7 +141,7 @@ class KeyOrganisationAction(forms.Form):
 
 
 def _key_url(membership: Membership) -> str:
-    return reverse("system:key_organisations", args=[slug_of(membership)])
+    return url(membership, "key_organisations")
 
 
 def _act(request: HttpRequest, membership: Membership) -> None:
@@ -187,15 +169,15 @@ def _act(request: HttpRequest, membership: Membership) -> None:
 
 @collective_page(SECTION)
 def key_organisations(request: HttpRequest, membership: Membership) -> HttpResponse:
-    rules.require_key_organisations_reader(membership)
-    can_set = rules.may_set_key_organisations(membership)
+    access.require_key_organisations_reader(membership)
+    can_set = access.may_set_key_organisations(membership)
     if request.method == "POST":
         access.require_convenor(membership)
         _act(request, membership)
         return redirect(_key_url(membership))
     found = selectors.key_organisations(membership.collective_id)
     form = OrganisationSearchForm(request.GET or None)
-    q = form.cleaned_data["q"].strip() if can_set and form.is_valid() else ""
+    q = search_text(form) if can_set else ""
     return render(
         request,
         "system/coverage_key_organisations.html",
@@ -207,9 +189,7 @@ def key_organisations(request: HttpRequest, membership: Membership) -> HttpRespo
             "form": form,
             "q": q,
             "candidates": selectors.key_organisation_candidates(membership, q),
-            "breadcrumbs": crumbs(
-                membership, ("Coverage", reverse("system:coverage", args=[slug_of(membership)]))
-            ),
+            "breadcrumbs": crumbs(membership, ("Coverage", url(membership, "coverage"))),
             **_scales(),
         },
     )
@@ -223,28 +203,29 @@ def key_organisation_remove(
     shown = {s.organisation_id: s.organisation_name for s in found.slots if s.organisation_id}
     if organisation not in shown:
         raise Http404("That organisation is not a key one.")
-    problem = ""
-    if request.method == "POST":
-        try:
-            services_coverage.key_organisation_remove(
-                actor_membership=membership, organisation=organisation
-            )
-        except ValidationError as error:
-            problem = " ".join(error.messages)
-        else:
-            messages.success(request, f"{shown[organisation]} is no longer a key organisation.")
-            return redirect(_key_url(membership))
-    return render(
+    name = shown[organisation]
+    return confirm_page(
         request,
-        "system/coverage_key_organisation_remove.html",
-        {
-            "title": f"Remove {shown[organisation]}",
-            "membership": membership,
-            "name": shown[organisation],
-            "is_default": found.is_default,
-            "problem": problem,
-            "breadcrumbs": crumbs(membership, ("Key organisations", _key_url(membership))),
-        },
+        membership,
+        act=lambda: services_coverage.key_organisation_remove(
+            actor_membership=membership, organisation=organisation
+        ),
+        done=f"{name} is no longer a key organisation.",
+        to=_key_url(membership),
+        template="system/confirm.html",
+        title=f"Remove {name} from the key organisations?",
+        intro="Coverage will no longer check it. The stakeholders there, their assessments and "
+        "our key relationships with them stay as they are."
+        + (
+            " The other organisations shown now are kept, and the list becomes our own: the "
+            "defaults no longer apply."
+            if found.is_default
+            else ""
+        ),
+        submit="Remove it",
+        back=_key_url(membership),
+        back_text="Keep it",
+        breadcrumbs=crumbs(membership, ("Key organisations", _key_url(membership))),
     )
 
 

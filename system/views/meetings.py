@@ -3,24 +3,20 @@ the series, a meeting with its attendees and agenda, the printable prep sheet, a
 The agenda, the conversations beforehand and the outcome are in meetings_agenda.
 
 Thin: forms parse, system.services_meetings writes (and holds every rule),
-system.selectors_meetings reads, system.access and system.access_meetings say who may.
+system.selectors_meetings reads, system.access says who may.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
 
-from alliance.exports import csv_response, export_view, xlsx_response
+from alliance.exports import export_view
 from collectives.decorators import collective_page
 from collectives.models import Membership
-from system import access, access_meetings
+from system import access
 from system import selectors_meetings as selectors
 from system import services_meetings as services
 from system.forms_meetings import (
@@ -31,22 +27,25 @@ from system.forms_meetings import (
     ScheduleForm,
     SeriesForm,
 )
-from system.models import MeetingSeries, SystemMeeting
 from system.rules_meetings import describe
 from system.views import meetings_agenda
-from system.views.meetings_common import (
-    PAGE_SIZE,
+from system.views.common import (
     SECTION,
-    attempt,
+    carried,
     confirm_page,
-    crumbs,
+    export,
     form_page,
+    page_of,
+    posted,
+    search_text,
+    url,
+)
+from system.views.meetings_common import (
     local_parts,
     meeting_crumbs,
     meeting_name,
-    posted,
+    meetings_crumbs,
     series_crumbs,
-    url,
 )
 
 # The meetings list ------------------------------------------------------------------------
@@ -61,11 +60,9 @@ def meetings(request: HttpRequest, membership: Membership) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     q, when, series = filters.get("q", "").strip(), filters.get("when", ""), filters.get("series")
     found = selectors.meeting_list(cid, now=now, q=q, when=when, series=series)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, found)
     page.object_list = selectors.counted(list(page.object_list))
     spread = selectors.spread_by_series(cid, now=now)
-    kept = {"q": q, "when": when, "series": series or ""}
-    query = "&" + urlencode({k: v for k, v in kept.items() if v}) if any(kept.values()) else ""
     return render(
         request,
         "system/meetings.html",
@@ -74,14 +71,14 @@ def meetings(request: HttpRequest, membership: Membership) -> HttpResponse:
             "membership": membership,
             "form": form,
             "page": page,
-            "query": query,
+            "query": carried(q=q, when=when, series=series),
             "filtered": bool(q or when or series),
             "now": now,
             "spread": spread,
             "thin": [s for s in spread.values() if s.thin],
             "most": selectors.settings_of(cid).most_leaders_per_series,
             "can_write": access.is_leadership(membership),
-            "breadcrumbs": crumbs(membership)[:1],
+            "breadcrumbs": meetings_crumbs(membership)[:-1],
         },
     )
 
@@ -95,10 +92,7 @@ def meetings_export(request: HttpRequest, membership: Membership, fmt: str) -> H
     rows = selectors.export_rows(membership, now=timezone.now())
     for row in rows[1:]:
         row[2] = timezone.localtime(row[2]).strftime("%Y-%m-%d %H:%M")
-    name = f"system-meetings-{membership.collective.slug}"
-    if fmt == "xlsx":
-        return xlsx_response(f"{name}.xlsx", {"System meetings": rows})
-    return csv_response(f"{name}.csv", rows)
+    return export(membership, fmt, name="system-meetings", sheet="System meetings", rows=rows)
 
 
 # Series -----------------------------------------------------------------------------------
@@ -110,10 +104,8 @@ def series_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     now = timezone.now()
     cid = membership.collective_id
     form = MeetingSearchForm(request.GET or None)
-    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    page = Paginator(selectors.series_list(cid, now=now, q=q), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    q = search_text(form)
+    page = page_of(request, selectors.series_list(cid, now=now, q=q))
     return render(
         request,
         "system/series.html",
@@ -123,11 +115,11 @@ def series_list(request: HttpRequest, membership: Membership) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": selectors.series_rows(cid, list(page), now=now),
-            "query": "&" + urlencode({"q": q}) if q else "",
+            "query": carried(q=q),
             "filtered": bool(q),
             "describe": describe,
             "can_write": access.is_leadership(membership),
-            "breadcrumbs": crumbs(membership),
+            "breadcrumbs": meetings_crumbs(membership),
         },
     )
 
@@ -143,40 +135,31 @@ def series_new(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = SeriesForm(
         posted(request), holders=selectors.holder_choices(membership.collective_id, query=find)
     )
-    created: list[MeetingSeries] = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: created.append(
-                services.series_create(
-                    actor_membership=membership,
-                    name=data["name"],
-                    organisation=data["organisation"],
-                    recurrence=data["recurrence"],
-                    starts_at=data["starts_at"],
-                    place=data["place"],
-                )
-            ),
-            f"{data['name']} is added, with its meetings for the next 12 months.",
-            {"recurrence": "repeats", "starts_at": "first_date"},
-        ):
-            return redirect(url(membership, "series_detail", created[0].pk))
-    return render(
+    return form_page(
         request,
-        "system/series_form.html",
-        {
-            "title": "Add a system meeting",
-            "intro": "A meeting of the health system that general practice attends: recurring, "
-            "like the ICB board or the place partnership, or a one-off.",
-            "membership": membership,
-            "form": form,
-            "find": find,
-            "find_form": FindForm(request.GET or None),
-            "submit": "Add the meeting",
-            "breadcrumbs": crumbs(membership, ("Meeting series", url(membership, "series"))),
-        },
+        membership,
+        form,
+        act=lambda: services.series_create(
+            actor_membership=membership,
+            name=form.cleaned_data["name"],
+            organisation=form.cleaned_data["organisation"],
+            recurrence=form.cleaned_data["recurrence"],
+            starts_at=form.cleaned_data["starts_at"],
+            place=form.cleaned_data["place"],
+        ),
+        done=lambda: (
+            f"{form.cleaned_data['name']} is added, with its meetings for the next 12 months."
+        ),
+        renames={"recurrence": "repeats", "starts_at": "first_date"},
+        to=lambda series: url(membership, "series_detail", series.pk),
+        template="system/series_form.html",
+        title="Add a system meeting",
+        intro="A meeting of the health system that general practice attends: recurring, "
+        "like the ICB board or the place partnership, or a one-off.",
+        find=find,
+        find_form=FindForm(request.GET or None),
+        submit="Add the meeting",
+        breadcrumbs=series_crumbs(membership),
     )
 
 
@@ -184,9 +167,7 @@ def series_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 def series_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     series = access.get_series(membership, pk)
     now = timezone.now()
-    page = Paginator(selectors.series_meetings(series, now=now), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.series_meetings(series, now=now))
     page.object_list = selectors.counted(list(page.object_list))
     spread = selectors.spread_by_series(membership.collective_id, now=now).get(series.pk)
     return render(
@@ -201,7 +182,7 @@ def series_detail(request: HttpRequest, membership: Membership, pk: int) -> Http
             "now": now,
             "spread": spread,
             "can_write": access.is_leadership(membership),
-            "breadcrumbs": crumbs(membership, ("Meeting series", url(membership, "series"))),
+            "breadcrumbs": series_crumbs(membership),
         },
     )
 
@@ -220,36 +201,28 @@ def series_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
         rule=series.recurrence,
         initial={"name": series.name, "organisation": series.organisation_id},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.series_update(
-                actor_membership=membership,
-                series=series,
-                name=data["name"],
-                organisation=data["organisation"],
-                recurrence=data["recurrence"],
-            ),
-            "The series is changed. Meetings already scheduled stay as they are.",
-            {"recurrence": "repeats"},
-        ):
-            return redirect(url(membership, "series_detail", series.pk))
-    return render(
+    return form_page(
         request,
-        "system/series_form.html",
-        {
-            "title": f"Change {series.name}",
-            "intro": "A new recurrence applies when you next schedule its meetings; meetings "
-            "already scheduled stay.",
-            "membership": membership,
-            "form": form,
-            "find": find,
-            "find_form": FindForm(request.GET or None),
-            "submit": "Save the changes",
-            "breadcrumbs": series_crumbs(membership, series),
-        },
+        membership,
+        form,
+        act=lambda: services.series_update(
+            actor_membership=membership,
+            series=series,
+            name=form.cleaned_data["name"],
+            organisation=form.cleaned_data["organisation"],
+            recurrence=form.cleaned_data["recurrence"],
+        ),
+        done="The series is changed. Meetings already scheduled stay as they are.",
+        renames={"recurrence": "repeats"},
+        to=url(membership, "series_detail", series.pk),
+        template="system/series_form.html",
+        title=f"Change {series.name}",
+        intro="A new recurrence applies when you next schedule its meetings; meetings "
+        "already scheduled stay.",
+        find=find,
+        find_form=FindForm(request.GET or None),
+        submit="Save the changes",
+        breadcrumbs=series_crumbs(membership, series),
     )
 
 
@@ -258,29 +231,20 @@ def series_schedule(request: HttpRequest, membership: Membership, pk: int) -> Ht
     series = access.get_series(membership, pk)
     access.require_leadership(membership)
     form = ScheduleForm(posted(request))
-    added: list[list[SystemMeeting]] = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: added.append(
-                services.series_schedule(
-                    actor_membership=membership,
-                    series=series,
-                    starts_at=data["starts_at"],
-                    place=data["place"],
-                )
-            ),
-            "The meetings are scheduled.",
-            {"starts_at": "first_date", "recurrence": "first_date"},
-        ):
-            return redirect(url(membership, "series_detail", series.pk))
     once = not series.recurrence
     return form_page(
         request,
         membership,
         form,
+        act=lambda: services.series_schedule(
+            actor_membership=membership,
+            series=series,
+            starts_at=form.cleaned_data["starts_at"],
+            place=form.cleaned_data["place"],
+        ),
+        done="The meetings are scheduled.",
+        renames={"starts_at": "first_date", "recurrence": "first_date"},
+        to=url(membership, "series_detail", series.pk),
         title=f"Add a meeting of {series.name}" if once else f"Schedule {series.name}",
         intro="The meeting is added."
         if once
@@ -295,13 +259,13 @@ def series_schedule(request: HttpRequest, membership: Membership, pk: int) -> Ht
 def series_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     series = access.get_series(membership, pk)
     access.require_leadership(membership)
-    if request.method == "POST":
-        services.series_delete(actor_membership=membership, series=series)
-        messages.success(request, f"{series.name} and its meetings are deleted.")
-        return redirect(url(membership, "series"))
     return confirm_page(
         request,
         membership,
+        act=lambda: services.series_delete(actor_membership=membership, series=series),
+        done=f"{series.name} and its meetings are deleted.",
+        to=url(membership, "series"),
+        template="system/confirm.html",
         title=f"Delete {series.name}?",
         intro="Every meeting of the series goes, with its agenda, the conversations planned "
         "and the outcomes. Outcomes already published stay with the practices. This cannot be "
@@ -331,7 +295,7 @@ def meeting(request: HttpRequest, membership: Membership, pk: int) -> HttpRespon
             "who": selectors.user_label,
             "upcoming": found.starts_at >= timezone.now(),
             "can_write": view.prep,
-            "breadcrumbs": crumbs(membership),
+            "breadcrumbs": meetings_crumbs(membership),
         },
     )
 
@@ -341,25 +305,19 @@ def meeting_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpR
     found = access.get_meeting(membership, pk)
     access.require_leadership(membership)
     form = MeetingForm(posted(request), initial={**local_parts(found), "place": found.place})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.meeting_update(
-                actor_membership=membership,
-                meeting=found,
-                starts_at=data["starts_at"],
-                place=data["place"],
-            ),
-            "The meeting is changed.",
-            {"starts_at": "date"},
-        ):
-            return redirect(url(membership, "meeting", found.pk))
     return form_page(
         request,
         membership,
         form,
+        act=lambda: services.meeting_update(
+            actor_membership=membership,
+            meeting=found,
+            starts_at=form.cleaned_data["starts_at"],
+            place=form.cleaned_data["place"],
+        ),
+        done="The meeting is changed.",
+        renames={"starts_at": "date"},
+        to=url(membership, "meeting", found.pk),
         title=f"Change {meeting_name(found)}",
         submit="Save the changes",
         breadcrumbs=meeting_crumbs(membership, found),
@@ -375,25 +333,17 @@ def meeting_attendees(request: HttpRequest, membership: Membership, pk: int) -> 
         leaders=selectors.leaders_of(membership.collective_id),
         initial={"attendees": [u.pk for u in found.attendees.all()]},
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(
-            request,
-            form,
-            lambda: services.meeting_update(
-                actor_membership=membership,
-                meeting=found,
-                attendees=form.cleaned_data["attendees"],
-            ),
-            "Who attends is saved.",
-        )
-    ):
-        return redirect(url(membership, "meeting", found.pk))
     return form_page(
         request,
         membership,
         form,
+        act=lambda: services.meeting_update(
+            actor_membership=membership,
+            meeting=found,
+            attendees=form.cleaned_data["attendees"],
+        ),
+        done="Who attends is saved.",
+        to=url(membership, "meeting", found.pk),
         title=f"Who attends {meeting_name(found)}",
         intro="The GP leaders who attend for general practice. The same one or two people at "
         "every meeting of a series hear the themes and are heard.",
@@ -406,13 +356,13 @@ def meeting_attendees(request: HttpRequest, membership: Membership, pk: int) -> 
 def meeting_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     found = access.get_meeting(membership, pk)
     access.require_leadership(membership)
-    if request.method == "POST":
-        services.meeting_delete(actor_membership=membership, meeting=found)
-        messages.success(request, f"{meeting_name(found)} is deleted.")
-        return redirect(url(membership, "series_detail", found.series_id))
     return confirm_page(
         request,
         membership,
+        act=lambda: services.meeting_delete(actor_membership=membership, meeting=found),
+        done=f"{meeting_name(found)} is deleted.",
+        to=url(membership, "series_detail", found.series_id),
+        template="system/confirm.html",
         title=f"Delete {meeting_name(found)}?",
         intro="The meeting goes, with its agenda, the conversations planned and the outcomes. "
         "Outcomes already published stay with the practices. This cannot be undone.",
@@ -427,7 +377,7 @@ def prep_sheet(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
     """The printable prep sheet: the meeting and its attendees, then one printed page per
     item with our position, the linked decision, and the conversations and stances."""
     found = access.get_meeting(membership, pk)
-    access_meetings.require_preparation(membership)
+    access.require_preparation(membership)
     return render(
         request,
         "system/meeting_prep.html",

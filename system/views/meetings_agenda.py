@@ -20,21 +20,12 @@ from alliance.forms import add_service_errors
 from collectives.decorators import collective_page
 from collectives.models import Membership
 from golden_thread.services import readability_of
-from system import access, access_meetings
+from system import access
 from system import selectors_meetings as selectors
 from system import services_meetings as services
 from system.forms_meetings import ConversationForm, ItemForm, OutcomeForm, PublishForm
-from system.views.meetings_common import (
-    SECTION,
-    attempt,
-    confirm_page,
-    form_page,
-    item_url,
-    meeting_crumbs,
-    meeting_name,
-    posted,
-    url,
-)
+from system.views.common import SECTION, confirm_page, form_page, posted, url
+from system.views.meetings_common import item_url, meeting_crumbs, meeting_name
 
 # The agenda -------------------------------------------------------------------------------
 
@@ -54,26 +45,20 @@ def meeting_item_new(request: HttpRequest, membership: Membership, pk: int) -> H
     found = access.get_meeting(membership, pk)
     access.require_leadership(membership)
     form = _item_form(membership, posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.item_add(
-                actor_membership=membership,
-                meeting=found,
-                title=data["title"],
-                our_position=data["our_position"],
-                decision=data["decision"],
-                mandate=data.get("mandate"),
-            ),
-            "The item is on the agenda.",
-        ):
-            return redirect(url(membership, "meeting", found.pk))
     return form_page(
         request,
         membership,
         form,
+        act=lambda: services.item_add(
+            actor_membership=membership,
+            meeting=found,
+            title=form.cleaned_data["title"],
+            our_position=form.cleaned_data["our_position"],
+            decision=form.cleaned_data["decision"],
+            mandate=form.cleaned_data.get("mandate"),
+        ),
+        done="The item is on the agenda.",
+        to=url(membership, "meeting", found.pk),
         title=f"Add an agenda item to {meeting_name(found)}",
         submit="Add the item",
         breadcrumbs=meeting_crumbs(membership, found),
@@ -84,6 +69,7 @@ def meeting_item_new(request: HttpRequest, membership: Membership, pk: int) -> H
 def item_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     item = access.get_item(membership, pk)
     access.require_leadership(membership)
+    fields = ("title", "our_position", "decision", "mandate")
     form = _item_form(
         membership,
         posted(request),
@@ -94,22 +80,17 @@ def item_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResp
             "mandate": item.mandate_id,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        changes = {
-            k: data[k] for k in ("title", "our_position", "decision", "mandate") if k in data
-        }
-        if attempt(
-            request,
-            form,
-            lambda: services.item_update(actor_membership=membership, item=item, **changes),
-            "The item is changed.",
-        ):
-            return redirect(item_url(membership, item))
     return form_page(
         request,
         membership,
         form,
+        act=lambda: services.item_update(
+            actor_membership=membership,
+            item=item,
+            **{k: form.cleaned_data[k] for k in fields if k in form.cleaned_data},
+        ),
+        done="The item is changed.",
+        to=item_url(membership, item),
         title=f"Change {item.title}",
         submit="Save the changes",
         breadcrumbs=meeting_crumbs(membership, item.meeting),
@@ -132,13 +113,13 @@ def item_move(request: HttpRequest, membership: Membership, pk: int) -> HttpResp
 def item_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     item = access.get_item(membership, pk)
     access.require_leadership(membership)
-    if request.method == "POST":
-        services.item_delete(actor_membership=membership, item=item)
-        messages.success(request, f"{item.title} is taken off the agenda.")
-        return redirect(url(membership, "meeting", item.meeting_id))
     return confirm_page(
         request,
         membership,
+        act=lambda: services.item_delete(actor_membership=membership, item=item),
+        done=f"{item.title} is taken off the agenda.",
+        to=url(membership, "meeting", item.meeting_id),
+        template="system/confirm.html",
         title=f"Take {item.title} off the agenda?",
         intro="The item goes, with our position, the conversations planned for it and its "
         "outcome. An outcome already published stays with the practices. This cannot be undone.",
@@ -163,40 +144,33 @@ def _conversation_form(membership: Membership, data: Any, **kwargs: Any) -> Conv
 @collective_page(SECTION)
 def item_conversation_new(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     item = access.get_item(membership, pk)
-    access_meetings.require_preparation(membership)
+    access.require_preparation(membership)
     form = _conversation_form(membership, posted(request), initial={"by": membership.user_id})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.conversation_add(actor_membership=membership, item=item, **data),
-            "The conversation is planned.",
-        ):
-            return redirect(item_url(membership, item))
     stakeholders = form.fields["stakeholder"].choices[1:]  # type: ignore[attr-defined]
-    empty = (
-        ""
-        if stakeholders
-        else "The collective has no stakeholders yet. Add the people you know in the system's "
-        "organisations first, then plan who talks to whom."
-    )
     return form_page(
         request,
         membership,
         form,
+        act=lambda: services.conversation_add(
+            actor_membership=membership, item=item, **form.cleaned_data
+        ),
+        done="The conversation is planned.",
+        to=item_url(membership, item),
         title=f"Plan a conversation before the meeting: {item.title}",
         intro="Who to talk to before the meeting about this item, who does it, and what they "
         "think. Only the leadership group sees this.",
         submit="Plan the conversation",
-        empty=empty,
+        empty=""
+        if stakeholders
+        else "The collective has no stakeholders yet. Add the people you know in the system's "
+        "organisations first, then plan who talks to whom.",
         breadcrumbs=meeting_crumbs(membership, item.meeting),
     )
 
 
 @collective_page(SECTION)
 def conversation_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    conversation = access_meetings.get_conversation(membership, pk)
+    conversation = access.get_conversation(membership, pk)
     form = _conversation_form(
         membership,
         posted(request),
@@ -209,21 +183,15 @@ def conversation_edit(request: HttpRequest, membership: Membership, pk: int) -> 
     )
     if conversation.stakeholder is None or conversation.stakeholder.erased_at is not None:
         form.fields["stakeholder"].required = False
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            request,
-            form,
-            lambda: services.conversation_update(
-                actor_membership=membership, conversation=conversation, **data
-            ),
-            "The conversation is changed.",
-        ):
-            return redirect(item_url(membership, conversation.item))
     return form_page(
         request,
         membership,
         form,
+        act=lambda: services.conversation_update(
+            actor_membership=membership, conversation=conversation, **form.cleaned_data
+        ),
+        done="The conversation is changed.",
+        to=item_url(membership, conversation.item),
         title="Change the conversation with "
         f"{selectors.stakeholder_label(conversation.stakeholder)}",
         submit="Save the changes",
@@ -235,7 +203,7 @@ def conversation_edit(request: HttpRequest, membership: Membership, pk: int) -> 
 @collective_page(SECTION)
 def conversation_done(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """Mark the conversation done, or not done again."""
-    conversation = access_meetings.get_conversation(membership, pk)
+    conversation = access.get_conversation(membership, pk)
     done = request.POST.get("done") == "true"
     services.conversation_update(actor_membership=membership, conversation=conversation, done=done)
     who = selectors.stakeholder_label(conversation.stakeholder)
@@ -250,15 +218,17 @@ def conversation_done(request: HttpRequest, membership: Membership, pk: int) -> 
 
 @collective_page(SECTION)
 def conversation_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    conversation = access_meetings.get_conversation(membership, pk)
+    conversation = access.get_conversation(membership, pk)
     who = selectors.stakeholder_label(conversation.stakeholder)
-    if request.method == "POST":
-        services.conversation_delete(actor_membership=membership, conversation=conversation)
-        messages.success(request, f"The conversation with {who} is no longer planned.")
-        return redirect(item_url(membership, conversation.item))
     return confirm_page(
         request,
         membership,
+        act=lambda: services.conversation_delete(
+            actor_membership=membership, conversation=conversation
+        ),
+        done=f"The conversation with {who} is no longer planned.",
+        to=item_url(membership, conversation.item),
+        template="system/confirm.html",
         title=f"Stop planning the conversation with {who}?",
         intro=f"It is taken off {conversation.item.title}. This cannot be undone.",
         submit="Delete the conversation",
@@ -275,23 +245,15 @@ def item_outcome(request: HttpRequest, membership: Membership, pk: int) -> HttpR
     item = access.get_item(membership, pk)
     access.require_leadership(membership)
     form = OutcomeForm(posted(request), initial={"outcome": item.outcome})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(
-            request,
-            form,
-            lambda: services.outcome_record(
-                actor_membership=membership, item=item, outcome=form.cleaned_data["outcome"]
-            ),
-            "The outcome is recorded. Publish it to practices when it is ready.",
-        )
-    ):
-        return redirect(item_url(membership, item))
     return form_page(
         request,
         membership,
         form,
+        act=lambda: services.outcome_record(
+            actor_membership=membership, item=item, outcome=form.cleaned_data["outcome"]
+        ),
+        done="The outcome is recorded. Publish it to practices when it is ready.",
+        to=item_url(membership, item),
         title=f"What came of {item.title}",
         intro=f"At {meeting_name(item.meeting)}.",
         submit="Record the outcome",

@@ -1,46 +1,20 @@
-"""What the system meetings' pages share: addresses, breadcrumbs, running a service for a
-form, and the generic form and confirmation pages."""
+"""What the system meetings' pages share beyond system.views.common: a meeting's name, the
+breadcrumbs to a meeting and a series, and the address of an agenda item."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 
-from alliance.forms import add_service_errors
 from collectives.models import Membership
-from system.forms_meetings import ConfirmForm
 from system.models import AgendaItem, MeetingSeries, SystemMeeting
-
-PAGE_SIZE = 25
-SECTION = "system"
+from system.views.common import crumbs, url
 
 
-def slug(membership: Membership) -> str:
-    return membership.collective.slug
-
-
-def url(membership: Membership, name: str, *args: Any) -> str:
-    return reverse(f"system:{name}", args=[slug(membership), *args])
-
-
-def crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
-    """The collective, the system meetings, then (text, href) pairs."""
-    return [
-        {
-            "text": membership.collective.name,
-            "href": reverse("home:collective", args=[slug(membership)]),
-        },
-        {"text": "System meetings", "href": url(membership, "meetings")},
-        *({"text": text, "href": href} for text, href in extra),
-    ]
+def meetings_crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
+    """Whole-system working's, the system meetings, then (text, href) pairs."""
+    return crumbs(membership, ("System meetings", url(membership, "meetings")), *extra)
 
 
 def meeting_name(meeting: SystemMeeting) -> str:
@@ -50,93 +24,17 @@ def meeting_name(meeting: SystemMeeting) -> str:
 
 
 def meeting_crumbs(membership: Membership, meeting: SystemMeeting) -> list[dict[str, str]]:
-    return crumbs(membership, (meeting_name(meeting), url(membership, "meeting", meeting.pk)))
-
-
-def series_crumbs(membership: Membership, series: MeetingSeries) -> list[dict[str, str]]:
-    return crumbs(
-        membership,
-        ("Meeting series", url(membership, "series")),
-        (series.name, url(membership, "series_detail", series.pk)),
+    return meetings_crumbs(
+        membership, (meeting_name(meeting), url(membership, "meeting", meeting.pk))
     )
 
 
-def attempt(
-    request: HttpRequest,
-    form: forms.Form,
-    act: Callable[[], Any],
-    done: str,
-    renames: dict[str, str] | None = None,
-) -> bool:
-    """Run a service for a valid form: True if it succeeded (a message is shown), else its
-    errors are on the form."""
-    try:
-        act()
-    except ValidationError as error:
-        add_service_errors(form, error, renames)
-        return False
-    except PermissionDenied as error:
-        form.add_error(None, str(error))
-        return False
-    messages.success(request, done)
-    return True
-
-
-def posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def form_page(
-    request: HttpRequest,
-    membership: Membership,
-    form: forms.Form,
-    *,
-    title: str,
-    submit: str,
-    breadcrumbs: list[dict[str, str]],
-    intro: str = "",
-    warning: bool = False,
-    **more: Any,
-) -> HttpResponse:
-    return render(
-        request,
-        "system/meeting_form.html",
-        {
-            "title": title,
-            "intro": intro,
-            "membership": membership,
-            "form": form,
-            "submit": submit,
-            "warning": warning,
-            "breadcrumbs": breadcrumbs,
-            **more,
-        },
-    )
-
-
-def confirm_page(
-    request: HttpRequest,
-    membership: Membership,
-    *,
-    title: str,
-    intro: str,
-    submit: str,
-    back: str,
-    breadcrumbs: list[dict[str, str]],
-) -> HttpResponse:
-    return render(
-        request,
-        "system/meeting_confirm.html",
-        {
-            "title": title,
-            "intro": intro,
-            "membership": membership,
-            "form": ConfirmForm(),
-            "submit": submit,
-            "back": back,
-            "breadcrumbs": breadcrumbs,
-        },
-    )
+def series_crumbs(
+    membership: Membership, series: MeetingSeries | None = None
+) -> list[dict[str, str]]:
+    """To the meeting series, and to the one series when it is given."""
+    found = [] if series is None else [(series.name, url(membership, "series_detail", series.pk))]
+    return meetings_crumbs(membership, ("Meeting series", url(membership, "series")), *found)
 
 
 def local_parts(meeting: SystemMeeting) -> dict[str, Any]:

@@ -5,35 +5,29 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from collectives.decorators import collective_page
 from collectives.models import Membership
 from system import access, selectors_overview
+from system.views.common import SECTION, crumbs
 
 
 @require_safe
-@collective_page("system")
+@collective_page(SECTION)
 def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
     access.require_reader(membership)
     leadership = access.is_leadership(membership)
     sees = access.may_see_stakeholders(membership)
-    slug = membership.collective.slug
     return render(
         request,
         "system/overview.html",
         {
             "title": "Whole-system working",
             "membership": membership,
-            "breadcrumbs": [
-                {
-                    "text": membership.collective.name,
-                    "href": reverse("home:collective", args=[slug]),
-                },
-                {"text": "Whole-system working", "href": reverse("system:overview", args=[slug])},
-            ],
+            "breadcrumbs": crumbs(membership)[:1],  # the page is whole-system working
             "leadership": leadership,
             "sees_stakeholders": sees,
             "is_convenor": membership.is_convenor,

@@ -9,52 +9,20 @@ rest, system.access says who may.
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
 
-from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.shortcuts import render
+from django.urls import URLPattern, path
 from django.utils import timezone
 
 from collectives.decorators import collective_page
 from collectives.models import Membership
 from system import access, selectors_privacy, services_privacy
+from system.forms_common import SearchForm
 from system.models import Stakeholder
-
-PAGE_SIZE = 25
-
-
-class ConfirmForm(forms.Form):
-    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search by name, role or organisation", required=False, max_length=200
-    )
-
-
-def _slug(membership: Membership) -> str:
-    return membership.collective.slug
-
-
-def _crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
-    slug = _slug(membership)
-    return [
-        {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
-        {"text": "Stakeholders", "href": reverse("system:stakeholders", args=[slug])},
-        *({"text": text, "href": href} for text, href in extra),
-    ]
-
-
-def _stakeholder_crumbs(membership: Membership, stakeholder: Stakeholder) -> list[dict[str, str]]:
-    name = stakeholder.person.name if stakeholder.person else "An erased stakeholder"
-    href = reverse("system:stakeholder", args=[_slug(membership), stakeholder.pk])
-    return _crumbs(membership, (name, href))
+from system.views.common import SECTION, carried, confirm_page, page_of, search_text, url
+from system.views.stakeholders import stakeholder_crumbs, stakeholder_name, stakeholders_crumbs
 
 
 def _stakeholder(membership: Membership, pk: int) -> Stakeholder:
@@ -64,7 +32,7 @@ def _stakeholder(membership: Membership, pk: int) -> Stakeholder:
     return access.get_stakeholder(membership, pk)
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def subject_access(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     stakeholder = _stakeholder(membership, pk)
     found = services_privacy.subject_access_read(
@@ -78,12 +46,12 @@ def subject_access(request: HttpRequest, membership: Membership, pk: int) -> Htt
             "membership": membership,
             "found": found,
             "stakeholder": stakeholder,
-            "breadcrumbs": _stakeholder_crumbs(membership, stakeholder),
+            "breadcrumbs": stakeholder_crumbs(membership, stakeholder),
         },
     )
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def subject_access_json(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     stakeholder = _stakeholder(membership, pk)
     found = services_privacy.subject_access_read(
@@ -98,46 +66,39 @@ def subject_access_json(request: HttpRequest, membership: Membership, pk: int) -
     return response
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def erase(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """A page naming what erasure removes and keeps; erasing needs its button (confirm)."""
     stakeholder = _stakeholder(membership, pk)
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    error = ""
-    if request.method == "POST" and form.is_valid() and form.cleaned_data["confirm"]:
-        try:
-            services_privacy.stakeholder_erase(actor_membership=membership, stakeholder=stakeholder)
-        except ValidationError as refused:
-            error = " ".join(refused.messages)
-        else:
-            messages.success(
-                request,
-                "Their personal data is erased. The conversations before system meetings keep "
-                "their stance, anonymised.",
-            )
-            return redirect("system:stakeholders", _slug(membership))
-    return render(
+
+    def erase_if_confirmed() -> None:
+        if request.POST.get("confirm") != "true":
+            raise ValidationError("Press “Erase their personal data” to erase them.")
+        services_privacy.stakeholder_erase(actor_membership=membership, stakeholder=stakeholder)
+
+    return confirm_page(
         request,
-        "system/erase.html",
-        {
-            "title": f"Erase {stakeholder.person.name if stakeholder.person else 'them'}?",
-            "membership": membership,
-            "stakeholder": stakeholder,
-            "preview": selectors_privacy.erasure_preview(stakeholder),
-            "error": error,
-            "back": reverse("system:stakeholder", args=[_slug(membership), pk]),
-            "breadcrumbs": _stakeholder_crumbs(membership, stakeholder),
-        },
+        membership,
+        act=erase_if_confirmed,
+        done="Their personal data is erased. The conversations before system meetings keep "
+        "their stance, anonymised.",
+        to=url(membership, "stakeholders"),
+        template="system/erase.html",
+        title=f"Erase {stakeholder_name(stakeholder)}?",
+        stakeholder=stakeholder,
+        preview=selectors_privacy.erasure_preview(stakeholder),
+        back=url(membership, "stakeholder", pk),
+        breadcrumbs=stakeholder_crumbs(membership, stakeholder),
     )
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def notes_review(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = SearchForm(request.GET or None)
-    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    form = SearchForm(request.GET or None, label="Search by name, role or organisation")
+    q = search_text(form)
     now = timezone.now()
     found = selectors_privacy.stakeholders_with_notes_due(membership, now=now, q=q)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, found)
     return render(
         request,
         "system/privacy_notes_review.html",
@@ -147,9 +108,9 @@ def notes_review(request: HttpRequest, membership: Membership) -> HttpResponse:
             "form": form,
             "page": page,
             "notes_due": selectors_privacy.notes_due_count(membership, now=now),
-            "query": ("&" + urlencode({"q": q})) if q else "",
+            "query": carried(q=q),
             "filtered": bool(q),
-            "breadcrumbs": _crumbs(membership),
+            "breadcrumbs": stakeholders_crumbs(membership),
         },
     )
 

@@ -9,26 +9,23 @@ stakeholder's notes goes through services_stakeholders.notes_read first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
-from alliance.exports import csv_response, export_view, xlsx_response
-from alliance.forms import add_service_errors
+from alliance.exports import export_view
 from collectives.decorators import collective_page
 from collectives.models import Membership
 from system import access
 from system import selectors_stakeholders as selectors
 from system import services_stakeholders as services
+from system.forms_common import ConfirmForm
 from system.forms_stakeholders import (
     AssessmentForm,
     ContactForm,
@@ -40,116 +37,67 @@ from system.forms_stakeholders import (
     StakeholderSearchForm,
 )
 from system.models import Stakeholder, StakeholderNote
-
-PAGE_SIZE = 25
-
-
-def _slug(membership: Membership) -> str:
-    return membership.collective.slug
-
-
-def _crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
-    """The collective, the stakeholders, then (text, href) pairs: the page's ancestors."""
-    slug = _slug(membership)
-    return [
-        {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
-        {"text": "Stakeholders", "href": reverse("system:stakeholders", args=[slug])},
-        *({"text": text, "href": href} for text, href in extra),
-    ]
+from system.views.common import (
+    SECTION,
+    carried,
+    crumbs,
+    export,
+    form_page,
+    page_of,
+    posted,
+    search_text,
+    url,
+)
 
 
-def _stakeholder_crumbs(membership: Membership, stakeholder: Stakeholder) -> list[dict[str, str]]:
-    href = reverse("system:stakeholder", args=[_slug(membership), stakeholder.pk])
-    return _crumbs(membership, (_name(stakeholder), href))
+def stakeholders_crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
+    """Whole-system working's, then the stakeholders, then (text, href) pairs."""
+    return crumbs(membership, ("Stakeholders", url(membership, "stakeholders")), *extra)
 
 
-def _name(stakeholder: Stakeholder) -> str:
+def stakeholder_crumbs(membership: Membership, stakeholder: Stakeholder) -> list[dict[str, str]]:
+    href = url(membership, "stakeholder", stakeholder.pk)
+    return stakeholders_crumbs(membership, (stakeholder_name(stakeholder), href))
+
+
+def stakeholder_name(stakeholder: Stakeholder) -> str:
     return stakeholder.person.name if stakeholder.person else "An erased stakeholder"
 
 
-def _attempt(
-    request: HttpRequest,
-    form: forms.Form,
-    act: Callable[[], Any],
-    done: str,
-    renames: dict[str, str] | None = None,
-) -> bool:
-    """Run a service for a valid form: True if it succeeded (a message is shown), else its
-    errors are on the form."""
-    try:
-        act()
-    except ValidationError as error:
-        add_service_errors(form, error, renames)
-        return False
-    except PermissionDenied as error:
-        form.add_error(None, str(error))
-        return False
-    messages.success(request, done)
-    return True
-
-
-def _optional_url(name: str, *args: Any) -> str | None:
-    """A page another part of the app may add (the stakeholder's priorities): its address
-    once it exists."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def _form_page(
+def _stakeholder_form(
     request: HttpRequest,
     membership: Membership,
+    stakeholder: Stakeholder,
     form: forms.Form,
-    *,
-    title: str,
-    submit: str,
-    breadcrumbs: list[dict[str, str]],
-    intro: str = "",
-    warning: bool = False,
-    cancel: str | None = None,
-    **extra: Any,
+    **page: Any,
 ) -> HttpResponse:
-    return render(
+    """A form about one stakeholder: back to their page when it is done."""
+    return form_page(
         request,
-        "system/stakeholder_form.html",
-        {
-            "title": title,
-            "intro": intro,
-            "membership": membership,
-            "form": form,
-            "submit": submit,
-            "warning": warning,
-            "cancel": cancel,
-            "breadcrumbs": breadcrumbs,
-            **extra,
-        },
+        membership,
+        form,
+        to=url(membership, "stakeholder", stakeholder.pk),
+        breadcrumbs=stakeholder_crumbs(membership, stakeholder),
+        **page,
     )
-
-
-def _to_stakeholder(membership: Membership, stakeholder: Stakeholder) -> HttpResponse:
-    return redirect("system:stakeholder", _slug(membership), stakeholder.pk)
 
 
 # ------------------------------------------------------------------------------------------
 # The list
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def stakeholders(request: HttpRequest, membership: Membership) -> HttpResponse:
     organisations = selectors.organisations_of_stakeholders(membership)  # 403 if not theirs
     form = StakeholderSearchForm(request.GET or None, organisations=organisations)
-    q, organisation = "", None
-    if form.is_valid():
-        q = form.cleaned_data["q"].strip()
-        organisation = form.cleaned_data["organisation"]
+    q = search_text(form)
+    organisation = form.cleaned_data["organisation"] if form.is_valid() else None
     found = selectors.stakeholder_list(membership, q=q, organisation=organisation)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, found)
     rows: list[Stakeholder] = list(page.object_list)
     cid = membership.collective_id
     assessed = selectors.current_assessments(cid, among=[s.pk for s in rows])
     last = selectors.last_contacts(cid)
-    query = urlencode({k: v for k, v in (("q", q), ("organisation", organisation or "")) if v})
     return render(
         request,
         "system/stakeholders.html",
@@ -159,12 +107,12 @@ def stakeholders(request: HttpRequest, membership: Membership) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": [(s, assessed.get(s.pk), last.get(s.pk)) for s in rows],
-            "query": f"&{query}" if query else "",
+            "query": carried(q=q, organisation=organisation),
             "filtered": bool(q or organisation),
             "mine": selectors.my_key_relationships(membership),
             "most": services.MOST_KEY_RELATIONSHIPS,
             "can_add": access.is_leadership(membership),
-            "breadcrumbs": _crumbs(membership)[:1],
+            "breadcrumbs": crumbs(membership),
         },
     )
 
@@ -192,7 +140,7 @@ def _export_rows(membership: Membership) -> list[list[Any]]:
         contact = last.get(s.pk)
         rows.append(
             [
-                _name(s),
+                stakeholder_name(s),
                 s.organisation.name,
                 s.role,
                 current[0].warmth if current else "",
@@ -206,20 +154,18 @@ def _export_rows(membership: Membership) -> list[list[Any]]:
 
 
 @export_view
-@collective_page("system")
+@collective_page(SECTION)
 def stakeholders_export(request: HttpRequest, membership: Membership, fmt: str) -> HttpResponse:
-    rows = _export_rows(membership)
-    name = f"stakeholders-{_slug(membership)}"
-    if fmt == "xlsx":
-        return xlsx_response(f"{name}.xlsx", {"Stakeholders": rows})
-    return csv_response(f"{name}.csv", rows)
+    return export(
+        membership, fmt, name="stakeholders", sheet="Stakeholders", rows=_export_rows(membership)
+    )
 
 
 # ------------------------------------------------------------------------------------------
 # Adding a stakeholder
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def stakeholder_add(request: HttpRequest, membership: Membership) -> HttpResponse:
     """First the organisation (searched in the directory, or one the collective added),
     then the person: someone already known there, or someone new."""
@@ -228,7 +174,7 @@ def stakeholder_add(request: HttpRequest, membership: Membership) -> HttpRespons
     chosen = request.GET.get("organisation", "")
     if not chosen:
         search = OrganisationSearchForm(request.GET or None)
-        q = search.cleaned_data["q"].strip() if search.is_valid() else ""
+        q = search_text(search)
         return render(
             request,
             "system/stakeholder_add.html",
@@ -240,85 +186,61 @@ def stakeholder_add(request: HttpRequest, membership: Membership) -> HttpRespons
                 "found": selectors.organisations_to_pick(cid, q),
                 "own": selectors.own_organisations(cid),
                 "can_add_organisation": membership.is_convenor,
-                "breadcrumbs": _crumbs(membership),
+                "breadcrumbs": stakeholders_crumbs(membership),
             },
         )
     organisation = selectors.organisation_to_pick(cid, int(chosen)) if chosen.isdigit() else None
     if organisation is None:
         raise Http404("No such organisation.")
-    form = StakeholderForm(
-        request.POST if request.method == "POST" else None,
-        people=selectors.people_to_pick(cid, organisation.pk),
-    )
-    made: list[Stakeholder] = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            request,
-            form,
-            lambda: made.append(
-                services.stakeholder_add(
-                    actor_membership=membership,
-                    organisation=organisation.pk,
-                    person=data.get("person"),
-                    name=data["name"],
-                    job_title=data["job_title"],
-                    email=data["email"],
-                    role=data["role"],
-                    agenda_learned=data["agenda_learned"],
-                )
-            ),
-            "The stakeholder is added. Record how warm they are and how much sway they have.",
-        ):
-            return _to_stakeholder(membership, made[0])
-    return _form_page(
+    form = StakeholderForm(posted(request), people=selectors.people_to_pick(cid, organisation.pk))
+    return form_page(
         request,
         membership,
         form,
+        act=lambda: services.stakeholder_add(
+            actor_membership=membership,
+            organisation=organisation.pk,
+            person=form.cleaned_data.get("person"),
+            name=form.cleaned_data["name"],
+            job_title=form.cleaned_data["job_title"],
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            agenda_learned=form.cleaned_data["agenda_learned"],
+        ),
+        done="The stakeholder is added. Record how warm they are and how much sway they have.",
+        to=lambda made: url(membership, "stakeholder", made.pk),
         title=f"Add a stakeholder at {organisation.name}",
         intro="Someone already known to the collective there, or someone new. Someone new is "
         "the collective's own record: only its members can see them.",
         submit="Add the stakeholder",
-        cancel=reverse("system:stakeholder_add", args=[_slug(membership)]),
+        cancel=url(membership, "stakeholder_add"),
         cancel_text="Choose another organisation",
-        breadcrumbs=_crumbs(membership),
+        breadcrumbs=stakeholders_crumbs(membership),
     )
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def stakeholder_organisation_add(request: HttpRequest, membership: Membership) -> HttpResponse:
     """An organisation that is not in the directory, as the collective's own (convenors)."""
     access.require_leadership(membership)
     if not membership.is_convenor:
         raise PermissionDenied("Only a convenor adds an organisation that is not in the directory.")
-    form = OrganisationForm(request.POST if request.method == "POST" else None)
-    made: list[Any] = []
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: made.append(
-                services.system_organisation_add(actor_membership=membership, **form.cleaned_data)
-            ),
-            "The organisation is added. Only the collective's members see it.",
-        )
-    ):
-        add = reverse("system:stakeholder_add", args=[_slug(membership)])
-        return redirect(f"{add}?organisation={made[0].pk}")
-    return _form_page(
+    form = OrganisationForm(posted(request))
+    add = url(membership, "stakeholder_add")
+    return form_page(
         request,
         membership,
         form,
+        act=lambda: services.system_organisation_add(
+            actor_membership=membership, **form.cleaned_data
+        ),
+        done="The organisation is added. Only the collective's members see it.",
+        to=lambda made: f"{add}?organisation={made.pk}",
         title="Add an organisation that is not in the directory",
         intro="Search the directory first: NHS organisations with an ODS code are there. Add "
         "here what is not, such as a council's adult social care directorate.",
         submit="Add the organisation",
-        breadcrumbs=_crumbs(
-            membership,
-            ("Add a stakeholder", reverse("system:stakeholder_add", args=[_slug(membership)])),
-        ),
+        breadcrumbs=stakeholders_crumbs(membership, ("Add a stakeholder", add)),
     )
 
 
@@ -326,7 +248,7 @@ def stakeholder_organisation_add(request: HttpRequest, membership: Membership) -
 # A stakeholder
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def stakeholder_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     stakeholder = access.get_stakeholder(membership, pk)
     now = timezone.now()
@@ -335,12 +257,11 @@ def stakeholder_detail(request: HttpRequest, membership: Membership, pk: int) ->
     history = selectors.assessment_history(stakeholder)
     keys = selectors.key_relationships_of(stakeholder)
     contacts = selectors.recent_contacts(stakeholder)
-    slug = _slug(membership)
     return render(
         request,
         "system/stakeholder.html",
         {
-            "title": _name(stakeholder),
+            "title": stakeholder_name(stakeholder),
             "membership": membership,
             "stakeholder": stakeholder,
             "history": history,
@@ -352,177 +273,133 @@ def stakeholder_detail(request: HttpRequest, membership: Membership, pk: int) ->
             "contacts": contacts,
             "notes": notes,
             "due": sum(1 for n in notes if n.due_for_review),
-            "priorities_href": _optional_url("system:stakeholder_priorities", slug, pk)
-            or _optional_url("system:organisation_agenda", slug, stakeholder.organisation_id),
-            "subject_access_href": _optional_url("system:subject_access", slug, pk),
-            "erase_href": _optional_url("system:erase", slug, pk),
+            "priorities_href": url(membership, "organisation_agenda", stakeholder.organisation_id),
+            "subject_access_href": url(membership, "subject_access", pk),
+            "erase_href": url(membership, "erase", pk),
             "is_leadership": access.is_leadership(membership),
-            "breadcrumbs": _crumbs(membership),
+            "breadcrumbs": stakeholders_crumbs(membership),
         },
     )
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def stakeholder_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     stakeholder = access.get_stakeholder(membership, pk)
     access.require_changes_stakeholder(membership, stakeholder)
     form = StakeholderEditForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         initial={"role": stakeholder.role, "agenda_learned": stakeholder.agenda_learned},
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.stakeholder_update(
-                actor_membership=membership, stakeholder=stakeholder, **form.cleaned_data
-            ),
-            "The changes are saved.",
-        )
-    ):
-        return _to_stakeholder(membership, stakeholder)
-    return _form_page(
+    return _stakeholder_form(
         request,
         membership,
+        stakeholder,
         form,
-        title=f"Change what we know of {_name(stakeholder)}",
+        act=lambda: services.stakeholder_update(
+            actor_membership=membership, stakeholder=stakeholder, **form.cleaned_data
+        ),
+        done="The changes are saved.",
+        title=f"Change what we know of {stakeholder_name(stakeholder)}",
         intro="Their name and e-mail address are in the directory.",
         submit="Save the changes",
-        breadcrumbs=_stakeholder_crumbs(membership, stakeholder),
     )
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def stakeholder_assess(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     stakeholder = access.get_stakeholder(membership, pk)
     access.require_changes_stakeholder(membership, stakeholder)
-    form = AssessmentForm(request.POST if request.method == "POST" else None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.assessment_add(
-                actor_membership=membership, stakeholder=stakeholder, **form.cleaned_data
-            ),
-            "The assessment is recorded.",
-        )
-    ):
-        return _to_stakeholder(membership, stakeholder)
-    return _form_page(
+    form = AssessmentForm(posted(request))
+    return _stakeholder_form(
         request,
         membership,
+        stakeholder,
         form,
-        title=f"Assess {_name(stakeholder)}",
+        act=lambda: services.assessment_add(
+            actor_membership=membership, stakeholder=stakeholder, **form.cleaned_data
+        ),
+        done="The assessment is recorded.",
+        title=f"Assess {stakeholder_name(stakeholder)}",
         intro="Your judgement today of how warm they are to general practice and how much sway "
         "they have. Earlier assessments are kept, so the page shows how they move.",
         submit="Record the assessment",
-        breadcrumbs=_stakeholder_crumbs(membership, stakeholder),
     )
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def stakeholder_key(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """Make them one of your key relationships (confirm, then mark)."""
     stakeholder = access.get_stakeholder(membership, pk)
     if not access.may_own_key_relationships(membership):
         raise PermissionDenied("Only GP leaders own key relationships.")
-    form = forms.Form(request.POST if request.method == "POST" else None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.key_relationship_mark(
-                actor_membership=membership, stakeholder=stakeholder
-            ),
-            f"{_name(stakeholder)} is one of your key relationships.",
-        )
-    ):
-        return _to_stakeholder(membership, stakeholder)
-    return _form_page(
+    return _stakeholder_form(
         request,
         membership,
-        form,
-        title=f"Make {_name(stakeholder)} one of your key relationships",
+        stakeholder,
+        ConfirmForm(posted(request)),
+        act=lambda: services.key_relationship_mark(
+            actor_membership=membership, stakeholder=stakeholder
+        ),
+        done=f"{stakeholder_name(stakeholder)} is one of your key relationships.",
+        title=f"Make {stakeholder_name(stakeholder)} one of your key relationships",
         intro=f"You keep the relationship warm: you will be nudged when there has been no "
         f"contact for a while. Each GP leader keeps at most "
         f"{services.MOST_KEY_RELATIONSHIPS}.",
         submit="Make them a key relationship",
-        cancel=reverse("system:stakeholder", args=[_slug(membership), pk]),
-        breadcrumbs=_stakeholder_crumbs(membership, stakeholder),
+        cancel=url(membership, "stakeholder", pk),
     )
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def stakeholder_key_remove(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """Stop being the owner of a key relationship with them (confirm, then unmark)."""
     stakeholder = access.get_stakeholder(membership, pk)
     if not access.is_owner(membership, stakeholder):
         raise Http404("They are not one of your key relationships.")
-    form = forms.Form(request.POST if request.method == "POST" else None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.key_relationship_unmark(
-                actor_membership=membership, stakeholder=stakeholder
-            ),
-            f"{_name(stakeholder)} is no longer one of your key relationships.",
-        )
-    ):
-        if access.may_see_stakeholders(membership):
-            return _to_stakeholder(membership, stakeholder)
-        return redirect("home:collective", _slug(membership))
-    return _form_page(
+    return form_page(
         request,
         membership,
-        form,
-        title=f"Stop keeping {_name(stakeholder)} as a key relationship?",
+        ConfirmForm(posted(request)),
+        act=lambda: services.key_relationship_unmark(
+            actor_membership=membership, stakeholder=stakeholder
+        ),
+        done=f"{stakeholder_name(stakeholder)} is no longer one of your key relationships.",
+        # Without the relationship, someone outside the leadership group no longer sees them.
+        to=lambda _: (
+            url(membership, "stakeholder", pk)
+            if access.may_see_stakeholders(membership)
+            else reverse("home:collective", args=[membership.collective.slug])
+        ),
+        title=f"Stop keeping {stakeholder_name(stakeholder)} as a key relationship?",
         intro="They stay a stakeholder, with their assessments and notes. You will no longer "
         "be nudged about them.",
         submit="Yes, stop",
         warning=True,
-        cancel=reverse("system:stakeholder", args=[_slug(membership), pk]),
-        breadcrumbs=_stakeholder_crumbs(membership, stakeholder),
+        cancel=url(membership, "stakeholder", pk),
+        breadcrumbs=stakeholder_crumbs(membership, stakeholder),
     )
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def stakeholder_note_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     stakeholder = access.get_stakeholder(membership, pk)
     access.require_changes_stakeholder(membership, stakeholder)
-    form = NoteForm(request.POST if request.method == "POST" else None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.note_add(
-                actor_membership=membership, stakeholder=stakeholder, **form.cleaned_data
-            ),
-            "The note is added.",
-        )
-    ):
-        return _to_stakeholder(membership, stakeholder)
-    return _form_page(
+    form = NoteForm(posted(request))
+    return _stakeholder_form(
         request,
         membership,
+        stakeholder,
         form,
-        title=f"Add a note about {_name(stakeholder)}",
+        act=lambda: services.note_add(
+            actor_membership=membership, stakeholder=stakeholder, **form.cleaned_data
+        ),
+        done="The note is added.",
+        title=f"Add a note about {stakeholder_name(stakeholder)}",
         submit="Add the note",
-        breadcrumbs=_stakeholder_crumbs(membership, stakeholder),
     )
 
 
-def _note(membership: Membership, stakeholder: Stakeholder, note: int) -> StakeholderNote:
+def _note(stakeholder: Stakeholder, note: int) -> StakeholderNote:
     found = selectors.get_note(stakeholder, note)
     if found is None:
         raise Http404("No such note.")
@@ -530,97 +407,77 @@ def _note(membership: Membership, stakeholder: Stakeholder, note: int) -> Stakeh
     return found
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def stakeholder_note_keep(
     request: HttpRequest, membership: Membership, pk: int, note: int
 ) -> HttpResponse:
     """Keep a note offered for review (a button on the stakeholder's page)."""
     stakeholder = access.get_stakeholder(membership, pk)
     access.require_changes_stakeholder(membership, stakeholder)
-    found = _note(membership, stakeholder, note)
+    found = _note(stakeholder, note)
     if request.method == "POST":
         services.note_keep(actor_membership=membership, note=found)
         messages.success(request, "The note is kept. It will be offered for review in two years.")
-    return _to_stakeholder(membership, stakeholder)
+    return redirect(url(membership, "stakeholder", pk))
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def stakeholder_note_delete(
     request: HttpRequest, membership: Membership, pk: int, note: int
 ) -> HttpResponse:
     stakeholder = access.get_stakeholder(membership, pk)
     access.require_changes_stakeholder(membership, stakeholder)
-    found = _note(membership, stakeholder, note)
-    form = forms.Form(request.POST if request.method == "POST" else None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.note_delete(actor_membership=membership, note=found),
-            "The note is deleted.",
-        )
-    ):
-        return _to_stakeholder(membership, stakeholder)
+    found = _note(stakeholder, note)
     written = timezone.localtime(found.written_at).strftime("%-d %B %Y")
-    return _form_page(
+    return _stakeholder_form(
         request,
         membership,
-        form,
+        stakeholder,
+        ConfirmForm(posted(request)),
+        act=lambda: services.note_delete(actor_membership=membership, note=found),
+        done="The note is deleted.",
         title=f"Delete the note of {written}?",
         intro="It is deleted for good: it cannot be brought back.",
         submit="Yes, delete the note",
         warning=True,
-        cancel=reverse("system:stakeholder", args=[_slug(membership), pk]),
-        breadcrumbs=_stakeholder_crumbs(membership, stakeholder),
+        cancel=url(membership, "stakeholder", pk),
     )
 
 
-@collective_page("system")
+@collective_page(SECTION)
 def stakeholder_contact(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """Log a contact with them in the collective's contact log."""
     stakeholder = access.get_stakeholder(membership, pk)
     access.require_changes_stakeholder(membership, stakeholder)
     first = not selectors.has_had_contact(stakeholder)
-    required = first and services.needs_agenda(stakeholder)
     own = membership.organisation_id
     form = ContactForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         organisations=None if own else selectors.member_organisations(membership.collective_id),
         first=first,
-        agenda_required=required,
+        agenda_required=first and services.needs_agenda(stakeholder),
         initial={"agenda_learned": stakeholder.agenda_learned} if first else None,
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.contact_log(
-                actor_membership=membership,
-                stakeholder=stakeholder,
-                mode=form.cleaned_data["mode"],
-                happened_at=form.happened_at(),
-                duration_minutes=form.cleaned_data["duration_minutes"],
-                organisation=form.cleaned_data.get("organisation"),
-                agenda_learned=form.cleaned_data.get("agenda_learned", ""),
-            ),
-            "The contact is in the contact log.",
-            {"happened_at": "happened_on", "organisations": "organisation"},
-        )
-    ):
-        return _to_stakeholder(membership, stakeholder)
-    return _form_page(
+    return _stakeholder_form(
         request,
         membership,
+        stakeholder,
         form,
-        title=f"Log a contact with {_name(stakeholder)}",
+        act=lambda: services.contact_log(
+            actor_membership=membership,
+            stakeholder=stakeholder,
+            mode=form.cleaned_data["mode"],
+            happened_at=form.happened_at(),
+            duration_minutes=form.cleaned_data["duration_minutes"],
+            organisation=form.cleaned_data.get("organisation"),
+            agenda_learned=form.cleaned_data.get("agenda_learned", ""),
+        ),
+        done="The contact is in the contact log.",
+        renames={"happened_at": "happened_on", "organisations": "organisation"},
+        title=f"Log a contact with {stakeholder_name(stakeholder)}",
         intro="It goes into the collective's contact log, with you and them as the people in "
         "it." + (" It is the first contact with them." if first else ""),
         submit="Log the contact",
-        breadcrumbs=_stakeholder_crumbs(membership, stakeholder),
     )
 
 

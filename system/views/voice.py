@@ -9,27 +9,23 @@ system.selectors_voice reads, system.access says who may.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.shortcuts import render
+from django.urls import URLPattern, path
 from django.utils import timezone
 
-from alliance.exports import csv_response, export_view, xlsx_response
-from alliance.forms import add_service_errors
+from alliance.exports import export_view
 from collectives.decorators import collective_page
 from collectives.models import Membership
 from system import access
 from system import selectors_voice as selectors
 from system import services_voice as services
+from system.forms_common import ConfirmForm
 from system.forms_voice import (
-    ConfirmForm,
     EventForm,
     MandateForm,
     MandateSearchForm,
@@ -40,100 +36,42 @@ from system.forms_voice import (
     SupportForm,
 )
 from system.models import Mandate, MandateStatus, Need, NeedStatus
-
-PAGE_SIZE = 25
-SECTION = "system"
-
+from system.views.common import (
+    SECTION,
+    carried,
+    crumbs,
+    export,
+    form_page,
+    page_of,
+    posted,
+    search_text,
+    url,
+)
 
 # What the pages share -----------------------------------------------------------------------
 
 
-def _slug(membership: Membership) -> str:
-    return membership.collective.slug
-
-
-def _crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
-    slug = _slug(membership)
-    return [
-        {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
-        {"text": "Practices' needs", "href": reverse("system:needs", args=[slug])},
-        *({"text": text, "href": href} for text, href in extra),
-    ]
+def _needs_crumbs(membership: Membership, *extra: tuple[str, str]) -> list[dict[str, str]]:
+    return crumbs(membership, ("Practices' needs", url(membership, "needs")), *extra)
 
 
 def _need_crumbs(membership: Membership, need: Need) -> list[dict[str, str]]:
-    return _crumbs(
-        membership, (need.title, reverse("system:need", args=[_slug(membership), need.pk]))
-    )
+    return _needs_crumbs(membership, (need.title, url(membership, "need", need.pk)))
 
 
 def _mandate_crumbs(membership: Membership, mandate: Mandate) -> list[dict[str, str]]:
-    slug = _slug(membership)
-    return [
-        {"text": membership.collective.name, "href": reverse("home:collective", args=[slug])},
-        {"text": "Mandates", "href": reverse("system:mandates", args=[slug])},
-        {
-            "text": f"Mandate: {mandate.need.title}",
-            "href": reverse("system:mandate", args=[slug, mandate.pk]),
-        },
-    ]
-
-
-def _attempt(
-    request: HttpRequest,
-    form: forms.Form,
-    act: Callable[[], Any],
-    done: str,
-    renames: dict[str, str] | None = None,
-) -> bool:
-    """Run a service for a valid form: True if it succeeded (a message is shown), else its
-    errors are on the form."""
-    try:
-        act()
-    except ValidationError as error:
-        add_service_errors(form, error, renames)
-        return False
-    except PermissionDenied as error:
-        form.add_error(None, str(error))
-        return False
-    messages.success(request, done)
-    return True
-
-
-def _form_page(
-    request: HttpRequest,
-    membership: Membership,
-    template: str,
-    form: forms.Form,
-    *,
-    title: str,
-    submit: str,
-    breadcrumbs: list[dict[str, str]],
-    **extra: Any,
-) -> HttpResponse:
-    return render(
-        request,
-        template,
-        {
-            "title": title,
-            "membership": membership,
-            "form": form,
-            "submit": submit,
-            "breadcrumbs": breadcrumbs,
-            **extra,
-        },
+    return crumbs(
+        membership,
+        ("Mandates", url(membership, "mandates")),
+        (f"Mandate: {mandate.need.title}", url(membership, "mandate", mandate.pk)),
     )
 
 
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
 def _search(request: HttpRequest, form_class: type[forms.Form]) -> tuple[forms.Form, str, str]:
+    """The search form, its words and the status chosen."""
     form = form_class(request.GET or None)
-    if form.is_valid():
-        return form, form.cleaned_data["q"].strip(), form.cleaned_data.get("status") or ""
-    return form, "", ""
+    status = (form.cleaned_data.get("status") or "") if form.is_valid() else ""
+    return form, search_text(form), status
 
 
 def _speaking_practice(membership: Membership) -> Any:
@@ -141,6 +79,13 @@ def _speaking_practice(membership: Membership) -> Any:
     if access.practice_spoken_for(membership) is None:
         return None
     return selectors.member_practice(membership.collective_id, membership.organisation_id)
+
+
+def _require_speaking_practice(membership: Membership, to: str) -> Any:
+    practice = _speaking_practice(membership)
+    if practice is None:
+        raise PermissionDenied(f"Only a member practice's representative or deputy can {to}.")
+    return practice
 
 
 # Needs --------------------------------------------------------------------------------------
@@ -153,7 +98,7 @@ def needs_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     access.require_reader(membership)
     form, query, status = _search(request, NeedSearchForm)
     ranking = selectors.needs_ranked(collective_id=membership.collective_id, q=query, status=status)
-    page = Paginator(ranking.needs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, ranking.needs)
     return render(
         request,
         "system/needs.html",
@@ -163,12 +108,12 @@ def needs_list(request: HttpRequest, membership: Membership) -> HttpResponse:
             "form": form,
             "page": page,
             "ranking": ranking,
-            "query": f"&q={query}&status={status}" if query or status else "",
+            "query": carried(q=query, status=status),
             "filtered": ranking.filtered,
             "speaks_for": _speaking_practice(membership),
             "practice": selectors.practice_of(membership),
             "leads": access.is_leadership(membership),
-            "breadcrumbs": _crumbs(membership)[:1],
+            "breadcrumbs": crumbs(membership),
         },
     )
 
@@ -208,46 +153,27 @@ def needs_export(request: HttpRequest, membership: Membership, fmt: str) -> Http
                 need.outcome,
             ]
         )
-    name = f"needs-{_slug(membership)}"
-    if fmt == "xlsx":
-        return xlsx_response(f"{name}.xlsx", {"Practices' needs": rows})
-    return csv_response(f"{name}.csv", rows)
+    return export(membership, fmt, name="needs", sheet="Practices' needs", rows=rows)
 
 
 @collective_page(SECTION)
 def need_raise(request: HttpRequest, membership: Membership) -> HttpResponse:
     access.require_reader(membership)
-    practice = _speaking_practice(membership)
-    if practice is None:
-        raise PermissionDenied(
-            "Only a member practice's representative or deputy can raise a need."
-        )
-    form = NeedForm(_posted(request))
-    made: list[Need] = []
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: made.append(
-                services.need_raise(actor_membership=membership, **form.cleaned_data)
-            ),
-            "The need is raised. Other practices can now add their support.",
-        )
-    ):
-        return redirect("system:need", _slug(membership), made[0].pk)
-    return _form_page(
+    practice = _require_speaking_practice(membership, "raise a need")
+    form = NeedForm(posted(request))
+    return form_page(
         request,
         membership,
-        "system/need_form.html",
         form,
+        act=lambda: services.need_raise(actor_membership=membership, **form.cleaned_data),
+        done="The need is raised. Other practices can now add their support.",
+        to=lambda need: url(membership, "need", need.pk),
         title=f"Raise a need for {practice.name}",
         intro="Something your practice needs from the wider system, or a problem it keeps "
         "meeting. Other practices add their support, and the leadership group takes the "
         "needs with most practices behind them to the system.",
         submit="Raise the need",
-        breadcrumbs=_crumbs(membership),
+        breadcrumbs=_needs_crumbs(membership),
     )
 
 
@@ -280,7 +206,7 @@ def need_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
             "leads": access.is_leadership(membership),
             "mandatable": need.status in services.MANDATABLE,
             "prioritisable": need.status in services.PRIORITISABLE,
-            "breadcrumbs": _crumbs(membership),
+            "breadcrumbs": _needs_crumbs(membership),
         },
     )
 
@@ -288,30 +214,17 @@ def need_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
 @collective_page(SECTION)
 def need_support(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     need = access.get_need(membership, pk)
-    practice = _speaking_practice(membership)
-    if practice is None:
-        raise PermissionDenied(
-            "Only a member practice's representative or deputy can support a need."
-        )
-    form = SupportForm(_posted(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.need_support(
-                actor_membership=membership, need=need, evidence=form.cleaned_data["evidence"]
-            ),
-            f"{practice.name} supports this need.",
-        )
-    ):
-        return redirect("system:need", _slug(membership), need.pk)
-    return _form_page(
+    practice = _require_speaking_practice(membership, "support a need")
+    form = SupportForm(posted(request))
+    return form_page(
         request,
         membership,
-        "system/need_form.html",
         form,
+        act=lambda: services.need_support(
+            actor_membership=membership, need=need, evidence=form.cleaned_data["evidence"]
+        ),
+        done=f"{practice.name} supports this need.",
+        to=url(membership, "need", need.pk),
         title=f"Support: {need.title}",
         intro=f"{need.practice.name} raised it. Say in one line what {practice.name} sees: "
         "the leadership group reads every practice's evidence.",
@@ -324,28 +237,14 @@ def need_support(request: HttpRequest, membership: Membership, pk: int) -> HttpR
 def need_support_withdraw(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """Confirm, then take the practice's support back."""
     need = access.get_need(membership, pk)
-    practice = _speaking_practice(membership)
-    if practice is None:
-        raise PermissionDenied(
-            "Only a member practice's representative or deputy can withdraw its support."
-        )
-    form = ConfirmForm(_posted(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.need_support_withdraw(actor_membership=membership, need=need),
-            f"{practice.name} no longer supports this need.",
-        )
-    ):
-        return redirect("system:need", _slug(membership), need.pk)
-    return _form_page(
+    practice = _require_speaking_practice(membership, "withdraw its support")
+    return form_page(
         request,
         membership,
-        "system/need_form.html",
-        form,
+        ConfirmForm(posted(request)),
+        act=lambda: services.need_support_withdraw(actor_membership=membership, need=need),
+        done=f"{practice.name} no longer supports this need.",
+        to=url(membership, "need", need.pk),
         title=f"Withdraw {practice.name}'s support",
         intro=f"{practice.name} will no longer count among the practices behind “{need.title}”. "
         "You can support it again later.",
@@ -360,29 +259,23 @@ def need_prioritise(request: HttpRequest, membership: Membership, pk: int) -> Ht
     need = access.get_need(membership, pk)
     access.require_leadership(membership)
     form = PrioritiseForm(
-        _posted(request),
+        posted(request),
         initial={"decision": need.status if need.status in ("prioritised", "set_aside") else ""}
         | ({"priority": need.priority} if need.priority else {}),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = (
-            "The need is prioritised."
-            if data["decision"] == NeedStatus.PRIORITISED
-            else "The need is set aside; the practices behind it are told why."
-        )
-        if _attempt(
-            request,
-            form,
-            lambda: services.need_prioritise(actor_membership=membership, need=need, **data),
-            done,
-        ):
-            return redirect("system:need", _slug(membership), need.pk)
-    return _form_page(
+    return form_page(
         request,
         membership,
-        "system/need_form.html",
         form,
+        act=lambda: services.need_prioritise(
+            actor_membership=membership, need=need, **form.cleaned_data
+        ),
+        done=lambda: (
+            "The need is prioritised."
+            if form.cleaned_data["decision"] == NeedStatus.PRIORITISED
+            else "The need is set aside; the practices behind it are told why."
+        ),
+        to=url(membership, "need", need.pk),
         title=f"Prioritise: {need.title}",
         intro="Prioritise the need (1 is first) or set it aside. Either way, say why: the "
         "practices behind it read the reason when a need is set aside.",
@@ -402,7 +295,7 @@ def practice_needs(request: HttpRequest, membership: Membership, organisation: i
     found = selectors.practice_needs(
         collective_id=membership.collective_id, organisation_id=practice.pk, q=query
     )
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, found)
     rows = selectors.practice_rows(list(page.object_list), practice.pk)
     return render(
         request,
@@ -414,9 +307,9 @@ def practice_needs(request: HttpRequest, membership: Membership, organisation: i
             "form": form,
             "page": page,
             "rows": rows,
-            "query": f"&q={query}" if query else "",
+            "query": carried(q=query),
             "filtered": bool(query),
-            "breadcrumbs": _crumbs(membership),
+            "breadcrumbs": _needs_crumbs(membership),
         },
     )
 
@@ -424,25 +317,18 @@ def practice_needs(request: HttpRequest, membership: Membership, organisation: i
 # Mandates -----------------------------------------------------------------------------------
 
 
-def _of_whom(form: MandateForm, collective_id: int) -> int | None:
-    """The organisation picked, or the one whose ODS code was given (else an error on the
-    form)."""
+def _mandate_data(form: MandateForm, collective_id: int) -> dict[str, Any]:
+    """The mandate as the services take it: the organisation picked, or the one whose ODS
+    code was given (else an error on the form's ODS code)."""
+    data = {k: v for k, v in form.cleaned_data.items() if k != "ods_code"}
     code = (form.cleaned_data.get("ods_code") or "").strip()
     if code:
         found = selectors.organisation_by_code(collective_id, code)
         if found is None:
-            form.add_error("ods_code", f"No organisation in the directory has the ODS code {code}.")
-            return None
-        return found.pk
-    return form.cleaned_data.get("of_whom")
-
-
-def _mandate_data(form: MandateForm, collective_id: int) -> dict[str, Any] | None:
-    of_whom = _of_whom(form, collective_id)
-    if of_whom is None:
-        return None
-    data = {k: v for k, v in form.cleaned_data.items() if k != "ods_code"}
-    data["of_whom"] = of_whom
+            raise ValidationError(
+                {"ods_code": f"No organisation in the directory has the ODS code {code}."}
+            )
+        data["of_whom"] = found.pk
     return data
 
 
@@ -450,26 +336,17 @@ def _mandate_data(form: MandateForm, collective_id: int) -> dict[str, Any] | Non
 def mandate_new(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     need = access.get_need(membership, pk)
     access.require_leadership(membership)
-    form = MandateForm(
-        _posted(request), organisations=selectors.organisation_choices(membership.collective_id)
-    )
-    made: list[Mandate] = []
-    if request.method == "POST" and form.is_valid():
-        data = _mandate_data(form, membership.collective_id)
-        if data is not None and _attempt(
-            request,
-            form,
-            lambda: made.append(
-                services.mandate_create(actor_membership=membership, need=need, **data)
-            ),
-            "The mandate is made: the need is being negotiated.",
-        ):
-            return redirect("system:mandate", _slug(membership), made[0].pk)
-    return _form_page(
+    cid = membership.collective_id
+    form = MandateForm(posted(request), organisations=selectors.organisation_choices(cid))
+    return form_page(
         request,
         membership,
-        "system/mandate_form.html",
         form,
+        act=lambda: services.mandate_create(
+            actor_membership=membership, need=need, **_mandate_data(form, cid)
+        ),
+        done="The mandate is made: the need is being negotiated.",
+        to=lambda mandate: url(membership, "mandate", mandate.pk),
         title=f"Negotiate: {need.title}",
         intro="What we ask, of whom, where we start and how far we may go. Every member "
         "reads the mandate; only the leadership group sees our limits.",
@@ -483,8 +360,7 @@ def mandates_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     access.require_reader(membership)
     form, query, status = _search(request, MandateSearchForm)
     found = selectors.mandates_list(collective_id=membership.collective_id, q=query, status=status)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    slug = _slug(membership)
+    page = page_of(request, found)
     return render(
         request,
         "system/mandates.html",
@@ -493,14 +369,9 @@ def mandates_list(request: HttpRequest, membership: Membership) -> HttpResponse:
             "membership": membership,
             "form": form,
             "page": page,
-            "query": f"&q={query}&status={status}" if query or status else "",
+            "query": carried(q=query, status=status),
             "filtered": bool(query or status),
-            "breadcrumbs": [
-                {
-                    "text": membership.collective.name,
-                    "href": reverse("home:collective", args=[slug]),
-                }
-            ],
+            "breadcrumbs": crumbs(membership),
         },
     )
 
@@ -532,10 +403,7 @@ def mandates_export(request: HttpRequest, membership: Membership, fmt: str) -> H
             timezone.localtime(m.created_at).date(),
         ]
         rows.append(row)
-    name = f"mandates-{_slug(membership)}"
-    if fmt == "xlsx":
-        return xlsx_response(f"{name}.xlsx", {"Mandates": rows})
-    return csv_response(f"{name}.csv", rows)
+    return export(membership, fmt, name="mandates", sheet="Mandates", rows=rows)
 
 
 @collective_page(SECTION)
@@ -555,7 +423,7 @@ def mandate_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
             # The limits go to the template only for the leadership group.
             "limits": mandate.limits if leads else None,
             "open": mandate.status == MandateStatus.OPEN,
-            "breadcrumbs": _mandate_crumbs(membership, mandate)[:2],
+            "breadcrumbs": _mandate_crumbs(membership, mandate)[:-1],
         },
     )
 
@@ -564,10 +432,10 @@ def mandate_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
 def mandate_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     mandate = access.get_mandate(membership, pk)
     access.require_leadership(membership)
-    choices = selectors.organisation_choices(membership.collective_id)
+    cid = membership.collective_id
     form = MandateForm(
-        _posted(request),
-        organisations=choices,
+        posted(request),
+        organisations=selectors.organisation_choices(cid),
         initial={
             "ask": mandate.ask,
             "of_whom": mandate.of_whom_id,
@@ -575,20 +443,15 @@ def mandate_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpR
             "limits": mandate.limits,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = _mandate_data(form, membership.collective_id)
-        if data is not None and _attempt(
-            request,
-            form,
-            lambda: services.mandate_update(actor_membership=membership, mandate=mandate, **data),
-            "The mandate is changed.",
-        ):
-            return redirect("system:mandate", _slug(membership), mandate.pk)
-    return _form_page(
+    return form_page(
         request,
         membership,
-        "system/mandate_form.html",
         form,
+        act=lambda: services.mandate_update(
+            actor_membership=membership, mandate=mandate, **_mandate_data(form, cid)
+        ),
+        done="The mandate is changed.",
+        to=url(membership, "mandate", mandate.pk),
         title=f"Change the mandate: {mandate.need.title}",
         submit="Save the changes",
         breadcrumbs=_mandate_crumbs(membership, mandate),
@@ -599,25 +462,16 @@ def mandate_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpR
 def mandate_event_new(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     mandate = access.get_mandate(membership, pk)
     access.require_leadership(membership)
-    form = EventForm(_posted(request), initial={"happened_on": timezone.localdate()})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.negotiation_event_record(
-                actor_membership=membership, mandate=mandate, **form.cleaned_data
-            ),
-            "It is recorded.",
-        )
-    ):
-        return redirect("system:mandate", _slug(membership), mandate.pk)
-    return _form_page(
+    form = EventForm(posted(request), initial={"happened_on": timezone.localdate()})
+    return form_page(
         request,
         membership,
-        "system/mandate_form.html",
         form,
+        act=lambda: services.negotiation_event_record(
+            actor_membership=membership, mandate=mandate, **form.cleaned_data
+        ),
+        done="It is recorded.",
+        to=url(membership, "mandate", mandate.pk),
         title=f"Record a meeting, an offer or a note: {mandate.need.title}",
         intro="Every member reads the negotiation's history: keep our limits out of it.",
         submit="Record it",
@@ -629,27 +483,18 @@ def mandate_event_new(request: HttpRequest, membership: Membership, pk: int) -> 
 def mandate_outcome(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     mandate = access.get_mandate(membership, pk)
     access.require_leadership(membership)
-    form = OutcomeForm(_posted(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.mandate_outcome_record(
-                actor_membership=membership, mandate=mandate, **form.cleaned_data
-            ),
-            "The outcome is recorded. The practices behind the need are told, and every "
-            "practice gets it through the golden thread.",
-            {"summary": "outcome"},
-        )
-    ):
-        return redirect("system:mandate", _slug(membership), mandate.pk)
-    return _form_page(
+    form = OutcomeForm(posted(request))
+    return form_page(
         request,
         membership,
-        "system/mandate_form.html",
         form,
+        act=lambda: services.mandate_outcome_record(
+            actor_membership=membership, mandate=mandate, **form.cleaned_data
+        ),
+        done="The outcome is recorded. The practices behind the need are told, and every "
+        "practice gets it through the golden thread.",
+        renames={"summary": "outcome"},
+        to=url(membership, "mandate", mandate.pk),
         title=f"Record the outcome: {mandate.need.title}",
         intro="The need closes with this outcome. Every practice that raised or supported it "
         "is told, and every practice gets it through the golden thread to acknowledge.",
