@@ -8,7 +8,8 @@ built with bulk_create: each page's server time through Django's test client ove
 trivial view's, median of `repeat`. Budget: 40 x. And each page's queries for a collective
 with 3 stakeholders and a few meetings against the big one: they must be the same.
 
-Named so as not to shadow the `system` app; bench/run.py loads it from bench/.
+Named so as not to shadow the `system` app; bench/run.py loads it from bench/. Runnable
+alone: `.venv/bin/python bench/whole_system.py` (a fresh SQLite database).
 """
 
 from __future__ import annotations
@@ -226,3 +227,13 @@ def bench_whole_system(median_time: MedianTime, repeat: int = 30) -> None:
     for name, (few, many) in counts.items():
         same = "same" if few == many else "GROWS"
         print(f"    {name:<22} {few:4d} -> {many:4d}   ({same})")
+
+
+if __name__ == "__main__":
+    import run  # bench/run.py: Django on a fresh SQLite database, and the trivial view
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    with override_settings(ROOT_URLCONF="run", DEBUG=False):
+        call_command("migrate", verbosity=0)
+        bench_whole_system(run.median_time)
