@@ -34,9 +34,11 @@ typecheck:
 	$(BIN)/mypy .
 
 # One worker per core (pytest-xdist): the browser tests and the adversary's 500 random
-# collectives keep a core busy each; PYTEST_ARGS="-n 0" runs them in one process.
+# collectives keep a core busy each; PYTEST_ARGS="-n 0" runs them in one process. Bytecode
+# is written even where the environment says not to (PYTHONDONTWRITEBYTECODE), so that the
+# workers and the manage.py processes the tests start do not each compile every module.
 pytest:
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 bench: venv
 	$(BIN)/python bench/run.py

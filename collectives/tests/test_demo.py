@@ -1,15 +1,26 @@
 import io
 
+import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from collectives.models import Collective, CollectiveOrganisation, Membership
 from directory.models import Organisation
 
 
-def test_load_demo_prints_a_login_for_each_role_and_is_idempotent(db):
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module's tests (each runs in its own savepoint inside
+    this transaction) and rolled back after them; what loading it printed."""
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    text = out.getvalue()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def test_load_demo_prints_a_login_for_each_role_and_is_idempotent(loaded, db):
+    text = loaded
     for email, role in [
         ("convenor@example.org", "convenor"),
         ("representative@example.org", "representative of"),
@@ -33,8 +44,7 @@ def test_load_demo_prints_a_login_for_each_role_and_is_idempotent(db):
     assert counts[0] == 2
 
 
-def test_the_demo_uses_real_practices_and_pcns_from_the_ods_files(db):
-    call_command("load_demo", stdout=io.StringIO())
+def test_the_demo_uses_real_practices_and_pcns_from_the_ods_files(loaded, db):
     assert Organisation.objects.get(ods_code="U01198").name == "SOUTH (IW) PCN"
     practices = Organisation.objects.filter(
         kind="practice", collective_memberships__collective__slug="isle-of-wight"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from accounts.models import User
 from collectives.models import Collective
@@ -17,10 +19,19 @@ def _text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module's tests (each runs in its own savepoint inside
+    this transaction) and rolled back after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 def test_the_demo_practice_manager_sees_contacts_a_rhythm_a_nudge_asks_and_a_put_it_right(
-    db, client
+    loaded, db, client
 ):
-    call_command("load_demo", stdout=io.StringIO())
     slug = Collective.objects.order_by("pk").first().slug
     client.force_login(User.objects.get(email="member@example.org"))
     base = f"/c/{slug}/relationships"
@@ -40,8 +51,7 @@ def test_the_demo_practice_manager_sees_contacts_a_rhythm_a_nudge_asks_and_a_put
     assert "Weekly catch-up: rotas" in contacts  # the note, shown to its participant
 
 
-def test_loading_the_demo_again_adds_no_habits(db):
-    call_command("load_demo", stdout=io.StringIO())
+def test_loading_the_demo_again_adds_no_habits(loaded, db):
     models = (Contact, Rhythm, Ask, PutItRight, Nudge)
     counts = [m.objects.count() for m in models]
     assert all(counts)
